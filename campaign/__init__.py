@@ -1,0 +1,83 @@
+"""campaign: coalition sign-on letters, 287(g) demands, evidence and agency responses."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from campaign import config as config_module
+from campaign.config import ROOT
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app; ``test_config`` overrides the environment (the test seam)."""
+    settings = config_module.from_environ()
+    if test_config:
+        settings.update(test_config)
+    instance = settings.get("INSTANCE_PATH") or config_module.instance_path()
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(settings)
+    _finish_config(app)
+
+    from campaign import cli, db, web
+    from campaign.extensions import bootstrap, csrf, limiter, login_manager
+
+    db.init_app(app)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+    _register_blueprints(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    from pathlib import Path
+
+    instance = Path(app.instance_path)
+    cfg = app.config
+    cfg["DATABASE_URL"] = cfg.get("DATABASE_URL") or config_module.default_database_url(instance)
+    if cfg["DATABASE_URL"].startswith("sqlite:///"):
+        instance.mkdir(parents=True, exist_ok=True)
+    if not cfg.get("SECRET_KEY"):
+        if cfg.get("ENV") == "production":
+            raise RuntimeError(
+                "CAMPAIGN_SECRET_KEY must be set when CAMPAIGN_ENV=production "
+                "(generate one with: python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        cfg["SECRET_KEY"] = config_module.local_secret_key(instance)
+    cfg["UPLOAD_DIR"] = cfg.get("UPLOAD_DIR") or str(instance / "uploads")
+    cfg["MAIL_DIR"] = cfg.get("MAIL_DIR") or str(instance / "mail")
+    # The largest request: an evidence attachment (20 MB) plus the form around it.
+    cfg["MAX_CONTENT_LENGTH"] = cfg.get("MAX_CONTENT_LENGTH") or 25 * 1024 * 1024
+    cfg["SESSION_COOKIE_HTTPONLY"] = True
+    cfg["SESSION_COOKIE_SAMESITE"] = "Lax"
+    cfg["SESSION_COOKIE_SECURE"] = cfg.get("ENV") == "production" and not cfg.get("TESTING")
+    cfg["SESSION_COOKIE_NAME"] = "campaign_session"
+    cfg["RATELIMIT_STORAGE_URI"] = cfg.get("RATELIMIT_STORAGE_URI") or "memory://"
+    cfg["RATELIMIT_HEADERS_ENABLED"] = False
+    cfg["BOOTSTRAP_SERVE_LOCAL"] = True
+    cfg["WTF_CSRF_TIME_LIMIT"] = None  # the token lives as long as the session
+
+
+def _register_blueprints(app: Flask) -> None:
+    from campaign.audit.views import bp as audit_bp
+    from campaign.auth.views import bp as auth_bp
+    from campaign.campaigns.views import bp as campaigns_bp
+
+    for bp in (auth_bp, campaigns_bp, audit_bp):
+        app.register_blueprint(bp)

@@ -1,0 +1,69 @@
+"""User accounts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from campaign.core.enums import str_enum
+from campaign.db import Base, utcnow
+
+
+class Role(enum.StrEnum):
+    """What an account may do; admin ⊃ coordinator ⊃ member."""
+
+    MEMBER = "member"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+_RANK = {Role.MEMBER: 1, Role.COORDINATOR: 2, Role.ADMIN: 3}
+
+
+class User(Base):
+    """A person with an account: coordinator, member or admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[Role] = mapped_column(str_enum(Role, 20), default=Role.MEMBER)
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    # Flask-Login protocol
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def has_role(self, role: Role) -> bool:
+        """True when this user's role is ``role`` or above it."""
+        return self.role.rank >= role.rank
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"

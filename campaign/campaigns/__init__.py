@@ -1,0 +1,1 @@
+"""Campaigns: the top-level object every letter and demand belongs to."""

@@ -1,0 +1,78 @@
+"""Configuration: defaults, overridden by ``CAMPAIGN_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Every setting the app reads from the environment, with its type and default.
+# README's configuration table lists the same names.
+SETTINGS: dict[str, tuple[type, object]] = {
+    "ENV": (str, "development"),
+    "DATABASE_URL": (str, None),
+    "SECRET_KEY": (str, None),
+    "INSTANCE_PATH": (str, None),
+    "BASE_URL": (str, None),
+    "RATELIMIT_STORAGE_URI": (str, "memory://"),
+    "LOGIN_RATE_LIMIT": (str, "5 per minute; 30 per hour"),
+    "SIGNON_RATE_LIMIT": (str, "20 per minute; 200 per hour"),
+    "SMTP_HOST": (str, None),
+    "SMTP_PORT": (int, 25),
+    "SMTP_USER": (str, None),
+    "SMTP_PASSWORD": (str, None),
+    "SMTP_TLS": (str, "none"),
+    "MAIL_FROM": (str, "campaign@localhost"),
+    "MAIL_DIR": (str, None),
+    "UPLOAD_DIR": (str, None),
+    "SQLITE_BUSY_TIMEOUT_MS": (int, 5000),
+    "PROXY_FIX": (int, 0),
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def instance_path() -> Path:
+    """Where local state lives: the SQLite file, the secret key, uploads, mail."""
+    return Path(os.environ.get("CAMPAIGN_INSTANCE_PATH") or ROOT / "instance")
+
+
+def default_database_url(instance: Path | None = None) -> str:
+    """The embedded SQLite database used when CAMPAIGN_DATABASE_URL is not set."""
+    return f"sqlite:///{(instance or instance_path()) / 'campaign.sqlite3'}"
+
+
+def database_url() -> str:
+    """The database URL from the environment, shared by the app and Alembic."""
+    return os.environ.get("CAMPAIGN_DATABASE_URL") or default_database_url()
+
+
+def _convert(kind: type, raw: str) -> object:
+    if kind is bool:
+        return raw.strip().lower() in _TRUE
+    return kind(raw)
+
+
+def from_environ(environ: os._Environ[str] | dict[str, str] | None = None) -> dict[str, object]:
+    """Read every known CAMPAIGN_* variable into a config dict (unset ones get defaults)."""
+    environ = os.environ if environ is None else environ
+    out: dict[str, object] = {}
+    for name, (kind, default) in SETTINGS.items():
+        raw = environ.get(f"CAMPAIGN_{name}")
+        out[name] = _convert(kind, raw) if raw not in (None, "") else default
+    return out
+
+
+def local_secret_key(instance: Path) -> str:
+    """Generate a secret key once for a local run and reuse it afterwards."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

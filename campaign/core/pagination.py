@@ -1,0 +1,53 @@
+"""Paging a SELECT in two queries (the rows, and one COUNT), whatever the table size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+
+@dataclass
+class Page:
+    """One page of results."""
+
+    items: list[Any]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def parse_page(raw: str | None) -> int:
+    """A page number from the query string; anything odd means page 1."""
+    try:
+        return max(1, min(int(raw or 1), 1_000_000))
+    except ValueError:
+        return 1
+
+
+def paginate(
+    session: Session, query: sa.Select, *, page: int, per_page: int = 50, scalars: bool = True
+) -> Page:
+    """Run ``query`` for one page plus a COUNT of the whole result."""
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    total = int(total or 0)
+    last = max(1, -(-total // per_page))
+    page = min(page, last)
+    paged = query.limit(per_page).offset((page - 1) * per_page)
+    result = session.execute(paged)
+    items = list(result.scalars() if scalars else result)
+    return Page(items=items, page=page, per_page=per_page, total=total)

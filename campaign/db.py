@@ -1,0 +1,112 @@
+"""Database plumbing: the declarative Base, the request-scoped session, the engine."""
+
+from __future__ import annotations
+
+import contextvars
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timestamp stored as naive UTC and always returned timezone-aware.
+
+    SQLite has no time zones and PostgreSQL's ``timestamptz`` has; storing UTC
+    and tagging it on the way out makes both behave the same.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a constraint naming convention (Alembic needs stable names)."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: sa.JSON(), list[Any]: sa.JSON()}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+# Thread-local session: one per request (and per CLI command), removed at teardown.
+session = scoped_session(sessionmaker(expire_on_commit=False))
+
+# Set for the duration of a state-changing request: SQLite then opens its
+# transaction with BEGIN IMMEDIATE, taking the write lock up front, so that
+# concurrent writers queue on busy_timeout instead of failing on lock upgrade.
+write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+
+
+def _configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT; take it over as the
+    # SQLAlchemy documentation describes ("Serializable isolation / Savepoints").
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 5000, **kwargs: Any) -> sa.Engine:
+    """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and working savepoints."""
+    engine = sa.create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine, busy_timeout_ms)
+    return engine
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's engine, bind the session to it and remove it after each request."""
+    engine = make_engine(
+        app.config["DATABASE_URL"], busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"]
+    )
+    app.extensions["campaign.engine"] = engine
+    session.remove()
+    session.configure(bind=engine)
+
+    @app.teardown_appcontext
+    def _remove_session(_exc: BaseException | None) -> None:
+        session.remove()
+
+
+def get_engine(app: Flask) -> sa.Engine:
+    """The engine ``init_app`` created for this app."""
+    return app.extensions["campaign.engine"]
+
+
+def is_database_busy(err: BaseException) -> bool:
+    """True for SQLite's "database is locked" (a 503, not a 500: retrying will work)."""
+    return isinstance(err, sa.exc.OperationalError) and "database is locked" in str(err).lower()

@@ -1,0 +1,71 @@
+"""Demo data for a local run: accounts and a campaign (each step idempotent)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from campaign.auth.models import Role, User
+from campaign.auth.services import create_user, find_user_by_email
+from campaign.campaigns.models import Campaign
+from campaign.campaigns.services import create_campaign
+
+DEMO_ADMIN = "admin@example.org"
+DEMO_PEOPLE = [
+    ("coordinator@example.org", "Casey Coordinator", Role.COORDINATOR),
+    ("member@example.org", "Morgan Member", Role.MEMBER),
+]
+
+
+@dataclass
+class Login:
+    """The demo admin's credentials, printed by ``make run``."""
+
+    email: str
+    password: str
+
+
+def _demo_password(instance: Path) -> str:
+    # One random password per installation, kept so that every run prints the same login.
+    path = instance / "demo_password"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    password = secrets.token_urlsafe(12)
+    path.write_text(password)
+    path.chmod(0o600)
+    return password
+
+
+def load_demo(session: Session, instance: Path) -> Login:
+    """Create the demo accounts and campaign unless they exist."""
+    password = _demo_password(instance)
+    admin = find_user_by_email(session, DEMO_ADMIN)
+    if admin is None:
+        admin = create_user(
+            session, email=DEMO_ADMIN, name="Demo Admin", password=password, role=Role.ADMIN
+        )
+    for email, name, role in DEMO_PEOPLE:
+        if find_user_by_email(session, email) is None:
+            create_user(session, email=email, name=name, password=password, role=role, actor=admin)
+    if session.scalar(sa.select(Campaign.id).where(Campaign.slug == "end-287g")) is None:
+        create_campaign(
+            session,
+            name="End 287(g)",
+            slug="end-287g",
+            description=(
+                "More than 100 organizations urge the Secretary of Homeland Security to end the "
+                "287(g) program and, at minimum, to terminate the agreements of agencies with "
+                "records of racial profiling."
+            ),
+            actor=admin,
+        )
+    session.flush()
+    return Login(email=DEMO_ADMIN, password=password)
+
+
+__all__ = ["DEMO_ADMIN", "Login", "User", "load_demo"]

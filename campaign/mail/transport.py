@@ -1,0 +1,101 @@
+"""Ways to deliver a message: SMTP, or .eml files for a local run."""
+
+from __future__ import annotations
+
+import logging
+import re
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Protocol
+
+from campaign.mail.models import OutboxMessage
+
+log = logging.getLogger("campaign.mail")
+_URL = re.compile(r"https?://\S+")
+
+
+class Transport(Protocol):
+    """Something that delivers one message or raises."""
+
+    def send(self, message: EmailMessage) -> None: ...
+
+
+def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
+    """The RFC 5322 message for an outbox row (same Message-ID on every attempt)."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = row.to_addr
+    msg["Subject"] = row.subject
+    msg["Message-ID"] = row.message_id
+    msg["Date"] = format_datetime(row.created_at)
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(row.body_text)
+    if row.body_html:
+        msg.add_alternative(row.body_html, subtype="html")
+    return msg
+
+
+class SMTPTransport:
+    """Deliver through an SMTP server (plain, STARTTLS or implicit TLS)."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int = 25,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        tls: str = "none",
+        timeout: float = 30,
+    ) -> None:
+        self.host, self.port, self.user, self.password = host, port, user, password
+        self.tls, self.timeout = tls.lower(), timeout
+
+    def send(self, message: EmailMessage) -> None:
+        context = ssl.create_default_context()
+        if self.tls == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=context
+            )
+        else:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        with smtp:
+            if self.tls == "starttls":
+                smtp.starttls(context=context)
+            if self.user:
+                smtp.login(self.user, self.password or "")
+            smtp.send_message(message)
+
+
+class FileTransport:
+    """Write each message as an .eml file and log its links (a local run without SMTP)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def send(self, message: EmailMessage) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stem = re.sub(r"[^A-Za-z0-9]+", "-", str(message["Message-ID"])).strip("-")
+        path = self.directory / f"{stem}.eml"
+        path.write_bytes(bytes(message))
+        body = message.get_body(preferencelist=("plain",))
+        links = _URL.findall(body.get_content() if body else "")
+        log.warning("Mail to %s: %s (saved to %s)", message["To"], message["Subject"], path)
+        for link in links:
+            log.warning("  link: %s", link)
+
+
+def from_config(config: dict, mail_dir: Path) -> Transport:
+    """SMTP when CAMPAIGN_SMTP_HOST is set, otherwise .eml files under ``mail_dir``."""
+    if config.get("SMTP_HOST"):
+        return SMTPTransport(
+            config["SMTP_HOST"],
+            int(config.get("SMTP_PORT") or 25),
+            user=config.get("SMTP_USER"),
+            password=config.get("SMTP_PASSWORD"),
+            tls=config.get("SMTP_TLS") or "none",
+        )
+    return FileTransport(mail_dir)

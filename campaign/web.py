@@ -1,0 +1,148 @@
+"""Request-level plumbing: security headers, cookies, error pages, login loading."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import Flask, has_request_context, render_template, request
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from campaign import db
+from campaign.auth.models import Role
+from campaign.core.errors import DomainError
+
+# The main navigation: (endpoint, label, lowest role that sees it).
+NAV: list[tuple[str, str, Role]] = [
+    ("campaigns.index", "Campaigns", Role.MEMBER),
+    ("audit.index", "Audit log", Role.COORDINATOR),
+    ("auth.users", "Accounts", Role.ADMIN),
+]
+
+
+def format_datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M UTC") -> str:
+    """A timestamp for display (UTC, minutes)."""
+    return value.astimezone(UTC).strftime(fmt) if value else ""
+
+
+def format_date(value: date | datetime | None) -> str:
+    """A date for display, e.g. "May 18, 2026"."""
+    return f"{value:%B} {value.day}, {value.year}" if value else ""
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
+
+ERROR_TEXT = {
+    400: (
+        "Bad request",
+        "The request could not be understood. Please check the form and try again.",
+    ),
+    401: ("Log in needed", "Please log in to see this page."),
+    403: ("Not allowed", "Your account is not allowed to do this."),
+    404: ("Not found", "There is nothing at this address."),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+    409: ("Conflict", "This conflicts with the current state of the record."),
+    413: ("Too large", "The upload is larger than this site accepts."),
+    429: ("Too many requests", "Too many attempts. Please wait a few minutes and try again."),
+    500: ("Something went wrong", "An error on our side stopped this request. Nothing was saved."),
+    503: ("Busy", "The site is busy. Please try again in a moment; nothing was saved."),
+}
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Signed-cookie sessions whose cookie is Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (
+            has_request_context() and request.is_secure
+        )
+
+
+def init_app(app: Flask) -> None:
+    """Install headers, error handlers, the session interface and the user loader."""
+    from campaign.auth.models import User
+    from campaign.extensions import login_manager
+
+    app.session_interface = SessionInterface()
+    if app.config.get("PROXY_FIX"):
+        n = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    @login_manager.user_loader
+    def _load_user(user_id: str) -> User | None:
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    @app.context_processor
+    def _navigation() -> dict:
+        from flask_login import current_user
+
+        def nav_items() -> list[tuple[str, str, Role]]:
+            if not current_user.is_authenticated:
+                return []
+            return [item for item in NAV if current_user.has_role(item[2])]
+
+        return {"nav_items": nav_items, "Role": Role}
+
+    app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_date, "date")
+
+    @app.before_request
+    def _mark_write_intent() -> None:
+        db.write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        if request.is_secure:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException):
+        code = err.code or 500
+        title, text = ERROR_TEXT.get(code, (err.name, err.description or ""))
+        if code == 400 and err.description and "CSRF" in err.description:
+            text = (
+                "The form expired or was sent from elsewhere. Please reload the page and try again."
+            )
+        response = err.get_response()
+        response.data = render_template("errors/error.html", code=code, title=title, text=text)
+        response.content_type = "text/html; charset=utf-8"
+        return response
+
+    @app.errorhandler(DomainError)
+    def _domain_error(err: DomainError):
+        db.session.rollback()
+        return render_template(
+            "errors/error.html", code=err.status_code, title="Not possible", text=err.message
+        ), err.status_code
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        if isinstance(err, HTTPException):
+            return _http_error(err)
+        app.logger.exception("Unhandled error")
+        db.session.rollback()
+        if db.is_database_busy(err):
+            title, text = ERROR_TEXT[503]
+            return (
+                render_template("errors/error.html", code=503, title=title, text=text),
+                503,
+                {"Retry-After": "2"},
+            )
+        title, text = ERROR_TEXT[500]
+        return render_template("errors/error.html", code=500, title=title, text=text), 500
