@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from logging.config import fileConfig
 
 from alembic import context
@@ -13,6 +14,7 @@ from campaign.db import make_engine
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("connection"):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 target_metadata = models.Base.metadata
 

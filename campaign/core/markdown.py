@@ -1,0 +1,49 @@
+"""Markdown to safe HTML: markdown-it-py with footnotes, sanitised by nh3."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from mdit_py_plugins.footnote import footnote_plugin
+
+_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s",
+    "blockquote", "ul", "ol", "li", "a", "code", "pre", "sup", "sub", "section", "table",
+    "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+_ATTRIBUTES = {
+    "a": {"href", "title", "id"},
+    "li": {"id"},
+    "sup": {"class"},
+    "section": {"class"},
+    "ol": {"class", "start"},
+    "hr": {"class"},
+    "th": {"align"},
+    "td": {"align"},
+}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    # "commonmark" keeps raw HTML off; tables and strikethrough are handy in letters.
+    return (
+        MarkdownIt("commonmark", {"html": False, "linkify": False})
+        .enable(["table", "strikethrough"])
+        .use(footnote_plugin)
+    )
+
+
+def render_markdown(text: str) -> Markup:
+    """Render Markdown (with footnotes) to HTML that is safe to put in a page."""
+    html = _parser().render(text or "")
+    clean = nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)  # noqa: S704 (sanitised by nh3 just above)
