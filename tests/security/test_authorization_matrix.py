@@ -1,0 +1,128 @@
+"""Every route, every kind of visitor, GET and POST, against a policy table.
+
+A new route without an entry in POLICY fails ``test_every_route_has_a_policy``:
+deciding who may use a route is part of adding it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from campaign.auth.models import Role
+
+PUBLIC, MEMBER, COORD, ADMIN = "public", "member", "coordinator", "admin"
+NO = None  # the method is not offered at all (405)
+
+# endpoint: (who may GET, who may POST)
+POLICY: dict[str, tuple[str | None, str | None]] = {
+    "static": (PUBLIC, NO),
+    "bootstrap.static": (PUBLIC, NO),
+    "auth.login": (PUBLIC, PUBLIC),
+    "auth.logout": (NO, MEMBER),
+    "auth.users": (ADMIN, NO),
+    "auth.user_new": (ADMIN, ADMIN),
+    "auth.user_edit": (ADMIN, ADMIN),
+    "campaigns.home": (PUBLIC, NO),
+    "campaigns.index": (MEMBER, NO),
+    "campaigns.new": (COORD, COORD),
+    "campaigns.detail": (MEMBER, NO),
+    "campaigns.edit": (COORD, COORD),
+    "audit.index": (COORD, NO),
+}
+
+VISITORS = ["anonymous", "signer", MEMBER, COORD, ADMIN]
+RANK = {"anonymous": 0, "signer": 0, MEMBER: 1, COORD: 2, ADMIN: 3}
+NEEDED = {PUBLIC: 0, MEMBER: 1, COORD: 2, ADMIN: 3}
+
+
+@dataclass
+class World:
+    """Objects every route argument can point at."""
+
+    values: dict[str, object]
+
+
+@pytest.fixture
+def world(make_campaign, make_user) -> World:
+    campaign = make_campaign(name="Matrix campaign")
+    target = make_user(role=Role.MEMBER)
+    return World(values={"slug": campaign.slug, "user_id": target.id, "filename": "app.css"})
+
+
+def _url(app, rule, world: World) -> str:
+    missing = [arg for arg in rule.arguments if arg not in world.values]
+    assert not missing, f"{rule.endpoint}: no test value for {missing}; add it to world()"
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **{a: world.values[a] for a in rule.arguments})
+
+
+def test_every_route_has_a_policy(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = sorted(endpoints - POLICY.keys())
+    assert not missing, f"routes without an authorization policy: {missing}"
+    stale = sorted(POLICY.keys() - endpoints)
+    assert not stale, f"policy entries for routes that no longer exist: {stale}"
+
+
+def _client(visitor, client, login_as):
+    if visitor in ("anonymous", "signer"):
+        return client
+    return login_as(visitor)
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_route_answers_match_the_policy(app, visitor, client, login_as, world):
+    c = _client(visitor, client, login_as)
+    if visitor == "signer":
+        # a signer has no account; they only carry the session of the public pages
+        c.get("/login")
+    problems = []
+    for rule in app.url_map.iter_rules():
+        get_level, post_level = POLICY[rule.endpoint]
+        url = _url(app, rule, world)
+        if rule.endpoint == "static":
+            url = "/static/app.css"
+        if rule.endpoint == "bootstrap.static":
+            url = "/bootstrap/static/css/bootstrap.min.css"
+        for method, level in (("GET", get_level), ("POST", post_level)):
+            if rule.endpoint == "auth.logout" and method == "POST":
+                continue  # checked last: it would end this visitor's session
+            response = c.open(url, method=method, data={})
+            problem = _check(method, level, visitor, response)
+            if problem:
+                problems.append(f"{method} {url} ({rule.endpoint}) as {visitor}: {problem}")
+    logout = c.post("/logout", data={})
+    if logout.status_code != 302 or "/login" not in logout.headers["Location"]:
+        problems.append(f"POST /logout as {visitor}: got {logout.status_code}")
+    if c.get("/campaigns").status_code != 302:
+        problems.append(f"POST /logout as {visitor}: still logged in afterwards")
+    assert not problems, "\n".join(problems)
+
+
+def _check(method, level, visitor, response) -> str | None:
+    status = response.status_code
+    if status >= 500:
+        return f"server error {status}"
+    if level is NO:
+        return None if status == 405 else f"expected 405, got {status}"
+    allowed = RANK[visitor] >= NEEDED[level]
+    to_login = status == 302 and "/login" in response.headers.get("Location", "")
+    if allowed:
+        if status in (401, 403) and not _login_form_failure(response):
+            return f"allowed but got {status}"
+        if to_login and level != PUBLIC:
+            return "allowed but sent to login"
+        return None
+    if RANK[visitor] == 0:
+        return None if to_login or status == 401 else f"expected login redirect, got {status}"
+    return None if status == 403 else f"expected 403, got {status}"
+
+
+def _login_form_failure(response) -> bool:
+    # POST /login with empty data answers the form again (200) — and a wrong
+    # password 401 — which is "allowed", not "refused".
+    return b"Log in" in response.data and response.status_code == 401
