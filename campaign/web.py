@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask import Flask, has_request_context, render_template, request
+from flask import Flask, g, has_request_context, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -137,12 +137,10 @@ def init_app(app: Flask) -> None:
             return _http_error(err)
         app.logger.exception("Unhandled error")
         db.session.rollback()
-        if db.is_database_busy(err):
-            title, text = ERROR_TEXT[503]
-            return (
-                render_template("errors/error.html", code=503, title=title, text=text),
-                503,
-                {"Retry-After": "2"},
-            )
-        title, text = ERROR_TEXT[500]
-        return render_template("errors/error.html", code=500, title=title, text=text), 500
+        # The page must not touch the database: loading the user (Flask-Login's
+        # context processor does it for every template) could fail the same way.
+        g._login_user = login_manager.anonymous_user()
+        code = 503 if db.is_database_busy(err) else 500
+        title, text = ERROR_TEXT[code]
+        page = render_template("errors/error.html", code=code, title=title, text=text, plain=True)
+        return page, code, {"Retry-After": "2"} if code == 503 else {}

@@ -1,0 +1,66 @@
+"""SQLite busy under concurrent writes: a clear 503, nothing half-stored, and it works after."""
+
+import sqlite3
+
+import pytest
+import sqlalchemy as sa
+
+from campaign import create_app, db
+from campaign.auth.models import Role
+from campaign.auth.services import create_user
+from campaign.campaigns.models import Campaign
+from campaign.migrate import upgrade
+from tests.conftest import Client
+
+
+@pytest.fixture
+def busy_app(tmp_path, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite only")
+    path = tmp_path / "busy.sqlite3"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "x",
+            "INSTANCE_PATH": str(tmp_path),
+            "SQLITE_BUSY_TIMEOUT_MS": 200,
+            "PROPAGATE_EXCEPTIONS": False,
+        }
+    )
+    with app.app_context():
+        create_user(
+            db.session,
+            email="c@example.org",
+            name="C",
+            password="a long password",
+            role=Role.COORDINATOR,
+        )
+        db.session.commit()
+    app.test_client_class = Client
+    yield app, path
+    db.session.remove()
+    db.get_engine(app).dispose()
+
+
+def test_locked_database_gives_503_and_stores_nothing(busy_app):
+    app, path = busy_app
+    c = app.test_client()
+    c.login(type("U", (), {"email": "c@example.org"}), password="a long password")
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        response = c.post("/campaigns/new", data={"name": "During the lock"})
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "2"
+        assert "busy" in response.get_data(as_text=True).lower()
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    again = c.post("/campaigns/new", data={"name": "During the lock"})
+    assert again.status_code == 302
+    with app.app_context():
+        names = db.session.scalars(sa.select(Campaign.name)).all()
+    assert names == ["During the lock"]
