@@ -91,7 +91,8 @@ def session(app: Flask) -> Iterator[sa.orm.Session]:
         db.session.remove()
         outer.rollback()
         connection.close()
-        db.session.configure(bind=engine, join_transaction_mode="conservative_savepoint")
+        db.session.session_factory.kw.pop("join_transaction_mode", None)
+        db.session.configure(bind=engine)
 
 
 class Client(FlaskClient):
