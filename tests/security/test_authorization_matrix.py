@@ -6,58 +6,14 @@ deciding who may use a route is part of adding it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
-from campaign.auth.models import Role
-
-PUBLIC, MEMBER, COORD, ADMIN = "public", "member", "coordinator", "admin"
-NO = None  # the method is not offered at all (405)
-
-# endpoint: (who may GET, who may POST)
-POLICY: dict[str, tuple[str | None, str | None]] = {
-    "static": (PUBLIC, NO),
-    "bootstrap.static": (PUBLIC, NO),
-    "auth.login": (PUBLIC, PUBLIC),
-    "auth.logout": (NO, MEMBER),
-    "auth.users": (ADMIN, NO),
-    "auth.user_new": (ADMIN, ADMIN),
-    "auth.user_edit": (ADMIN, ADMIN),
-    "campaigns.home": (PUBLIC, NO),
-    "campaigns.index": (MEMBER, NO),
-    "campaigns.new": (COORD, COORD),
-    "campaigns.detail": (MEMBER, NO),
-    "campaigns.edit": (COORD, COORD),
-    "audit.index": (COORD, NO),
-}
+from tests.security.conftest import route_url
+from tests.security.policy import ADMIN, COORD, MEMBER, NO, POLICY, PUBLIC
 
 VISITORS = ["anonymous", "signer", MEMBER, COORD, ADMIN]
 RANK = {"anonymous": 0, "signer": 0, MEMBER: 1, COORD: 2, ADMIN: 3}
 NEEDED = {PUBLIC: 0, MEMBER: 1, COORD: 2, ADMIN: 3}
-
-
-@dataclass
-class World:
-    """Objects every route argument can point at."""
-
-    values: dict[str, object]
-
-
-@pytest.fixture
-def world(make_campaign, make_user) -> World:
-    campaign = make_campaign(name="Matrix campaign")
-    target = make_user(role=Role.MEMBER)
-    return World(values={"slug": campaign.slug, "user_id": target.id, "filename": "app.css"})
-
-
-def _url(app, rule, world: World) -> str:
-    missing = [arg for arg in rule.arguments if arg not in world.values]
-    assert not missing, f"{rule.endpoint}: no test value for {missing}; add it to world()"
-    with app.test_request_context():
-        from flask import url_for
-
-        return url_for(rule.endpoint, **{a: world.values[a] for a in rule.arguments})
 
 
 def test_every_route_has_a_policy(app):
@@ -83,7 +39,7 @@ def test_route_answers_match_the_policy(app, visitor, client, login_as, world):
     problems = []
     for rule in app.url_map.iter_rules():
         get_level, post_level = POLICY[rule.endpoint]
-        url = _url(app, rule, world)
+        url = route_url(app, rule, world)
         if rule.endpoint == "static":
             url = "/static/app.css"
         if rule.endpoint == "bootstrap.static":
