@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import click
@@ -25,6 +26,8 @@ def backup_command(directory: Path) -> None:
         summary = create_backup(current_app, directory)
     except BackupError as err:
         raise click.ClickException(err.message)
+    except (OSError, sqlite3.Error) as err:
+        raise click.ClickException(f"The backup failed: {err}")
     click.echo(
         f"Backup written to {summary.folder}: {summary.database} database "
         f"({len(summary.tables)} tables, {summary.rows} rows), {summary.uploads} uploaded files."
@@ -47,6 +50,8 @@ def restore_command(directory: Path, yes: bool) -> None:
         summary = restore_backup(current_app, directory, replace=yes)
     except BackupError as err:
         raise click.ClickException(err.message)
+    except (OSError, sqlite3.Error) as err:
+        raise click.ClickException(f"The restore failed: {err}")
     click.echo(
         f"Restored {summary.folder}: {summary.database} database ({len(summary.tables)} "
         f"tables, {summary.rows} rows), {summary.uploads} uploaded files."

@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from alembic.migration import MigrationContext
 from sqlalchemy.engine import URL, make_url
 
 from campaign.backup.manifest import BackupError
@@ -41,7 +40,10 @@ def census(conn: sa.Connection) -> tuple[str | None, dict[str, int]]:
         name: conn.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar_one()
         for name in names
     }
-    revision = MigrationContext.configure(conn).get_current_revision() if names else None
+    revision = None
+    if "alembic_version" in names:
+        # read directly: MigrationContext would log its INFO lines into the command's output
+        revision = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
     return revision, counts
 
 

@@ -82,6 +82,9 @@ def create_backup(app: Flask, parent: Path) -> BackupSummary:
     """
     url = app.config["DATABASE_URL"]
     kind = databases.database_kind(url)
+    store = Path(app.config["UPLOAD_DIR"])
+    if parent.resolve().is_relative_to(store.resolve()):
+        raise BackupError("Write backups outside the upload folder (it would copy itself).")
     parent.mkdir(parents=True, exist_ok=True)
     created_at = utcnow()
     final = _free_folder(parent, f"backup-{created_at:%Y%m%dT%H%M%SZ}")
@@ -96,7 +99,6 @@ def create_backup(app: Flask, parent: Path) -> BackupSummary:
         else:
             revision, tables = databases.dump_postgres(db.get_engine(app), dump)
         entries = [file_entry(work, dump)]
-        store = Path(app.config["UPLOAD_DIR"])
         if store.is_dir():
             for src in sorted(p for p in store.rglob("*") if p.is_file()):
                 if src.name.endswith(".part"):

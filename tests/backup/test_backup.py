@@ -188,6 +188,12 @@ def test_a_second_backup_gets_its_own_folder(sqlite_backup, tmp_path):
     db.get_engine(src).dispose()
 
 
+def test_backup_inside_the_upload_folder_is_refused(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'x.sqlite3'}", tmp_path)
+    result = run(app, "backup", str(tmp_path / "uploads" / "backups"))
+    assert result.exit_code != 0 and "outside the upload folder" in result.output
+
+
 def test_in_memory_sqlite_is_refused(tmp_path):
     app = make_app("sqlite://", tmp_path)
     result = run(app, "backup", str(tmp_path / "b"))
