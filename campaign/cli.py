@@ -1,4 +1,4 @@
-"""Flask commands: db upgrade, create-user, demo, send-mail."""
+"""Flask commands: db upgrade, create-user, demo, send-mail, backup, restore."""
 
 from __future__ import annotations
 
@@ -93,5 +93,14 @@ def send_mail_command(loop: bool, interval: float) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for cmd in (db_cli, create_user_command, demo_command, send_mail_command):
+    from campaign.backup.cli import backup_command, restore_command
+
+    for cmd in (
+        db_cli,
+        create_user_command,
+        demo_command,
+        send_mail_command,
+        backup_command,
+        restore_command,
+    ):
         app.cli.add_command(cmd)

@@ -1,0 +1,1 @@
+"""Backups: a consistent copy of the database and the uploaded files, and restoring it."""
