@@ -193,7 +193,7 @@ def _candidates(session: Session, letter_id: int, state: str, *, exclude_id: int
             SignOn.id != exclude_id,
             SignOn.status != SignOnStatus.MERGED,
         )
-    ).tuples()
+    ).all()
 
 
 def _already_signed(

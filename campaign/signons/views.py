@@ -42,8 +42,8 @@ def _link_for(letter: Letter):
 def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
     """What the public page shows: the text, the deadline, the count, the signatories."""
     version = current_version(db.session, letter)
-    if form is None:
-        form = SignOnForm()
+    form = form or SignOnForm()
+    if not form.version_id.data:
         form.version_id.data = str(version.id)
     return {
         "letter": letter,
