@@ -46,6 +46,10 @@ def similarity(a: str, b: str) -> float:
         best = fuzz.token_sort_ratio(a, b)
     ta, tb = a.split(), b.split()
     for short, long in ((ta, tb), (tb, ta)):
+        # Cheap test first: some token of one name must appear in the other's initials.
+        initials = "".join(w[0] for w in long if w not in _SKIP)
+        if not any(len(t) >= 2 and t in initials for t in short):
+            continue
         expanded = _expand_acronyms(short, long)
         if expanded is not None:
             best = max(best, fuzz.token_sort_ratio(" ".join(expanded), " ".join(long)))

@@ -142,13 +142,17 @@ def sign_letter(
     version = shown_version(session, letter, version_id)
     email = data.signer_email.strip()
 
-    existing = _find(session, letter.id, state, key)
+    # One query gives both the exact match and the fuzzy candidates (same letter and state).
+    others = _candidates(session, letter.id, state)
+    existing_id = next((row_id for row_id, row_key in others if row_key == key), None)
+    existing = session.get(SignOn, existing_id) if existing_id is not None else None
     if existing is None:
         signon = SignOn(
             letter_id=letter.id,
             version_id=version.id,
             org_name=" ".join(data.org_name.split()),
             org_key=key,
+            probable_duplicate_of_id=probable_duplicate(key, others),
             level=level,
             state=state,
             city=data.city.strip(),
@@ -174,26 +178,23 @@ def sign_letter(
                 raise
         else:
             if data.logo and logo_kind:
+                # Saved only now, so a refused or duplicate sign-on leaves no orphan file.
                 stored = store.save(data.logo, allowed=LOGO_KINDS, max_bytes=LOGO_MAX_BYTES)
                 signon.logo_sha256, signon.logo_kind = stored.sha256, stored.kind
-            signon.probable_duplicate_of_id = probable_duplicate(
-                key, _candidates(session, letter.id, state, exclude_id=signon.id)
-            )
-            session.flush()
             _mail(session, signon, letter, "signon_confirm", "confirm", link_for(signon, token))
             return SignResult("new", signon)
     return _already_signed(session, letter, existing, email, link_for, now)
 
 
-def _candidates(session: Session, letter_id: int, state: str, *, exclude_id: int):
-    return session.execute(
-        sa.select(SignOn.id, SignOn.org_key).where(
-            SignOn.letter_id == letter_id,
-            SignOn.state == state,
-            SignOn.id != exclude_id,
-            SignOn.status != SignOnStatus.MERGED,
+def _candidates(session: Session, letter_id: int, state: str) -> list[tuple[int, str]]:
+    return [
+        (row_id, row_key)
+        for row_id, row_key in session.execute(
+            sa.select(SignOn.id, SignOn.org_key).where(
+                SignOn.letter_id == letter_id, SignOn.state == state
+            )
         )
-    ).all()
+    ]
 
 
 def _already_signed(
