@@ -78,6 +78,11 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.audit.views import bp as audit_bp
     from campaign.auth.views import bp as auth_bp
     from campaign.campaigns.views import bp as campaigns_bp
+    from campaign.campaigns.views import register_section
+    from campaign.letters.views import bp as letters_bp
+    from campaign.letters.views import letters_section
+    from campaign.signons.views import bp as signons_bp
 
-    for bp in (auth_bp, campaigns_bp, audit_bp):
+    for bp in (auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp):
         app.register_blueprint(bp)
+    register_section(letters_section)

@@ -13,6 +13,7 @@ from campaign.auth.models import Role, User
 from campaign.auth.services import create_user, find_user_by_email
 from campaign.campaigns.models import Campaign
 from campaign.campaigns.services import create_campaign
+from campaign.letters.demo import load_letter_demo
 
 DEMO_ADMIN = "admin@example.org"
 DEMO_PEOPLE = [
@@ -52,8 +53,9 @@ def load_demo(session: Session, instance: Path) -> Login:
     for email, name, role in DEMO_PEOPLE:
         if find_user_by_email(session, email) is None:
             create_user(session, email=email, name=name, password=password, role=role, actor=admin)
-    if session.scalar(sa.select(Campaign.id).where(Campaign.slug == "end-287g")) is None:
-        create_campaign(
+    campaign = session.scalar(sa.select(Campaign).where(Campaign.slug == "end-287g"))
+    if campaign is None:
+        campaign = create_campaign(
             session,
             name="End 287(g)",
             slug="end-287g",
@@ -65,6 +67,7 @@ def load_demo(session: Session, instance: Path) -> Login:
             actor=admin,
         )
     session.flush()
+    load_letter_demo(session, campaign, admin)
     return Login(email=DEMO_ADMIN, password=password)
 
 

@@ -5,6 +5,18 @@ from campaign.audit.models import AuditEvent
 from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
 from campaign.db import Base
+from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
+from campaign.signons.models import SignOn
 
-__all__ = ["Agency", "AuditEvent", "Base", "Campaign", "OutboxMessage", "User"]
+__all__ = [
+    "Agency",
+    "AuditEvent",
+    "Base",
+    "Campaign",
+    "Letter",
+    "LetterVersion",
+    "OutboxMessage",
+    "SignOn",
+    "User",
+]

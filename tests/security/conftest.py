@@ -2,31 +2,55 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
 from campaign.auth.models import Role
+from tests.letters.factories import make_letter
 
 
 @dataclass
 class World:
-    """Objects every route argument can point at."""
+    """Values for route arguments; ``by_prefix`` overrides them for some endpoints."""
 
     values: dict[str, object]
+    by_prefix: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    def args_for(self, endpoint: str) -> dict[str, object]:
+        out = dict(self.values)
+        for prefix, values in self.by_prefix.items():
+            if endpoint.startswith(prefix):
+                out.update(values)
+        return out
 
 
 @pytest.fixture
-def world(make_campaign, make_user) -> World:
+def world(session, make_campaign, make_user) -> World:
     campaign = make_campaign(name="Matrix campaign")
     target = make_user(role=Role.MEMBER)
-    return World(values={"slug": campaign.slug, "user_id": target.id, "filename": "app.css"})
+    letter = make_letter(session, campaign=campaign)
+    return World(
+        values={
+            "slug": campaign.slug,
+            "campaign_slug": campaign.slug,
+            "user_id": target.id,
+            "filename": "app.css",
+            "letter_id": letter.id,
+            "signon_id": 1,
+            "token": "not-a-real-token",
+        },
+        # the public pages take the letter's own public slug
+        by_prefix={"signons.": {"slug": letter.slug}},
+    )
 
 
 def route_url(app, rule, world: World) -> str:
-    missing = [arg for arg in rule.arguments if arg not in world.values]
+    """A URL for ``rule`` built from the world's values."""
+    values = world.args_for(rule.endpoint)
+    missing = [arg for arg in rule.arguments if arg not in values]
     assert not missing, f"{rule.endpoint}: no test value for {missing}; add it to world()"
     with app.test_request_context():
         from flask import url_for
 
-        return url_for(rule.endpoint, **{a: world.values[a] for a in rule.arguments})
+        return url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})

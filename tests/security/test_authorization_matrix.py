@@ -82,3 +82,27 @@ def _login_form_failure(response) -> bool:
     # POST /login with empty data answers the form again (200) — and a wrong
     # password 401 — which is "allowed", not "refused".
     return b"Log in" in response.data and response.status_code == 401
+
+
+def test_objects_are_not_reachable_through_another_campaign(app, login_as, world, make_campaign):
+    """Guessing ids under another campaign's slug finds nothing (404), for GET and POST."""
+    other = make_campaign(name="Someone else's campaign")
+    admin = login_as("admin")
+    checked, problems = 0, []
+    for rule in app.url_map.iter_rules():
+        args = set(rule.arguments)
+        if "campaign_slug" not in args or args == {"campaign_slug"}:
+            continue
+        values = world.args_for(rule.endpoint)
+        values["campaign_slug"] = other.slug
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(rule.endpoint, **{a: values[a] for a in rule.arguments})
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            checked += 1
+            status = admin.open(url, method=method, data={}).status_code
+            if status != 404:
+                problems.append(f"{method} {url} ({rule.endpoint}): {status}")
+    assert checked > 0
+    assert not problems, "\n".join(problems)

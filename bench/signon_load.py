@@ -1,0 +1,171 @@
+"""Sign-on POSTs per second and latency against gunicorn (2 sync workers), beside a ceiling.
+
+The ceiling is bench/ceiling_app.py: a bare Flask endpoint on the same server settings
+that inserts one row. Runs on SQLite, and on PostgreSQL when 127.0.0.1:5432 answers
+(it creates and drops its own database). Loopback only; a bounded number of requests.
+
+    .venv/bin/python bench/signon_load.py [--requests 300] [--threads 8] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+from tests.signons.server import form_session, gunicorn, scratch_database, seed_letter  # noqa: E402
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/campaign_bench_{pid}"
+STATES = ["TX", "FL", "GA", "NC", "AZ", "CA", "NY", "IL", "WA", "PR"]
+_seq = itertools.count()
+_seq_lock = threading.Lock()
+
+
+def _next() -> int:
+    with _seq_lock:
+        return next(_seq)
+
+
+def _pg_reachable() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _load(base: str, n: int, threads: int, make_request) -> tuple[float, list[float], int]:
+    """``n`` POSTs from ``threads`` clients; returns (requests/s, latencies in ms, errors)."""
+    per_thread = [n // threads + (1 if i < n % threads else 0) for i in range(threads)]
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    barrier = threading.Barrier(threads + 1)
+
+    def worker(count: int) -> None:
+        nonlocal errors
+        with httpx.Client(base_url=base, timeout=60) as client:
+            prepare = make_request(client)
+            barrier.wait()
+            mine, bad = [], 0
+            for _ in range(count):
+                path, data = prepare()
+                t0 = time.perf_counter()
+                response = client.post(path, data=data)
+                mine.append((time.perf_counter() - t0) * 1000)
+                bad += response.status_code != 302
+            with lock:
+                latencies.extend(mine)
+                errors += bad
+
+    with ThreadPoolExecutor(threads) as pool:
+        futures = [pool.submit(worker, c) for c in per_thread]
+        barrier.wait()
+        start = time.perf_counter()
+        for f in futures:
+            f.result()
+        elapsed = time.perf_counter() - start
+    return n / elapsed, latencies, errors
+
+
+def _signon_requests(slug: str):
+    def make(client: httpx.Client):
+        token, version = form_session(client, slug)
+
+        def prepare():
+            i = _next()
+            return f"/sign/{slug}", {
+                "csrf_token": token, "version_id": version, "org_name": f"Bench Org {i}",
+                "level": "state", "state": STATES[i % 10], "city": "Town",
+                "signer_name": "Signer", "signer_title": "Director",
+                "signer_email": f"s{i}@example.org", "authorized": "y", "listing": "list",
+            }  # fmt: skip
+
+        return prepare
+
+    return make
+
+
+def _ceiling_requests(client: httpx.Client):
+    def prepare():
+        return "/insert", {"payload": f"Bench Org {_next()}"}
+
+    return prepare
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _measure(label: str, base: str, make, args) -> dict:
+    _load(base, max(20, args.threads * 3), args.threads, make)  # warm-up
+    runs = [_load(base, args.requests, args.threads, make) for _ in range(args.runs)]
+    rps = statistics.median(r[0] for r in runs)
+    lat = [x for r in runs for x in r[1]]
+    result = {
+        "rps": rps,
+        "p50": _percentile(lat, 0.50),
+        "p99": _percentile(lat, 0.99),
+        "errors": sum(r[2] for r in runs),
+    }
+    print(
+        f"  {label:<9} {rps:8.1f} req/s   p50 {result['p50']:7.1f} ms   "
+        f"p99 {result['p99']:7.1f} ms   non-302: {result['errors']}"
+    )
+    return result
+
+
+def bench_database(name: str, pg_url: str | None, args) -> dict:
+    """Sign-on and ceiling figures on one database."""
+    print(f"{name}: {args.runs} runs x {args.requests} POSTs, {args.threads} client threads")
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        with scratch_database(tmp_path, pg_url, suffix="") as url:
+            slug = seed_letter(url)
+            with gunicorn("campaign:create_app()", url, tmp_path) as base:
+                out["signon"] = _measure("sign-on", base, _signon_requests(slug), args)
+            with gunicorn("bench.ceiling_app:create_app()", url, tmp_path) as base:
+                out["ceiling"] = _measure("ceiling", base, _ceiling_requests, args)
+    out["ratio"] = out["signon"]["rps"] / out["ceiling"]["rps"]
+    print(f"  ratio     {out['ratio']:.2f} of the ceiling")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    results = {"sqlite": bench_database("SQLite", None, args)}
+    if _pg_reachable():
+        results["postgres"] = bench_database("PostgreSQL", PG_URL.format(pid=os.getpid()), args)
+    fields = []
+    for db, r in results.items():
+        fields += [
+            f"ratio_{db}={r['ratio']:.2f}",
+            f"p99_ms_{db}={r['signon']['p99']:.0f}",
+            f"p50_ms_{db}={r['signon']['p50']:.0f}",
+            f"rps_{db}={r['signon']['rps']:.0f}",
+            f"ceiling_rps_{db}={r['ceiling']['rps']:.0f}",
+        ]
+    print("RESULT " + " ".join(fields))
+
+
+if __name__ == "__main__":
+    main()

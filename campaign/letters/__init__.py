@@ -1,0 +1,1 @@
+"""Coalition letters: drafting, versioned text, status, and the coordinator's pages."""

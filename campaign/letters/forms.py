@@ -1,0 +1,70 @@
+"""Letter forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from campaign.letters.models import LetterStatus
+
+# The zones a US coalition needs; the model takes any IANA name.
+TIME_ZONES = [
+    ("America/New_York", "Eastern (New York)"),
+    ("America/Chicago", "Central (Chicago)"),
+    ("America/Denver", "Mountain (Denver)"),
+    ("America/Phoenix", "Arizona (Phoenix)"),
+    ("America/Los_Angeles", "Pacific (Los Angeles)"),
+    ("America/Anchorage", "Alaska (Anchorage)"),
+    ("Pacific/Honolulu", "Hawaii (Honolulu)"),
+    ("America/Puerto_Rico", "Atlantic (Puerto Rico, U.S. Virgin Islands)"),
+    ("Pacific/Guam", "Chamorro (Guam, Northern Mariana Islands)"),
+    ("Pacific/Pago_Pago", "Samoa (American Samoa)"),
+    ("UTC", "UTC"),
+]
+
+
+class LetterForm(FlaskForm):
+    """Everything a coordinator writes about a letter."""
+
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    slug = StringField(
+        "Public address (optional)",
+        description="Lower-case letters, digits and hyphens; made from the title if left empty.",
+        validators=[
+            Optional(),
+            Length(max=60),
+            Regexp(
+                r"^[a-z0-9]+(-[a-z0-9]+)*$", message="Use lower-case letters, digits and hyphens."
+            ),
+        ],
+    )
+    addressees = TextAreaField(
+        "Addressees",
+        description="One per line, e.g. the Secretary of Homeland Security.",
+        validators=[DataRequired(), Length(max=5000)],
+    )
+    body = TextAreaField(
+        "Text",
+        description="Markdown; footnotes as [^1] in the text and [^1]: … at the end.",
+        validators=[DataRequired(), Length(max=100_000)],
+    )
+    material = BooleanField(
+        "This edit changes the substance of the letter (signers of earlier versions must "
+        "re-confirm)"
+    )
+    closing = StringField("Closing", default="Sincerely,", validators=[Length(max=300)])
+    sender = StringField(
+        "Sender line", description="E.g. the coalition's name.", validators=[Length(max=300)]
+    )
+    deadline_on = DateField("Sign-on deadline: date", validators=[DataRequired()])
+    deadline_time = TimeField("Time", default=None, validators=[DataRequired()])
+    deadline_tz = SelectField("Time zone", choices=TIME_ZONES, default="America/New_York")
+    show_signatories = BooleanField("Show approved, listed signatories on the public page")
+    auto_approve = BooleanField("Approve confirmed sign-ons automatically")
+
+
+class StatusForm(FlaskForm):
+    """Move a letter to another status."""
+
+    status = SelectField("Status", choices=[(s.value, s.label) for s in LetterStatus])

@@ -1,0 +1,94 @@
+"""Letters and the versions of their text."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from campaign.auth.models import User
+from campaign.campaigns.models import Campaign
+from campaign.core.enums import str_enum
+from campaign.db import Base, utcnow
+
+
+class LetterStatus(enum.StrEnum):
+    """draft → open → closed → sent (closed may reopen)."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    SENT = "sent"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Letter(Base):
+    """A coalition letter to decision-makers, signed on by organizations."""
+
+    __tablename__ = "letters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(300))
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    addressees: Mapped[str] = mapped_column(sa.Text, default="")
+    # the current text; every text ever shown to signers is kept in letter_versions
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    closing: Mapped[str] = mapped_column(sa.String(300), default="")
+    sender: Mapped[str] = mapped_column(sa.String(300), default="")
+    # the instant sign-on closes (UTC) and the zone the coordinator wrote it in
+    deadline_at: Mapped[datetime]
+    deadline_tz: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[LetterStatus] = mapped_column(
+        str_enum(LetterStatus, 20), default=LetterStatus.DRAFT
+    )
+    show_signatories: Mapped[bool] = mapped_column(default=False)
+    # when True a confirmed sign-on is approved at once (the review queue comes later)
+    auto_approve: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]
+
+    campaign: Mapped[Campaign] = relationship(lazy="raise")
+    created_by: Mapped[User | None] = relationship(lazy="raise")
+
+    @property
+    def deadline_local(self) -> datetime:
+        """The deadline in the zone it was written in."""
+        from zoneinfo import ZoneInfo
+
+        return self.deadline_at.astimezone(ZoneInfo(self.deadline_tz))
+
+    def accepts_signons(self, now: datetime | None = None) -> bool:
+        """Open and before the deadline, judged at ``now`` (the request's time)."""
+        return self.status == LetterStatus.OPEN and (now or utcnow()) < self.deadline_at
+
+
+class LetterVersion(Base):
+    """The text of a letter as signers saw it; a new one for each edit of the body."""
+
+    __tablename__ = "letter_versions"
+    __table_args__ = (sa.UniqueConstraint("letter_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    body: Mapped[str] = mapped_column(sa.Text)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    # a material change: signers of earlier versions must re-confirm
+    material: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by: Mapped[User | None] = relationship(lazy="raise")

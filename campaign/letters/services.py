@@ -1,0 +1,227 @@
+"""Drafting letters, versioning their text, changing their status, re-confirm requests."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from campaign.audit.services import record
+from campaign.auth.models import User
+from campaign.campaigns.models import Campaign
+from campaign.core.errors import Conflict, DomainError
+from campaign.core.text import slugify
+from campaign.db import utcnow
+from campaign.letters.models import Letter, LetterStatus, LetterVersion
+
+# Which status may follow which: closed may reopen (e.g. a deadline extended).
+TRANSITIONS: dict[LetterStatus, set[LetterStatus]] = {
+    LetterStatus.DRAFT: {LetterStatus.OPEN},
+    LetterStatus.OPEN: {LetterStatus.CLOSED},
+    LetterStatus.CLOSED: {LetterStatus.OPEN, LetterStatus.SENT},
+    LetterStatus.SENT: set(),
+}
+EDITABLE_BODY = (LetterStatus.DRAFT, LetterStatus.OPEN)
+
+
+def deadline_instant(day: date, at: time, tz: str) -> datetime:
+    """The UTC instant of a wall-clock deadline in the IANA zone ``tz``."""
+    try:
+        zone = ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise DomainError("Unknown time zone.", field="deadline_tz")
+    return datetime.combine(day, at, tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+def body_sha256(body: str) -> str:
+    """The hash recorded with a version of the text."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def unique_letter_slug(session: Session, base: str, *, exclude_id: int | None = None) -> str:
+    """``base`` or ``base-2``… whichever no other letter uses."""
+    slug, n = base, 1
+    while True:
+        q = sa.select(Letter.id).where(Letter.slug == slug)
+        if exclude_id is not None:
+            q = q.where(Letter.id != exclude_id)
+        if session.scalar(q) is None:
+            return slug
+        n += 1
+        slug = f"{base[:55]}-{n}"
+
+
+def current_version(session: Session, letter: Letter) -> LetterVersion:
+    """The newest version of the letter's text."""
+    return session.scalars(
+        sa.select(LetterVersion)
+        .where(LetterVersion.letter_id == letter.id)
+        .order_by(LetterVersion.number.desc())
+        .limit(1)
+    ).one()
+
+
+def versions(session: Session, letter: Letter) -> list[LetterVersion]:
+    """Every version of the letter, oldest first."""
+    return list(
+        session.scalars(
+            sa.select(LetterVersion)
+            .where(LetterVersion.letter_id == letter.id)
+            .order_by(LetterVersion.number)
+        )
+    )
+
+
+def _add_version(
+    session: Session, letter: Letter, number: int, *, material: bool, actor: User | None
+) -> LetterVersion:
+    version = LetterVersion(
+        letter_id=letter.id,
+        number=number,
+        body=letter.body,
+        sha256=body_sha256(letter.body),
+        material=material,
+        created_by_id=actor.id if actor else None,
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+def create_letter(
+    session: Session,
+    campaign: Campaign,
+    *,
+    title: str,
+    addressees: str,
+    body: str,
+    closing: str,
+    sender: str,
+    deadline_on: date,
+    deadline_time: time,
+    deadline_tz: str,
+    actor: User | None,
+    slug: str | None = None,
+    show_signatories: bool = False,
+    auto_approve: bool = False,
+) -> Letter:
+    """Create a draft letter and its first version."""
+    wanted = slugify(slug or title)
+    if slug and session.scalar(sa.select(Letter.id).where(Letter.slug == wanted)):
+        raise Conflict("Another letter already uses this address.", field="slug")
+    letter = Letter(
+        campaign_id=campaign.id,
+        title=title.strip(),
+        slug=unique_letter_slug(session, wanted),
+        addressees=addressees.strip(),
+        body=body.strip(),
+        closing=closing.strip(),
+        sender=sender.strip(),
+        deadline_at=deadline_instant(deadline_on, deadline_time, deadline_tz),
+        deadline_tz=deadline_tz,
+        show_signatories=show_signatories,
+        auto_approve=auto_approve,
+        created_by_id=actor.id if actor else None,
+    )
+    session.add(letter)
+    session.flush()
+    _add_version(session, letter, 1, material=False, actor=actor)
+    record(session, actor, "letter.create", "letter", letter.id, title=letter.title)
+    return letter
+
+
+def update_letter(
+    session: Session,
+    letter: Letter,
+    *,
+    title: str,
+    addressees: str,
+    body: str,
+    closing: str,
+    sender: str,
+    deadline_on: date,
+    deadline_time: time,
+    deadline_tz: str,
+    show_signatories: bool,
+    auto_approve: bool,
+    material: bool,
+    actor: User,
+) -> LetterVersion | None:
+    """Save edits; a changed body makes a new version (returned), None otherwise."""
+    if letter.status == LetterStatus.SENT:
+        raise DomainError("A sent letter can no longer be edited.")
+    new_body = body.strip()
+    body_changed = new_body != letter.body
+    if body_changed and letter.status not in EDITABLE_BODY:
+        raise DomainError(
+            "The text can be edited only while the letter is a draft or open.", field="body"
+        )
+    changes: dict[str, object] = {}
+    fields = {
+        "title": title.strip(),
+        "addressees": addressees.strip(),
+        "closing": closing.strip(),
+        "sender": sender.strip(),
+        "deadline_at": deadline_instant(deadline_on, deadline_time, deadline_tz),
+        "deadline_tz": deadline_tz,
+        "show_signatories": show_signatories,
+        "auto_approve": auto_approve,
+    }
+    for name, value in fields.items():
+        if getattr(letter, name) != value:
+            changes[name] = "changed" if name == "addressees" else str(value)
+            setattr(letter, name, value)
+    version = None
+    if body_changed:
+        letter.body = new_body
+        number = current_version(session, letter).number + 1
+        version = _add_version(session, letter, number, material=material, actor=actor)
+        changes["version"] = number
+        changes["material"] = material
+    if changes:
+        letter.updated_at = utcnow()
+        session.flush()
+        record(session, actor, "letter.update", "letter", letter.id, **changes)
+    return version
+
+
+def change_status(
+    session: Session, letter: Letter, new: LetterStatus, *, actor: User, now: datetime | None = None
+) -> Letter:
+    """Move a letter along draft → open → closed → sent (closed may reopen)."""
+    if new not in TRANSITIONS[letter.status]:
+        raise DomainError(f"A {letter.status.value} letter cannot become {new.value}.")
+    if new == LetterStatus.OPEN and (now or utcnow()) >= letter.deadline_at:
+        raise DomainError("The deadline has passed: move it to a later date before opening.")
+    old = letter.status
+    letter.status = new
+    letter.updated_at = utcnow()
+    session.flush()
+    record(session, actor, "letter.status", "letter", letter.id, old=old.value, new=new.value)
+    return letter
+
+
+def letters_for_campaign(session: Session, campaign: Campaign) -> list[Letter]:
+    """The campaign's letters, newest first."""
+    return list(
+        session.scalars(
+            sa.select(Letter)
+            .where(Letter.campaign_id == campaign.id)
+            .order_by(Letter.created_at.desc(), Letter.id.desc())
+        )
+    )
+
+
+def latest_material_number(session: Session, letter: Letter) -> int:
+    """The number of the newest material version (0 when no edit was material)."""
+    return int(
+        session.scalar(
+            sa.select(sa.func.max(LetterVersion.number)).where(
+                LetterVersion.letter_id == letter.id, LetterVersion.material.is_(True)
+            )
+        )
+        or 0
+    )

@@ -1,0 +1,1 @@
+"""Organizational sign-ons: the public page, email confirmation, de-duplication."""

@@ -1,0 +1,128 @@
+"""The public sign-on form and the confirmation form."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
+
+from campaign.core.states import STATE_CHOICES
+from campaign.signons.models import Level
+
+LOGO_READ_LIMIT = 1024 * 1024 + 1
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _website(value: str | None) -> str | None:
+    value = _strip(value)
+    if value and "://" not in value:
+        return "https://" + value
+    return value
+
+
+class SignOnForm(FlaskForm):
+    """An organization signs on; every field has a length limit."""
+
+    class Meta:
+        # Strip surrounding spaces from every text field.
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", [])
+            if _website not in filters:
+                filters = [_strip, *filters]
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+    version_id = HiddenField()
+    org_name = StringField("Organization name", validators=[DataRequired(), Length(max=300)])
+    level = RadioField(
+        "Level",
+        choices=[(level.value, level.label) for level in Level],
+        validators=[InputRequired(message="Choose national, state or local.")],
+    )
+    state = SelectField(
+        "State",
+        description="Required for state and local organizations.",
+        choices=[("", "—"), *STATE_CHOICES],
+        validators=[Optional(), Length(max=2)],
+    )
+    city = StringField("City", validators=[Optional(), Length(max=120)])
+    website = StringField(
+        "Website (optional)",
+        filters=[_website],
+        validators=[
+            Optional(),
+            Length(max=300),
+            Regexp(r"^https?://[^\s/$.?#][^\s]*$", message="Enter a web address."),
+        ],
+    )
+    signer_name = StringField("Your name", validators=[DataRequired(), Length(max=200)])
+    signer_title = StringField("Your title", validators=[DataRequired(), Length(max=200)])
+    signer_email = StringField(
+        "Your email",
+        description="We send a confirmation link to this address.",
+        validators=[DataRequired(), Length(max=254), Email()],
+    )
+    authorized = BooleanField(
+        "I am authorized to sign on behalf of this organization",
+        validators=[DataRequired(message="You must be authorized to sign for the organization.")],
+    )
+    listing = RadioField(
+        "How to show your organization",
+        choices=[
+            ("list", "List our organization by name"),
+            ("count", "Count us but do not list our name"),
+        ],
+        default="list",
+        validators=[InputRequired()],
+    )
+    comment = TextAreaField("Comment (optional)", validators=[Optional(), Length(max=2000)])
+    logo = FileField("Logo (optional)", description="PNG or JPEG, up to 1 MB.")
+    keep_informed = BooleanField("Email me when the agencies respond")
+    # The honeypot: hidden by CSS, left empty by people, filled by bots.
+    nickname = StringField("Leave this field empty", validators=[Optional(), Length(max=200)])
+
+    def validate_state(self, field):
+        if self.level.data in (Level.STATE.value, Level.LOCAL.value) and not field.data:
+            raise ValidationError("Choose the state for a state or local organization.")
+
+    def validate_version_id(self, field):
+        if field.data and not str(field.data).isdigit():
+            field.data = ""
+
+    def validate_logo(self, field):
+        from campaign.core.errors import DomainError
+        from campaign.signons.services import check_logo
+
+        data = self.logo_bytes()
+        if data:
+            try:
+                check_logo(data)
+            except DomainError as err:
+                raise ValidationError(err.message)
+
+    def logo_bytes(self) -> bytes | None:
+        """The uploaded logo's bytes (at most 1 MB + 1, enough to tell it is too big)."""
+        if not hasattr(self, "_logo"):
+            file = self.logo.data
+            data = None
+            if file and getattr(file, "filename", None):
+                data = file.read(LOGO_READ_LIMIT) or None
+            self._logo = data
+        return self._logo
+
+
+class ConfirmForm(FlaskForm):
+    """The Confirm button (a POST: mail scanners that fetch links confirm nothing)."""
+
+    version_id = HiddenField()

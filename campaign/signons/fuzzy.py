@@ -1,0 +1,68 @@
+"""Probable duplicates among organization names: fuzzy tokens and acronyms.
+
+"ACLU of Texas" and "American Civil Liberties Union of Texas" share no key, so the
+exact de-duplication misses them; these checks flag them for a coordinator to look at.
+Nothing here merges anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz
+
+# Words an acronym usually skips ("ACLU" has no letter for "of").
+_SKIP = frozenset({"of", "the", "and", "for", "in", "on", "at", "to", "de", "del", "la", "y"})
+THRESHOLD = 90.0
+
+
+def _expand_acronyms(short: list[str], long: list[str]) -> list[str] | None:
+    """``short`` with one token replaced by the run of ``long`` its letters spell, or None."""
+    for i, token in enumerate(short):
+        if not (2 <= len(token) <= 8 and token.isalpha()):
+            continue
+        for start in range(len(long)):
+            initials, end = "", start
+            while end < len(long) and len(initials) < len(token):
+                word = long[end]
+                if word not in _SKIP or end == start:
+                    initials += word[0]
+                end += 1
+            if initials == token and end - start >= 2:
+                return [*short[:i], *long[start:end], *short[i + 1 :]]
+    return None
+
+
+def similarity(a: str, b: str) -> float:
+    """0–100: how likely two normalised names (org keys) are the same organization."""
+    if not a or not b:
+        return 0.0
+    score = fuzz.token_set_ratio(a, b)
+    # token_set_ratio calls "aclu of texas" a subset of "aclu of texas action fund";
+    # require the shorter name to be more than one word before trusting a subset.
+    if score < 100 or min(len(a.split()), len(b.split())) > 1:
+        best = score
+    else:
+        best = fuzz.token_sort_ratio(a, b)
+    ta, tb = a.split(), b.split()
+    for short, long in ((ta, tb), (tb, ta)):
+        # Cheap test first: some token of one name must appear in the other's initials.
+        initials = "".join(w[0] for w in long if w not in _SKIP)
+        if not any(len(t) >= 2 and t in initials for t in short):
+            continue
+        expanded = _expand_acronyms(short, long)
+        if expanded is not None:
+            best = max(best, fuzz.token_sort_ratio(" ".join(expanded), " ".join(long)))
+    return float(best)
+
+
+def probable_duplicate(key: str, candidates: Iterable[tuple[int, str]]) -> int | None:
+    """The id of the candidate most similar to ``key`` above the threshold, or None."""
+    best_id, best_score = None, THRESHOLD
+    for cand_id, cand_key in candidates:
+        if cand_key == key:
+            continue
+        score = similarity(key, cand_key)
+        if score >= best_score and (best_id is None or score > best_score):
+            best_id, best_score = cand_id, score
+    return best_id

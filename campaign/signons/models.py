@@ -1,0 +1,98 @@
+"""Sign-ons: one organization's signature on one letter."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from campaign.core.enums import str_enum
+from campaign.db import Base, utcnow
+from campaign.letters.models import Letter, LetterVersion
+
+
+class Level(enum.StrEnum):
+    """Where the organization works."""
+
+    NATIONAL = "national"
+    STATE = "state"
+    LOCAL = "local"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class SignOnStatus(enum.StrEnum):
+    """pending (awaiting confirmation) → confirmed → approved | rejected; withdrawn; merged."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    MERGED = "merged"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+# Sign-ons that count towards a letter's total.
+COUNTED = (SignOnStatus.CONFIRMED, SignOnStatus.APPROVED)
+
+
+class SignOn(Base):
+    """One organization's signature on one letter, as the signer wrote it."""
+
+    __tablename__ = "sign_ons"
+    __table_args__ = (
+        # The same organization (normalised name + state) signs a letter once, even
+        # under concurrent submissions; state first so it also serves per-state lookups.
+        sa.UniqueConstraint("letter_id", "state", "org_key"),
+        sa.Index("ix_sign_ons_letter_status", "letter_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"))
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("letter_versions.id", ondelete="RESTRICT"), index=True
+    )
+    org_name: Mapped[str] = mapped_column(sa.String(300))
+    org_key: Mapped[str] = mapped_column(sa.String(300))
+    level: Mapped[Level] = mapped_column(str_enum(Level, 20))
+    state: Mapped[str] = mapped_column(sa.String(2), default="")  # '' for national
+    city: Mapped[str] = mapped_column(sa.String(120), default="")
+    website: Mapped[str] = mapped_column(sa.String(300), default="")
+    signer_name: Mapped[str] = mapped_column(sa.String(200))
+    signer_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    signer_email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    authorized: Mapped[bool] = mapped_column(default=False)
+    listed: Mapped[bool] = mapped_column(default=True)
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    logo_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    logo_kind: Mapped[str | None] = mapped_column(sa.String(10))
+    keep_informed: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[SignOnStatus] = mapped_column(
+        str_enum(SignOnStatus, 20), default=SignOnStatus.PENDING
+    )
+    # sha256 of the emailed token; the token itself is never stored
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    token_expires_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]
+    probable_duplicate_of_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("sign_ons.id", ondelete="SET NULL")
+    )
+
+    letter: Mapped[Letter] = relationship(lazy="raise")
+    version: Mapped[LetterVersion] = relationship(lazy="raise")
+    probable_duplicate_of: Mapped[SignOn | None] = relationship(remote_side=[id], lazy="raise")
+
+    @property
+    def counted(self) -> bool:
+        """Confirmed or approved: part of the letter's count."""
+        return self.status in COUNTED

@@ -1,0 +1,175 @@
+"""The public sign-on page (no account), the thank-you page and the confirm flow."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+
+from campaign import db
+from campaign.core.errors import DomainError
+from campaign.core.forms import ActionForm, apply_domain_error
+from campaign.core.markdown import render_markdown
+from campaign.db import utcnow
+from campaign.extensions import limiter
+from campaign.letters.models import Letter, LetterStatus
+from campaign.letters.services import current_version
+from campaign.signons import services
+from campaign.signons.forms import ConfirmForm, SignOnForm
+from campaign.signons.models import Level, SignOn, SignOnStatus
+from campaign.uploads.store import store_for
+
+bp = Blueprint("signons", __name__)
+
+
+def _signon_limit() -> str:
+    return current_app.config["SIGNON_RATE_LIMIT"]
+
+
+def _public_letter_or_404(slug: str) -> Letter:
+    letter = db.session.scalar(sa.select(Letter).where(Letter.slug == slug))
+    if letter is None or letter.status == LetterStatus.DRAFT:
+        abort(404)
+    return letter
+
+
+def _link_for(letter: Letter):
+    def link(signon: SignOn, token: str) -> str:
+        return url_for("signons.confirm", slug=letter.slug, token=token, _external=True)
+
+    return link
+
+
+def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
+    """What the public page shows: the text, the deadline, the count, the signatories."""
+    version = current_version(db.session, letter)
+    form = form or SignOnForm()
+    if not form.version_id.data:
+        form.version_id.data = str(version.id)
+    return {
+        "letter": letter,
+        "version": version,
+        "body_html": render_markdown(version.body),
+        "count": services.signed_count(db.session, letter),
+        "signatories": (
+            services.signatories(db.session, letter) if letter.show_signatories else None
+        ),
+        "accepting": letter.accepts_signons(),
+        "form": form,
+        "Level": Level,
+    }
+
+
+@bp.route("/sign/<slug>", methods=["GET", "POST"])
+@limiter.limit(_signon_limit, methods=["POST"])
+def sign(slug: str):
+    """The letter and its sign-on form; the same thank-you page whatever happened."""
+    letter = _public_letter_or_404(slug)
+    form = SignOnForm()
+    if form.is_submitted() and not letter.accepts_signons():
+        context = public_context(letter, form)
+        return render_template("signons/sign.html", **context), 403
+    if form.validate_on_submit():
+        if form.nickname.data:
+            # A bot filled the honeypot: look the same as success, store nothing.
+            return redirect(url_for("signons.thanks", slug=letter.slug))
+        data = services.SignOnInput(
+            org_name=form.org_name.data,
+            level=form.level.data,
+            state=form.state.data or "",
+            city=form.city.data or "",
+            website=form.website.data or "",
+            signer_name=form.signer_name.data,
+            signer_title=form.signer_title.data,
+            signer_email=form.signer_email.data,
+            authorized=form.authorized.data,
+            listed=form.listing.data == "list",
+            comment=form.comment.data or "",
+            keep_informed=form.keep_informed.data,
+            logo=form.logo_bytes(),
+        )
+        version_id = int(form.version_id.data) if form.version_id.data else None
+        try:
+            services.sign_letter(
+                db.session,
+                letter,
+                data,
+                version_id=version_id,
+                store=store_for(current_app),
+                link_for=_link_for(letter),
+            )
+        except DomainError as err:
+            db.session.rollback()
+            apply_domain_error(form, err)
+        else:
+            db.session.commit()
+            return redirect(url_for("signons.thanks", slug=letter.slug))
+    status = 400 if form.errors else 200
+    return render_template("signons/sign.html", **public_context(letter, form)), status
+
+
+@bp.route("/sign/<slug>/thanks")
+def thanks(slug: str):
+    """Shown after every submission, whether the organization had signed before or not."""
+    letter = _public_letter_or_404(slug)
+    return render_template("signons/thanks.html", letter=letter)
+
+
+@bp.route("/sign/<slug>/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(_signon_limit, methods=["POST"])
+def confirm(slug: str, token: str):
+    """GET shows a Confirm button (mail scanners confirm nothing); POST confirms."""
+    letter = _public_letter_or_404(slug)
+    signon = services.find_by_token(db.session, letter, token)
+    if signon is None:
+        return render_template("signons/confirm_invalid.html", letter=letter), 404
+    form = ConfirmForm()
+    reconfirm = services.needs_reconfirm(db.session, signon, letter)
+    if form.validate_on_submit():
+        version_id = int(form.version_id.data) if (form.version_id.data or "").isdigit() else None
+        try:
+            services.confirm_signon(db.session, signon, letter, version_id=version_id)
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "danger")
+        else:
+            db.session.commit()
+            flash("Thank you: your sign-on is confirmed.", "success")
+        return redirect(url_for("signons.confirm", slug=letter.slug, token=token))
+    version = current_version(db.session, letter)
+    form.version_id.data = str(version.id)
+    if signon.status != SignOnStatus.PENDING and not reconfirm:
+        state = "done" if signon.counted else "closed"
+    elif letter.status not in (LetterStatus.OPEN, LetterStatus.CLOSED):
+        state = "closed"
+    elif services.token_expired(signon, utcnow()):
+        state = "expired"
+    else:
+        state = "reconfirm" if reconfirm else "confirm"
+    return render_template(
+        "signons/confirm.html",
+        letter=letter,
+        signon=signon,
+        state=state,
+        form=form,
+        body_html=render_markdown(version.body) if state == "reconfirm" else None,
+        resend_form=ActionForm(),
+    )
+
+
+@bp.post("/sign/<slug>/confirm/<token>/resend")
+@limiter.limit(_signon_limit)
+def resend(slug: str, token: str):
+    """Send a fresh link to the address that signed (for an expired one)."""
+    letter = _public_letter_or_404(slug)
+    signon = services.find_by_token(db.session, letter, token)
+    if signon is None:
+        return render_template("signons/confirm_invalid.html", letter=letter), 404
+    ActionForm().validate_on_submit()
+    try:
+        services.resend_link(db.session, signon, letter, link_for=_link_for(letter))
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+        return redirect(url_for("signons.confirm", slug=letter.slug, token=token))
+    db.session.commit()
+    return render_template("signons/resent.html", letter=letter)

@@ -1,0 +1,380 @@
+"""The public sign-on page: sign, confirm by email, de-duplicate, never reveal, refuse abuse."""
+
+import io
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from campaign.db import utcnow
+from campaign.letters.models import LetterStatus
+from campaign.mail.transport import SMTPTransport
+from campaign.mail.worker import deliver_due
+from campaign.signons import services
+from campaign.signons.models import Level, SignOn, SignOnStatus
+from tests.factories import reload
+from tests.letters.factories import make_letter
+from tests.signons.helpers import form, link_in, outbox, path_of, png, sign, signons
+
+
+def _confirm(client, link):
+    path = path_of(link)
+    assert client.get(path).status_code == 200
+    return client.post(path)
+
+
+def test_sign_and_confirm_through_a_real_smtp_server(client, session, smtp_server, worker_sessions):
+    letter = make_letter(session)
+    response = sign(client, letter)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/thanks")
+    (signon,) = signons(session, letter)
+    assert signon.status == SignOnStatus.PENDING and signon.org_key == "immigrant rights coalition"
+    assert signon.website == "https://irc.example.org" and signon.state == "TX"
+    assert signon.token_hash and len(signon.token_hash) == 64
+    assert signon.token_expires_at - utcnow() > timedelta(days=6, hours=23)
+    assert services.signed_count(session, letter) == 0  # unconfirmed: not counted
+
+    transport = SMTPTransport(smtp_server.host, smtp_server.port)
+    assert deliver_due(worker_sessions, transport, "c@example.org") == (1, 0)
+    (message,) = smtp_server.messages
+    assert message["To"] == "ana@example.org"
+    link = link_in(message.get_body(("plain",)).get_content())
+    assert link.startswith("http://campaign.test/sign/")
+    assert signon.token_hash not in link  # only the hash is stored
+
+    # a mail scanner fetching the link confirms nothing
+    page = client.get(path_of(link))
+    assert page.status_code == 200 and "Confirm" in page.get_data(as_text=True)
+    assert reload(session, signon).status == SignOnStatus.PENDING
+
+    response = client.post(path_of(link))
+    assert response.status_code == 302
+    signon = reload(session, signon)
+    assert signon.status == SignOnStatus.CONFIRMED and signon.confirmed_at is not None
+    assert services.signed_count(session, letter) == 1
+    assert "1</p>" in client.get(f"/sign/{letter.slug}").get_data(as_text=True)
+    assert "is confirmed" in client.get(path_of(link)).get_data(as_text=True)
+
+
+def test_confirm_needs_csrf(client, session):
+    letter = make_letter(session)
+    sign(client, letter)
+    link = link_in(outbox(session)[0].body_text)
+    assert client.post(path_of(link), csrf=False).status_code == 400
+    assert signons(session, letter)[0].status == SignOnStatus.PENDING
+
+
+def test_auto_approve(client, session):
+    letter = make_letter(session, auto_approve=True)
+    sign(client, letter)
+    _confirm(client, link_in(outbox(session)[0].body_text))
+    assert signons(session, letter)[0].status == SignOnStatus.APPROVED
+
+
+def test_expired_link_offers_a_new_one(client, session):
+    letter = make_letter(session)
+    sign(client, letter)
+    old_link = link_in(outbox(session)[0].body_text)
+    (signon,) = signons(session, letter)
+    signon.token_expires_at = utcnow() - timedelta(minutes=1)
+    session.commit()
+    page = client.get(path_of(old_link)).get_data(as_text=True)
+    assert "expired" in page and "Send me a new link" in page
+    client.post(path_of(old_link))  # confirming through an expired link does nothing
+    assert reload(session, signon).status == SignOnStatus.PENDING
+    response = client.post(path_of(old_link) + "/resend")
+    assert response.status_code == 200 and "new link" in response.get_data(as_text=True)
+    mails = outbox(session)
+    assert len(mails) == 2 and mails[1].to_addr == "ana@example.org"
+    new_link = link_in(mails[1].body_text)
+    assert new_link != old_link
+    assert client.get(path_of(old_link)).status_code == 404
+    _confirm(client, new_link)
+    assert reload(session, signon).status == SignOnStatus.CONFIRMED
+
+
+def test_unknown_token_is_404(client, session):
+    letter = make_letter(session)
+    assert client.get(f"/sign/{letter.slug}/confirm/nope").status_code == 404
+    assert client.post(f"/sign/{letter.slug}/confirm/nope").status_code == 404
+
+
+def test_same_organization_never_signs_twice_and_the_page_never_tells(client, session):
+    letter = make_letter(session)
+    first = sign(client, letter, org_name="The Immigrant Rights Coalition, Inc.")
+    again = sign(client, letter, org_name="immigrant  rights coálition")
+    assert (first.status_code, first.headers["Location"]) == (
+        again.status_code,
+        again.headers["Location"],
+    )
+    assert len(signons(session, letter)) == 1
+    mails = outbox(session)
+    assert len(mails) == 2
+    assert "not confirmed yet" in mails[1].body_text  # a fresh link for the pending one
+    first_link, fresh_link = link_in(mails[0].body_text), link_in(mails[1].body_text)
+    assert client.get(path_of(first_link)).status_code == 404  # replaced
+    _confirm(client, fresh_link)
+    # once confirmed, another try says so by email only
+    third = sign(client, letter, org_name="IMMIGRANT RIGHTS COALITION")
+    assert third.headers["Location"] == first.headers["Location"]
+    assert "already signed" in outbox(session)[-1].body_text
+    assert len(signons(session, letter)) == 1
+    # the same name in another state is another organization
+    sign(client, letter, state="FL")
+    assert len(signons(session, letter)) == 2
+
+
+def test_pending_signon_claimed_from_another_address(client, session):
+    letter = make_letter(session)
+    sign(client, letter)
+    sign(client, letter, signer_email="someone.else@example.org", signer_name="Other")
+    mails = outbox(session)
+    assert [m.to_addr for m in mails] == [
+        "ana@example.org",
+        "ana@example.org",
+        "someone.else@example.org",
+    ]
+    assert "/confirm/" not in mails[2].body_text  # the link only goes to the first address
+    assert signons(session, letter)[0].signer_name == "Ana Pérez"
+
+
+def test_one_person_signs_for_two_organizations(client, session):
+    letter = make_letter(session)
+    sign(client, letter, org_name="Casa Latina", level="local", city="Seattle", state="WA")
+    sign(client, letter, org_name="Mutual Aid Network", level="national", state="TX")
+    rows = signons(session, letter)
+    assert [r.org_name for r in rows] == ["Casa Latina", "Mutual Aid Network"]
+    assert rows[1].state == "" and rows[1].level == Level.NATIONAL
+    assert len(outbox(session)) == 2
+
+
+def test_probable_duplicate_is_flagged_not_merged(client, session):
+    letter = make_letter(session)
+    sign(client, letter, org_name="American Civil Liberties Union of Texas")
+    sign(client, letter, org_name="ACLU of Texas", signer_email="b@example.org")
+    sign(client, letter, org_name="Texas Civil Rights Project", signer_email="c@example.org")
+    first, second, third = signons(session, letter)
+    assert second.probable_duplicate_of_id == first.id
+    assert first.probable_duplicate_of_id is None and third.probable_duplicate_of_id is None
+    assert second.status == SignOnStatus.PENDING
+
+
+def test_concurrent_insert_is_caught_in_a_savepoint(client, session, monkeypatch):
+    letter = make_letter(session)
+    sign(client, letter)
+    real_candidates = services._candidates
+    calls = []
+
+    def stale_candidates(*args):
+        # The lookup misses the row, as in a request racing a concurrent one.
+        calls.append(1)
+        return []
+
+    monkeypatch.setattr(services, "_candidates", stale_candidates)
+    response = sign(client, letter, org_name="The Immigrant Rights Coalition")
+    assert response.status_code == 302
+    assert len(signons(session, letter)) == 1 and len(calls) == 1
+    assert real_candidates
+    assert len(outbox(session)) == 2
+
+
+def test_honeypot_stores_nothing(client, session):
+    letter = make_letter(session)
+    response = sign(client, letter, nickname="bot")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/thanks")
+    assert signons(session, letter) == [] and outbox(session) == []
+
+
+def test_rate_limit_per_address(client, session, app, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNON_RATE_LIMIT", "2 per minute")
+    letter = make_letter(session)
+    assert sign(client, letter, org_name="One").status_code == 302
+    assert sign(client, letter, org_name="Two").status_code == 302
+    assert sign(client, letter, org_name="Three").status_code == 429
+    assert len(signons(session, letter)) == 2
+    assert client.get(f"/sign/{letter.slug}").status_code == 200  # reading is not limited
+
+
+def test_field_errors_store_nothing(client, session):
+    letter = make_letter(session)
+    cases = {
+        "org_name": ({"org_name": ""}, "This field is required"),
+        "email": ({"signer_email": "not-an-email"}, "Invalid email address"),
+        "state": ({"level": "local", "state": ""}, "Choose the state"),
+        "authorized": ({"authorized": None}, "must be authorized"),
+        "level": ({"level": None}, "Choose national, state or local"),
+        "length": ({"org_name": "x" * 301}, "Field cannot be longer than 300"),
+        "comment": ({"comment": "x" * 2001}, "Field cannot be longer than 2000"),
+        "website": ({"website": "not a url"}, "Enter a web address"),
+        "punctuation only": ({"org_name": "!!!"}, "Enter the organization"),
+    }
+    for name, (overrides, message) in cases.items():
+        response = sign(client, letter, **overrides)
+        assert response.status_code == 400, name
+        assert message in response.get_data(as_text=True), name
+    assert signons(session, letter) == [] and outbox(session) == []
+
+
+def _upload_dir(app) -> Path:
+    return Path(app.config["UPLOAD_DIR"])
+
+
+def _files(app) -> set[Path]:
+    root = _upload_dir(app)
+    return set(root.rglob("*")) if root.exists() else set()
+
+
+def test_logo_checks(client, session, app):
+    letter = make_letter(session)
+    before = _files(app)
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    fake_png = b"\x89PNG\r\n\x1a\n" + b"not really a png" * 10
+    big = png((1200, 1200))
+    big += b"\0" * (1024 * 1024 + 10 - len(big))
+    for data, message in (
+        (svg, "PNG or JPEG"),
+        (fake_png, "PNG or JPEG"),
+        (big, "larger than 1 MB"),
+    ):
+        response = client.post(
+            f"/sign/{letter.slug}",
+            data={**form(), "logo": (io.BytesIO(data), "logo.png")},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 400
+        assert message in response.get_data(as_text=True)
+    # a good logo with a bad field: nothing stored, no orphan file
+    response = client.post(
+        f"/sign/{letter.slug}",
+        data={**form(signer_email="bad"), "logo": (io.BytesIO(png()), "logo.png")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert _files(app) == before and signons(session, letter) == []
+
+
+def test_good_logo_is_stored_and_served_to_coordinators_only(client, session, app, login_as):
+    letter = make_letter(session)
+    data = png()
+    client.post(
+        f"/sign/{letter.slug}",
+        data={**form(), "logo": (io.BytesIO(data), "logo.png")},
+        content_type="multipart/form-data",
+    )
+    (signon,) = signons(session, letter)
+    assert signon.logo_kind == "png" and len(signon.logo_sha256) == 64
+    letter = reload(session, letter)
+    from campaign.campaigns.models import Campaign
+
+    slug = session.get(Campaign, letter.campaign_id).slug
+    url = f"/campaigns/{slug}/letters/{letter.id}/signons/{signon.id}/logo"
+    response = login_as("coordinator").get(url)
+    assert response.status_code == 200 and response.data == data
+    assert response.headers["Content-Type"] == "image/png"
+    assert login_as("member").get(url).status_code == 403
+    assert client.get(url).status_code == 302
+
+
+def test_public_page_counts_and_signatories(client, session):
+    letter = make_letter(session)
+    names = {
+        "Listed National": ("national", "", True, SignOnStatus.APPROVED),
+        "Listed Local": ("local", "GA", True, SignOnStatus.APPROVED),
+        "Quiet Org": ("state", "TX", False, SignOnStatus.APPROVED),
+        "Confirmed Only": ("state", "FL", True, SignOnStatus.CONFIRMED),
+        "Still Pending": ("state", "NC", True, SignOnStatus.PENDING),
+    }
+    for name, (level, state, listed, status) in names.items():
+        sign(
+            client,
+            letter,
+            org_name=name,
+            level=level,
+            state=state,
+            listing="list" if listed else "count",
+            city="Atlanta",
+        )
+        row = session.scalar(sa.select(SignOn).where(SignOn.org_name == name))
+        row.status = status
+        session.commit()
+    html = client.get(f"/sign/{letter.slug}").get_data(as_text=True)
+    assert [r.status for r in signons(session, letter)] == [s[3] for s in names.values()]
+    assert re.search(r'class="stat mb-0">(\d+)<', html).group(1) == "4"  # pending not counted
+    assert "Listed National" not in html  # the list is off
+    letter = reload(session, letter)
+    letter.show_signatories = True
+    session.commit()
+    html = client.get(f"/sign/{letter.slug}").get_data(as_text=True)
+    assert "Listed National" in html and "Listed Local — Atlanta, GA" in html
+    for hidden in ("Quiet Org", "Confirmed Only", "Still Pending"):
+        assert hidden not in html
+    assert "footnote" in html  # the body is rendered with its footnotes
+
+
+def test_draft_is_not_public_and_closed_accepts_nothing(client, session):
+    draft = make_letter(session, status=LetterStatus.DRAFT)
+    assert client.get(f"/sign/{draft.slug}").status_code == 404
+    assert sign(client, draft).status_code == 404
+    closed = make_letter(session, status=LetterStatus.CLOSED)
+    assert "no longer accepts" in client.get(f"/sign/{closed.slug}").get_data(as_text=True)
+    assert sign(client, closed).status_code == 403
+    late = make_letter(session)
+    late.deadline_at = utcnow() - timedelta(seconds=1)  # still "open", but past its deadline
+    session.commit()
+    assert sign(client, late).status_code == 403
+    assert signons(session, closed) == [] and signons(session, late) == []
+
+
+def test_text_is_escaped(client, session, login_as):
+    letter = make_letter(session, show_signatories=True)
+    sign(client, letter, org_name="<script>alert(1)</script> Org", comment="<b>hi</b>")
+    (signon,) = signons(session, letter)
+    signon.status = SignOnStatus.APPROVED
+    session.commit()
+    public = client.get(f"/sign/{letter.slug}").get_data(as_text=True)
+    assert "<script>alert(1)" not in public and "&lt;script&gt;alert(1)" in public
+    letter = reload(session, letter)
+    from campaign.campaigns.models import Campaign
+
+    slug = session.get(Campaign, letter.campaign_id).slug
+    page = (
+        login_as("coordinator").get(f"/campaigns/{slug}/letters/{letter.id}").get_data(as_text=True)
+    )
+    assert "<script>alert(1)" not in page and "&lt;b&gt;hi&lt;/b&gt;" in page
+
+
+def test_the_version_shown_is_the_version_recorded(client, session, login_as):
+    letter = make_letter(session)
+    page = client.get(f"/sign/{letter.slug}").get_data(as_text=True)
+    shown = re.search(r'<input[^>]*name="version_id"[^>]*value="(\d+)"', page)
+    version_id = int(shown.group(1))
+    # the coordinator edits the text between the signer's GET and POST
+    from campaign.auth.models import Role
+    from campaign.letters.services import update_letter
+    from tests.factories import create_user
+
+    letter = reload(session, letter)
+    local = letter.deadline_local
+    update_letter(
+        session,
+        letter,
+        title=letter.title,
+        addressees=letter.addressees,
+        body="Newer text",
+        closing="",
+        sender="",
+        deadline_on=local.date(),
+        deadline_time=local.time(),
+        deadline_tz=letter.deadline_tz,
+        show_signatories=False,
+        auto_approve=False,
+        material=False,
+        actor=create_user(session, role=Role.COORDINATOR),
+    )
+    session.commit()
+    sign(client, letter, version_id=str(version_id))
+    sign(client, letter, org_name="Another", version_id="999999")  # unknown → current
+    first, second = signons(session, letter)
+    assert first.version_id == version_id
+    assert second.version_id != version_id
