@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from tests.signons.server import form_session, gunicorn, scratch_database, seed_letter  # noqa: E402
+from tests.servers import gunicorn, scratch_database  # noqa: E402
+from tests.signons.server import form_session, seed_letter  # noqa: E402
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/campaign_bench_{pid}"
 STATES = ["TX", "FL", "GA", "NC", "AZ", "CA", "NY", "IL", "WA", "PR"]

@@ -15,7 +15,6 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "DATABASE_URL": (str, None),
     "SECRET_KEY": (str, None),
     "INSTANCE_PATH": (str, None),
-    "BASE_URL": (str, None),
     "RATELIMIT_STORAGE_URI": (str, "memory://"),
     "LOGIN_RATE_LIMIT": (str, "5 per minute; 30 per hour"),
     "SIGNON_RATE_LIMIT": (str, "20 per minute; 200 per hour"),

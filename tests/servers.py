@@ -1,19 +1,25 @@
-"""Real server processes for end-to-end and load tests: gunicorn, the mail worker, SMTP."""
+"""Real server processes for end-to-end, concurrency and load tests.
+
+gunicorn with sync workers (what RECIPES.md found best on SQLite), a scratch
+database per server, and the mail worker.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import sqlalchemy as sa
 
+from campaign.config import ROOT
 from campaign.migrate import upgrade
 
 BIN = Path(sys.executable).parent
@@ -26,22 +32,72 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_http(url: str, timeout: float = 30) -> None:
-    """Poll ``url`` until it answers (any status) or fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
+@contextlib.contextmanager
+def scratch_database(tmp_path: Path, pg_url: str | None, suffix: str = "_srv") -> Iterator[str]:
+    """A fresh SQLite file, or a fresh PostgreSQL database beside ``pg_url`` (dropped after)."""
+    if not pg_url:
+        yield f"sqlite:///{tmp_path / 'server.sqlite3'}"
+        return
+    url = sa.engine.make_url(pg_url)
+    name = f"{url.database}{suffix}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def gunicorn(
+    app: str, database_url: str, instance: Path, *, workers: int = 2, env: dict | None = None
+) -> Iterator[str]:
+    """Run ``app`` under gunicorn (sync workers) on a free port; yields its base URL."""
+    port = free_port()
+    environ = {
+        **os.environ,
+        "CAMPAIGN_DATABASE_URL": database_url,
+        "CAMPAIGN_SECRET_KEY": "server-test-secret",
+        "CAMPAIGN_INSTANCE_PATH": str(instance),
+        "CAMPAIGN_SIGNON_RATE_LIMIT": "1000000 per minute",
+        **(env or {}),
+    }
+    log = (instance / "gunicorn.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "sync",
+         "-b", f"127.0.0.1:{port}", "--timeout", "60", app],
+        cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError((instance / "gunicorn.log").read_text()[-3000:])
+            try:
+                httpx.get(base + "/login", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
         try:
-            httpx.get(url, timeout=2)
-            return
-        except httpx.HTTPError:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server at {url} did not start") from None
-            time.sleep(0.2)
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
 
 
 @dataclass
 class LiveServer:
-    """A running app: its URL, its environment, its processes."""
+    """A running app: its URL, its environment, its extra processes."""
 
     url: str
     env: dict[str, str]
@@ -52,16 +108,11 @@ class LiveServer:
         """Run a ``flask --app campaign`` command against this server's database."""
         return subprocess.run(
             [str(BIN / "flask"), "--app", "campaign", *args],
-            env=self.env,
-            input=input,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=120,
-        )
+            env=self.env, input=input, capture_output=True, text=True, check=True, timeout=120,
+        )  # fmt: skip
 
 
-@contextmanager
+@contextlib.contextmanager
 def live_server(
     instance: Path,
     *,
@@ -71,68 +122,36 @@ def live_server(
     extra_env: dict[str, str] | None = None,
     mail_worker: bool = True,
 ) -> Iterator[LiveServer]:
-    """Migrate a database, start gunicorn (sync workers) and the mail worker; stop them after."""
+    """Migrate a database, start gunicorn and the mail worker; stop them afterwards."""
     instance.mkdir(parents=True, exist_ok=True)
     url = database_url or f"sqlite:///{instance / 'app.sqlite3'}"
     upgrade(url)
-    port = free_port()
-    env = {
-        **os.environ,
-        "CAMPAIGN_DATABASE_URL": url,
-        "CAMPAIGN_INSTANCE_PATH": str(instance),
-        "CAMPAIGN_SECRET_KEY": "live-server-secret",
-        "CAMPAIGN_BASE_URL": f"http://127.0.0.1:{port}",
-        "CAMPAIGN_MAIL_FROM": "campaign@example.org",
-        **(extra_env or {}),
-    }
-    env.pop("CAMPAIGN_TEST_DATABASE_URL", None)
+    env = {"CAMPAIGN_MAIL_FROM": "campaign@example.org", **(extra_env or {})}
     if smtp:
         env["CAMPAIGN_SMTP_HOST"], env["CAMPAIGN_SMTP_PORT"] = smtp[0], str(smtp[1])
-    server = LiveServer(url=f"http://127.0.0.1:{port}", env=env, instance=instance)
-    log = (instance / "server.log").open("ab")
-    server.processes.append(
-        subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "-w",
-                str(workers),
-                "-b",
-                f"127.0.0.1:{port}",
-                "--timeout",
-                "60",
-                "campaign:create_app()",
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    )
-    if mail_worker:
-        server.processes.append(
-            subprocess.Popen(
-                [
-                    str(BIN / "flask"),
-                    "--app",
-                    "campaign",
-                    "send-mail",
-                    "--loop",
-                    "--interval",
-                    "0.2",
-                ],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        )
-    try:
-        wait_for_http(server.url + "/login")
-        yield server
-    finally:
-        for proc in server.processes:
-            proc.terminate()
-        for proc in server.processes:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        log.close()
+    with gunicorn("campaign:create_app()", url, instance, workers=workers, env=env) as base:
+        full_env = {**os.environ, **env, "CAMPAIGN_DATABASE_URL": url,
+                    "CAMPAIGN_INSTANCE_PATH": str(instance),
+                    "CAMPAIGN_SECRET_KEY": "server-test-secret"}  # fmt: skip
+        full_env.pop("CAMPAIGN_TEST_DATABASE_URL", None)
+        server = LiveServer(url=base, env=full_env, instance=instance)
+        log = (instance / "worker.log").open("ab")
+        if mail_worker:
+            server.processes.append(
+                subprocess.Popen(
+                    [str(BIN / "flask"), "--app", "campaign", "send-mail", "--loop",
+                     "--interval", "0.2"],
+                    env=full_env, stdout=log, stderr=subprocess.STDOUT,
+                )
+            )  # fmt: skip
+        try:
+            yield server
+        finally:
+            for proc in server.processes:
+                proc.terminate()
+            for proc in server.processes:
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+            log.close()

@@ -12,7 +12,8 @@ from campaign.core.names import org_key
 from campaign.db import make_engine
 from campaign.mail.models import OutboxMessage
 from campaign.signons.models import SignOn
-from tests.signons.server import form_session, gunicorn, scratch_database, seed_letter
+from tests.servers import gunicorn, scratch_database
+from tests.signons.server import form_session, seed_letter
 
 STATES = ["TX", "FL", "GA", "NC", "AZ", "CA", "NY", "IL", "WA", "PR"]
 UNIQUE, REPEATED, COPIES = 140, 20, 4  # 140 + 20 * 3 extra copies = 200 submissions
