@@ -78,6 +78,11 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.audit.views import bp as audit_bp
     from campaign.auth.views import bp as auth_bp
     from campaign.campaigns.views import bp as campaigns_bp
+    from campaign.campaigns.views import register_section
+    from campaign.demands.views import bp as demands_bp
+    from campaign.demands.views import demands_section
+    from campaign.evidence.views import bp as evidence_bp
 
-    for bp in (auth_bp, campaigns_bp, audit_bp):
+    for bp in (auth_bp, campaigns_bp, audit_bp, demands_bp, evidence_bp):
         app.register_blueprint(bp)
+    register_section(demands_section)

@@ -5,6 +5,20 @@ from campaign.audit.models import AuditEvent
 from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
 from campaign.db import Base
+from campaign.demands.models import Demand, DemandEvent
+from campaign.evidence.models import DemandEvidence, EvidenceAttachment, EvidenceRecord
 from campaign.mail.models import OutboxMessage
 
-__all__ = ["Agency", "AuditEvent", "Base", "Campaign", "OutboxMessage", "User"]
+__all__ = [
+    "Agency",
+    "AuditEvent",
+    "Base",
+    "Campaign",
+    "Demand",
+    "DemandEvent",
+    "DemandEvidence",
+    "EvidenceAttachment",
+    "EvidenceRecord",
+    "OutboxMessage",
+    "User",
+]
