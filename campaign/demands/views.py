@@ -117,7 +117,7 @@ def _evidence_counts(demand_ids: list[int]) -> dict[int, int]:
         .where(DemandEvidence.demand_id.in_(demand_ids), EvidenceRecord.deleted_at.is_(None))
         .group_by(DemandEvidence.demand_id)
     )
-    return dict(rows.tuples().all())
+    return {demand_id: n for demand_id, n in rows}
 
 
 def _fields(form: DemandForm) -> services.DemandFields:
