@@ -75,7 +75,7 @@ DEFAULT_ASK = (
 ADDRESSEE_SUGGESTIONS = [
     "Secretary of Homeland Security",
     "Director of U.S. Immigration and Customs Enforcement",
-    "Sheriff of {county} County",
+    "The Sheriff, {agency}",
     "Chief of Police, {agency}",
     "County Board of Commissioners",
     "City Council",

@@ -168,7 +168,7 @@ def test_coordinator_creates_edits_and_transitions(login_as, session):
     assert "Collier County Sheriff" in c.get(f"{base}/new?q=collier").get_data(as_text=True)
     form = c.get(f"{base}/new?agency_id={agency.id}").get_data(as_text=True)
     assert "Terminate the 287(g) agreement between Collier County Sheriff" in form
-    assert "Sheriff of Collier County" in form  # datalist suggestion
+    assert "The Sheriff, Collier County Sheriff" in form  # datalist suggestion
     response = c.post(
         f"{base}/new",
         data={
