@@ -24,11 +24,9 @@ timeline (``DemandEvent``).
 
 from __future__ import annotations
 
-import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from campaign.agencies.models import Agency
@@ -36,11 +34,8 @@ from campaign.audit.services import record as audit
 from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
 from campaign.core.errors import DomainError
-from campaign.core.states import state_name
 from campaign.db import utcnow
 from campaign.demands.models import (
-    AWAITING_STATUSES,
-    OPEN_STATUSES,
     Demand,
     DemandEvent,
     DemandEventKind,
@@ -50,7 +45,7 @@ from campaign.demands.models import (
 from campaign.evidence.services import live_evidence_count
 
 S = DemandStatus
-_DELIVERED_OPEN = (S.SENT, S.ACKNOWLEDGED, S.AWAITING_RESPONSE, S.MEETING_SCHEDULED)
+DELIVERED_OPEN = (S.SENT, S.ACKNOWLEDGED, S.AWAITING_RESPONSE, S.MEETING_SCHEDULED)
 _OUTCOMES = (S.PARTIALLY_MET, S.MET, S.DENIED, S.RENEWED, S.WITHDRAWN)
 
 TRANSITIONS: dict[DemandStatus, frozenset[DemandStatus]] = {
@@ -95,10 +90,11 @@ def allowed_transitions(status: DemandStatus) -> list[DemandStatus]:
     return [s for s in STATUS_ORDER if s in targets]
 
 
-def _event(
+def add_event(
     session: Session, demand: Demand, actor: User | None, kind: DemandEventKind, note: str = "",
     from_status: DemandStatus | None = None, to_status: DemandStatus | None = None,
 ) -> DemandEvent:  # fmt: skip
+    """Add one row to the demand's timeline."""
     event = DemandEvent(
         demand_id=demand.id,
         user_id=actor.id if actor else None,
@@ -168,7 +164,7 @@ def create_demand(
     )
     session.add(demand)
     session.flush()
-    _event(session, demand, actor, DemandEventKind.CREATED, to_status=DemandStatus.DRAFT)
+    add_event(session, demand, actor, DemandEventKind.CREATED, to_status=DemandStatus.DRAFT)
     audit(
         session,
         actor,
@@ -199,7 +195,7 @@ def update_demand(session: Session, demand: Demand, fields: DemandFields, *, act
         for name in changed:
             setattr(demand, name, new[name])
         demand.updated_at = utcnow()
-        _event(session, demand, actor, DemandEventKind.EDITED, note=", ".join(changed))
+        add_event(session, demand, actor, DemandEventKind.EDITED, note=", ".join(changed))
         session.flush()
         audit(session, actor, "demand.update", "demand", demand.id, fields=changed)
     return demand
@@ -226,7 +222,7 @@ def transition_demand(
     if not to.is_open:
         # an outcome settles the "confirm termination" question either way
         demand.delisted_flag = False
-    _event(
+    add_event(
         session, demand, actor, DemandEventKind.STATUS, reason, from_status=current, to_status=to
     )
     session.flush()
@@ -239,241 +235,3 @@ def transition_demand(
         **{"from": current.value, "to": to.value, "reason": reason},
     )
     return demand
-
-
-# --- bulk creation ------------------------------------------------------------------------
-
-
-def template_fields(text: str, field_name: str) -> None:
-    """Refuse a template that uses anything but the known ``{placeholders}``."""
-    try:
-        parsed = list(string.Formatter().parse(text or ""))
-    except ValueError:
-        raise DomainError(
-            "Unbalanced braces: write {{ and }} for a literal brace.", field=field_name
-        )
-    for _literal, name, spec, conversion in parsed:
-        if name is None:
-            continue
-        if name not in PLACEHOLDERS or spec or conversion:
-            known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-            raise DomainError(f"Unknown placeholder {{{name}}}: use {known}.", field=field_name)
-
-
-def fill_template(text: str, agency: Agency) -> str:
-    """``text`` with {agency}, {state}, {state_code} and {county} filled in for ``agency``."""
-    values = {
-        "agency": agency.name,
-        "state": state_name(agency.state) or agency.state,
-        "state_code": agency.state,
-        "county": agency.county or "",
-    }
-    return (text or "").format_map(values)
-
-
-@dataclass
-class BulkResult:
-    """What a bulk creation did."""
-
-    created: list[Demand] = field(default_factory=list)
-    skipped: list[Agency] = field(default_factory=list)
-
-
-def open_demand_agency_ids(session: Session, campaign: Campaign, agency_ids: list[int]) -> set[int]:
-    """Which of these agencies already have an open demand in the campaign."""
-    if not agency_ids:
-        return set()
-    rows = session.scalars(
-        sa.select(Demand.agency_id).where(
-            Demand.campaign_id == campaign.id,
-            Demand.agency_id.in_(agency_ids),
-            Demand.status.in_(OPEN_STATUSES),
-        )
-    )
-    return set(rows)
-
-
-def bulk_create_demands(
-    session: Session,
-    campaign: Campaign,
-    agencies: list[Agency],
-    template: DemandFields,
-    *,
-    actor: User,
-) -> BulkResult:
-    """One draft demand per agency from a template, skipping agencies already pressed.
-
-    Agencies with an open demand in this campaign are skipped (and reported). The
-    caller commits once, so either every demand is created or none is.
-    """
-    for name in ("title", "addressed_to", "ask", "rationale"):
-        template_fields(getattr(template, name), name)
-    if not agencies:
-        raise DomainError("Select at least one agency.")
-    busy = open_demand_agency_ids(session, campaign, [a.id for a in agencies])
-    result = BulkResult()
-    seen: set[int] = set()
-    for agency in agencies:
-        if agency.id in busy or agency.id in seen:
-            if agency.id in busy:
-                result.skipped.append(agency)
-            continue
-        seen.add(agency.id)
-        filled = DemandFields(
-            title=fill_template(template.title, agency),
-            addressed_to=fill_template(template.addressed_to, agency),
-            ask=fill_template(template.ask, agency),
-            rationale=fill_template(template.rationale, agency),
-            priority=template.priority,
-            due_on=template.due_on,
-            letter_id=template.letter_id,
-        ).checked()
-        result.created.append(
-            Demand(
-                campaign_id=campaign.id,
-                agency_id=agency.id,
-                title=filled.title,
-                addressed_to=filled.addressed_to,
-                ask=filled.ask,
-                rationale=filled.rationale,
-                priority=filled.priority,
-                due_on=filled.due_on,
-                letter_id=filled.letter_id,
-                status=DemandStatus.DRAFT,
-                created_by_id=actor.id,
-            )
-        )
-    session.add_all(result.created)
-    session.flush()
-    for demand in result.created:
-        _event(
-            session,
-            demand,
-            actor,
-            DemandEventKind.CREATED,
-            "Created in bulk from a template.",
-            to_status=DemandStatus.DRAFT,
-        )
-    session.flush()
-    audit(
-        session,
-        actor,
-        "demand.bulk_create",
-        "campaign",
-        campaign.id,
-        created=len(result.created),
-        skipped=len(result.skipped),
-        demands=[d.id for d in result.created],
-        title=template.title,
-    )
-    return result
-
-
-# --- overdue and delisting ----------------------------------------------------------------
-
-
-def overdue_condition(today: date) -> sa.ColumnElement[bool]:
-    """SQL for "awaiting an answer past its due date" (see ``Demand.is_overdue``)."""
-    return sa.and_(
-        Demand.status.in_(AWAITING_STATUSES), Demand.due_on.is_not(None), Demand.due_on < today
-    )
-
-
-def overdue_demands(
-    session: Session, today: date, campaign: Campaign | None = None
-) -> list[Demand]:
-    """Demands awaiting an answer past their due date, oldest due date first."""
-    query = sa.select(Demand).where(overdue_condition(today))
-    if campaign is not None:
-        query = query.where(Demand.campaign_id == campaign.id)
-    return list(session.scalars(query.order_by(Demand.due_on, Demand.id)))
-
-
-def flag_delisted_agencies(
-    session: Session, agency_ids: list[int] | set[int], snapshot_id: int | None
-) -> list[Demand]:
-    """Flag the delivered, open demands on agencies whose agreement ICE no longer lists.
-
-    Called by the ICE importer. Drafts are not flagged (nothing was delivered, so
-    "met" would claim too much); demands already flagged keep their first flag.
-    """
-    ids = list(agency_ids)
-    if not ids:
-        return []
-    demands = list(
-        session.scalars(
-            sa.select(Demand).where(
-                Demand.agency_id.in_(ids),
-                Demand.status.in_(_DELIVERED_OPEN),
-                Demand.delisted_flag.is_(False),
-            )
-        )
-    )
-    now = utcnow()
-    for demand in demands:
-        demand.delisted_flag = True
-        demand.delisted_flagged_at = now
-        demand.delisted_snapshot_id = snapshot_id
-        _event(
-            session,
-            demand,
-            None,
-            DemandEventKind.FLAGGED,
-            "Agreement no longer listed by ICE: confirm termination."
-            + (f" (import snapshot #{snapshot_id})" if snapshot_id else ""),
-        )
-    session.flush()
-    for demand in demands:
-        audit(session, None, "demand.flag", "demand", demand.id, snapshot=snapshot_id)
-    return demands
-
-
-def _require_flag(demand: Demand, reason: str) -> str:
-    if not demand.delisted_flag:
-        raise DomainError("This demand is not flagged.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("Give a reason.", field="reason")
-    return reason
-
-
-def confirm_delisting(session: Session, demand: Demand, *, reason: str, actor: User) -> Demand:
-    """A member confirms the agreement ended: the demand is met."""
-    reason = _require_flag(demand, reason)
-    _event(session, demand, actor, DemandEventKind.FLAG_CONFIRMED, reason)
-    audit(session, actor, "demand.flag_confirm", "demand", demand.id, reason=reason)
-    return transition_demand(
-        session, demand, DemandStatus.MET, reason=f"Termination confirmed: {reason}", actor=actor
-    )
-
-
-def dismiss_delisting(session: Session, demand: Demand, *, reason: str, actor: User) -> Demand:
-    """A member finds the agreement still stands (e.g. a listing error): the flag goes."""
-    reason = _require_flag(demand, reason)
-    demand.delisted_flag = False
-    _event(session, demand, actor, DemandEventKind.FLAG_DISMISSED, reason)
-    session.flush()
-    audit(session, actor, "demand.flag_dismiss", "demand", demand.id, reason=reason)
-    return demand
-
-
-def status_counts(session: Session, campaign: Campaign, today: date) -> dict[str, int]:
-    """Demands per status in a campaign, plus ``overdue``, ``flagged`` and ``total``."""
-    rows = session.execute(
-        sa.select(
-            Demand.status,
-            sa.func.count(),
-            sa.func.sum(sa.case((overdue_condition(today), 1), else_=0)),
-            sa.func.sum(sa.case((Demand.delisted_flag.is_(True), 1), else_=0)),
-        )
-        .where(Demand.campaign_id == campaign.id)
-        .group_by(Demand.status)
-    ).all()
-    counts = {s.value: 0 for s in DemandStatus}
-    overdue = flagged = 0
-    for status, n, n_overdue, n_flagged in rows:
-        counts[DemandStatus(status).value] = n
-        overdue += int(n_overdue or 0)
-        flagged += int(n_flagged or 0)
-    counts.update(total=sum(counts.values()), overdue=overdue, flagged=flagged)
-    return counts

@@ -18,7 +18,8 @@ from campaign.core.errors import DomainError
 from campaign.core.forms import apply_domain_error
 from campaign.core.markdown import render_markdown
 from campaign.core.pagination import paginate, parse_page
-from campaign.demands import services
+from campaign.demands import bulk as bulk_services
+from campaign.demands import services, tracking
 from campaign.demands.forms import (
     AgencyFilterForm,
     BulkDemandForm,
@@ -31,7 +32,8 @@ from campaign.demands.forms import (
 )
 from campaign.demands.models import OPEN_STATUSES, Demand, DemandEvent, DemandStatus, Priority
 from campaign.evidence.models import DemandEvidence, EvidenceRecord
-from campaign.evidence.services import evidence_query, link_evidence, unlink_evidence
+from campaign.evidence.search import evidence_query
+from campaign.evidence.services import link_evidence, unlink_evidence
 
 bp = Blueprint("demands", __name__, url_prefix="/campaigns/<campaign_slug>/demands")
 
@@ -56,7 +58,7 @@ def get_demand_or_404(campaign: Campaign, demand_id: int) -> Demand:
 
 def demands_section(campaign: Campaign):
     """The campaign page's section: demands counted by status."""
-    counts = services.status_counts(db.session, campaign, today())
+    counts = tracking.status_counts(db.session, campaign, today())
     return "demands/_section.html", {"counts": counts, "statuses": list(DemandStatus)}
 
 
@@ -94,7 +96,7 @@ def index(campaign_slug: str):
         if form.flagged.data:
             query = query.where(Demand.delisted_flag.is_(True))
         if form.overdue.data:
-            query = query.where(services.overdue_condition(today()))
+            query = query.where(tracking.overdue_condition(today()))
     query = query.order_by(Agency.state, Agency.name, Demand.id)
     page = paginate(db.session, query, page=parse_page(request.args.get("page")), per_page=PER_PAGE)
     evidence_counts = _evidence_counts([d.id for d in page.items])
@@ -154,7 +156,7 @@ def new(campaign_slug: str):
     form = NewDemandForm(agency_id=str(agency.id))
     if request.method == "GET":
         form.title.data = f"Terminate the 287(g) agreement of {agency.name}"
-        form.ask.data = services.fill_template(services.DEFAULT_ASK, agency)
+        form.ask.data = bulk_services.fill_template(services.DEFAULT_ASK, agency)
         form.addressed_to.data = "Secretary of Homeland Security"
     if form.validate_on_submit():
         try:
@@ -180,7 +182,7 @@ def _suggestions(agency: Agency | None) -> dict:
     for text in services.ADDRESSEE_SUGGESTIONS:
         if "{county}" in text and not agency.county:
             continue
-        names.append(services.fill_template(text, agency))
+        names.append(bulk_services.fill_template(text, agency))
     return {"addressees": names}
 
 
@@ -332,7 +334,7 @@ def flag(campaign_slug: str, demand_id: int, action: str):
     demand = get_demand_or_404(campaign, demand_id)
     form = FlagForm()
     if form.validate_on_submit():
-        service = services.confirm_delisting if action == "confirm" else services.dismiss_delisting
+        service = tracking.confirm_delisting if action == "confirm" else tracking.dismiss_delisting
         try:
             service(db.session, demand, reason=form.reason.data, actor=current_user)
         except DomainError as err:
@@ -378,7 +380,7 @@ def bulk(campaign_slug: str):
                 )
             )
         try:
-            result = services.bulk_create_demands(
+            result = bulk_services.bulk_create_demands(
                 db.session, campaign, agencies, _fields(form), actor=current_user
             )
         except DomainError as err:
@@ -394,7 +396,7 @@ def bulk(campaign_slug: str):
             return redirect(url_for(".index", campaign_slug=campaign.slug))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(matching.subquery()))
     shown = db.session.scalars(matching.order_by(Agency.state, Agency.name).limit(BULK_SHOWN)).all()
-    busy = services.open_demand_agency_ids(db.session, campaign, [a.id for a in shown])
+    busy = bulk_services.open_demand_agency_ids(db.session, campaign, [a.id for a in shown])
     checked = {int(v) for v in request.form.getlist("agency_ids") if v.isdigit()}
     return render_template(
         "demands/bulk.html",

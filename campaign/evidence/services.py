@@ -14,7 +14,7 @@ from campaign.agencies.models import Agency
 from campaign.audit.services import record as audit
 from campaign.auth.models import User
 from campaign.core.errors import Conflict, DomainError, NotFound
-from campaign.core.names import fold, org_key
+from campaign.core.names import org_key
 from campaign.db import utcnow
 from campaign.demands.models import Demand, DemandEvent, DemandEventKind, DemandStatus
 from campaign.evidence.models import (
@@ -23,56 +23,12 @@ from campaign.evidence.models import (
     EvidenceRecord,
     EvidenceType,
 )
+from campaign.evidence.search import search_text_for
 from campaign.uploads.store import UploadStore
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 ATTACHMENT_KINDS = {"pdf", "png", "jpeg"}
-MAX_SEARCH_WORDS = 8
-
-_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _UNSAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
-
-
-def search_text_for(*parts: str | None) -> str:
-    """Text folded for word search: lower-case, no accents, punctuation as spaces."""
-    return " ".join(_NON_WORD.sub(" ", fold(" ".join(p or "" for p in parts))).split())
-
-
-def search_words(query: str | None) -> list[str]:
-    """The distinct words of a search box, folded the same way as ``search_text``."""
-    words: list[str] = []
-    for word in search_text_for(query).split():
-        if word not in words:
-            words.append(word)
-    return words[:MAX_SEARCH_WORDS]
-
-
-def evidence_query(
-    *,
-    q: str | None = None,
-    type: EvidenceType | None = None,
-    state: str | None = None,
-    agency_id: int | None = None,
-    agency_name: str | None = None,
-) -> sa.Select:
-    """Live (not deleted) records matching every word of ``q`` and the filters, newest first."""
-    query = sa.select(EvidenceRecord).where(EvidenceRecord.deleted_at.is_(None))
-    for word in search_words(q):
-        query = query.where(EvidenceRecord.search_text.contains(word, autoescape=True))
-    if type is not None:
-        query = query.where(EvidenceRecord.type == type)
-    if agency_id is not None:
-        query = query.where(EvidenceRecord.agency_id == agency_id)
-    if state or agency_name:
-        agencies = sa.select(Agency.id)
-        if state:
-            agencies = agencies.where(Agency.state == state.upper())
-        if agency_name:
-            agencies = agencies.where(
-                sa.func.lower(Agency.name).contains(agency_name.strip().lower(), autoescape=True)
-            )
-        query = query.where(EvidenceRecord.agency_id.in_(agencies))
-    return query.order_by(EvidenceRecord.event_on.desc().nulls_last(), EvidenceRecord.id.desc())
 
 
 def check_source_url(url: str | None) -> str | None:

@@ -28,6 +28,7 @@ from campaign.evidence.models import (
     EvidenceRecord,
     EvidenceType,
 )
+from campaign.evidence.search import evidence_query
 from campaign.uploads.store import send_stored, store_for
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
@@ -59,7 +60,7 @@ def index():
             "agency_name": form.agency.data or None,
             "agency_id": form.agency_id.data,
         }
-    query = services.evidence_query(**filters).options(joinedload(EvidenceRecord.agency))
+    query = evidence_query(**filters).options(joinedload(EvidenceRecord.agency))
     page = paginate(db.session, query, page=parse_page(request.args.get("page")), per_page=PER_PAGE)
     return render_template("evidence/index.html", form=form, page=page)
 

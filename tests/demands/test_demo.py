@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from campaign.agencies.models import Agency
 from campaign.core.names import org_key
 from campaign.demands.models import Demand, DemandStatus
-from campaign.demands.services import overdue_demands
+from campaign.demands.tracking import overdue_demands
 from campaign.evidence.models import EvidenceAttachment
 
 

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from campaign.audit.models import AuditEvent
 from campaign.auth.models import Role
 from campaign.core.errors import DomainError
+from campaign.demands.bulk import bulk_create_demands
 from campaign.demands.models import Demand, DemandEvent, DemandEventKind, DemandStatus
-from campaign.demands.services import (
-    DemandFields,
-    bulk_create_demands,
+from campaign.demands.services import DemandFields
+from campaign.demands.tracking import (
     confirm_delisting,
     dismiss_delisting,
     flag_delisted_agencies,

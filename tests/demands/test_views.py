@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from campaign.audit.models import AuditEvent
 from campaign.demands.models import Demand, DemandEvent, DemandStatus, Priority
-from campaign.demands.services import flag_delisted_agencies
+from campaign.demands.tracking import flag_delisted_agencies
 from tests import factories
 from tests.demands.factories import (
     create_actor,

@@ -16,7 +16,8 @@ from campaign.evidence.models import (
     EvidenceRecord,
     EvidenceType,
 )
-from campaign.evidence.services import clean_filename, evidence_query, search_text_for
+from campaign.evidence.search import evidence_query, search_text_for
+from campaign.evidence.services import clean_filename
 from tests.demands.factories import (
     create_actor,
     create_agency,
