@@ -101,7 +101,7 @@ class TransitionForm(FlaskForm):
 class FlagForm(FlaskForm):
     """Confirm or dismiss "agreement no longer listed"."""
 
-    reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=5000)])
+    flag_reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=5000)])
 
 
 class LinkEvidenceForm(FlaskForm):

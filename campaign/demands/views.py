@@ -62,6 +62,17 @@ def demands_section(campaign: Campaign):
     return "demands/_section.html", {"counts": counts, "statuses": list(DemandStatus)}
 
 
+def agency_demands_section(agency: Agency):
+    """For the agency page (wired at merge): the agency's demands in every campaign."""
+    rows = db.session.execute(
+        sa.select(Demand, Campaign)
+        .join(Campaign, Campaign.id == Demand.campaign_id)
+        .where(Demand.agency_id == agency.id)
+        .order_by(Campaign.name, Demand.id)
+    ).all()
+    return "demands/_agency_section.html", {"demands": rows, "today": today()}
+
+
 def _agency_filter(query: sa.Select, state: str | None, type_: str | None, q: str | None):
     if state:
         query = query.where(Agency.state == state)
@@ -336,7 +347,7 @@ def flag(campaign_slug: str, demand_id: int, action: str):
     if form.validate_on_submit():
         service = tracking.confirm_delisting if action == "confirm" else tracking.dismiss_delisting
         try:
-            service(db.session, demand, reason=form.reason.data, actor=current_user)
+            service(db.session, demand, reason=form.flag_reason.data, actor=current_user)
         except DomainError as err:
             db.session.rollback()
             apply_domain_error(form, err)

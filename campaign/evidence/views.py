@@ -46,6 +46,19 @@ def get_record_or_404(record_id: int) -> EvidenceRecord:
     return record or abort(404)
 
 
+AGENCY_SECTION_LIMIT = 20
+
+
+def agency_evidence_section(agency: Agency):
+    """For the agency page (wired at merge): the newest records about the agency."""
+    query = evidence_query(agency_id=agency.id)
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    )
+    records = db.session.scalars(query.limit(AGENCY_SECTION_LIMIT)).all()
+    return "evidence/_agency_section.html", {"records": records, "total": total, "agency": agency}
+
+
 @bp.route("")
 @member_required
 def index():

@@ -43,8 +43,8 @@ def _routes(w):
         ("GET", d, {}),
         ("POST", f"{d}/evidence", {"evidence_id": w["spare"].id, "note": "Relevant."}),
         ("POST", f"{d}/evidence/{w['spare'].id}/unlink", {}),
-        ("POST", f"{d}/flag/dismiss", {"reason": "Still listed."}),
-        ("POST", f"{d}/flag/confirm", {"reason": "Confirmed."}),
+        ("POST", f"{d}/flag/dismiss", {"flag_reason": "Still listed."}),
+        ("POST", f"{d}/flag/confirm", {"flag_reason": "Confirmed."}),
     ]
     coordinator = [
         ("GET", f"{base}/new", {}),
@@ -249,13 +249,13 @@ def test_member_confirms_flag_through_the_page(world, login_as, session):
     page = c.get(url).get_data(as_text=True)
     assert "Agreement no longer listed: confirm termination" in page
     assert "Change status" not in page  # members do not transition
-    response = c.post(f"{url}/flag/confirm", data={"reason": ""})
+    response = c.post(f"{url}/flag/confirm", data={"flag_reason": ""})
     assert response.status_code == 400
-    response = c.post(f"{url}/flag/confirm", data={"reason": "Sheriff's letter of May 2."})
+    response = c.post(f"{url}/flag/confirm", data={"flag_reason": "Sheriff's letter of May 2."})
     assert response.status_code == 302
     demand = reload(session, world["demand"])
     assert demand.status == S.MET and not demand.delisted_flag
-    response = c.post(f"{url}/flag/dismiss", data={"reason": "again"})
+    response = c.post(f"{url}/flag/dismiss", data={"flag_reason": "again"})
     assert response.status_code == 400 and "not flagged" in response.get_data(as_text=True)
 
 
@@ -295,3 +295,19 @@ def test_bulk_page_creates_for_selected_and_matching(login_as, session):
         as_text=True
     )
     assert session.scalar(sa.select(sa.func.count()).select_from(Demand)) == 2
+
+
+def test_agency_page_sections_render(app, world, session):
+    from flask import render_template
+
+    from campaign.demands.views import agency_demands_section
+    from campaign.evidence.views import agency_evidence_section
+
+    agency = reload(session, world["agency"])
+    with app.test_request_context():
+        template, data = agency_demands_section(agency)
+        html = render_template(template, data=data)
+        assert "Terminate Arcadia Police Department" in html and "Sent" in html
+        template, data = agency_evidence_section(agency)
+        html = render_template(template, data=data)
+        assert "Spare record" in html and data["total"] == 2
