@@ -139,7 +139,8 @@ def _evidence(
                 session,
                 type=type_,
                 title=title,
-                event_on=today - timedelta(days=200 + 30 * n),
+                # the sample agreement was signed on March 5, 2025
+                event_on=date(2025, 3, 5) if n == 0 else today - timedelta(days=200 + 30 * n),
                 source_url="https://www.ice.gov/identify-and-arrest/287g"
                 if n == 0
                 else f"https://example.org/demo/evidence-{n}",
