@@ -79,10 +79,15 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.auth.views import bp as auth_bp
     from campaign.campaigns.views import bp as campaigns_bp
     from campaign.campaigns.views import register_section
+    from campaign.demands.views import bp as demands_bp
+    from campaign.demands.views import demands_section
+    from campaign.evidence.views import bp as evidence_bp
     from campaign.letters.views import bp as letters_bp
     from campaign.letters.views import letters_section
     from campaign.signons.views import bp as signons_bp
 
-    for bp in (auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp):
+    blueprints = (auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, demands_bp, evidence_bp)
+    for bp in blueprints:
         app.register_blueprint(bp)
     register_section(letters_section)
+    register_section(demands_section)

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from campaign.auth.models import Role, User
 from campaign.auth.services import create_user, find_user_by_email
 from campaign.campaigns.models import Campaign
 from campaign.campaigns.services import create_campaign
+from campaign.demands.demo import load_demands_demo
 from campaign.letters.demo import load_letter_demo
 
 DEMO_ADMIN = "admin@example.org"
@@ -68,7 +70,20 @@ def load_demo(session: Session, instance: Path) -> Login:
         )
     session.flush()
     load_letter_demo(session, campaign, admin)
+    load_demands_demo(
+        session,
+        actor=admin,
+        member=find_user_by_email(session, "member@example.org"),
+        upload_dir=_upload_dir(instance),
+    )
     return Login(email=DEMO_ADMIN, password=password)
+
+
+def _upload_dir(instance: Path) -> Path:
+    # the configured upload folder when run as a Flask command, else the default one
+    if has_app_context():
+        return Path(current_app.config["UPLOAD_DIR"])
+    return instance / "uploads"
 
 
 __all__ = ["DEMO_ADMIN", "Login", "User", "load_demo"]

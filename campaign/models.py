@@ -5,6 +5,8 @@ from campaign.audit.models import AuditEvent
 from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
 from campaign.db import Base
+from campaign.demands.models import Demand, DemandEvent
+from campaign.evidence.models import DemandEvidence, EvidenceAttachment, EvidenceRecord
 from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
 from campaign.signons.models import SignOn
@@ -14,6 +16,11 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Campaign",
+    "Demand",
+    "DemandEvent",
+    "DemandEvidence",
+    "EvidenceAttachment",
+    "EvidenceRecord",
     "Letter",
     "LetterVersion",
     "OutboxMessage",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from campaign.auth.models import Role
+from tests.demands.factories import create_demand_row, create_evidence_record
 from tests.letters.factories import make_letter
 
 
@@ -30,6 +31,8 @@ def world(session, make_campaign, make_user) -> World:
     campaign = make_campaign(name="Matrix campaign")
     target = make_user(role=Role.MEMBER)
     letter = make_letter(session, campaign=campaign)
+    demand = create_demand_row(session, campaign=campaign, with_evidence=True)
+    record = create_evidence_record(session)
     return World(
         values={
             "slug": campaign.slug,
@@ -39,6 +42,11 @@ def world(session, make_campaign, make_user) -> World:
             "letter_id": letter.id,
             "signon_id": 1,
             "token": "not-a-real-token",
+            "demand_id": demand.id,
+            "evidence_id": record.id,
+            "record_id": record.id,
+            "attachment_id": 1,
+            "action": "dismiss",
         },
         # the public pages take the letter's own public slug
         by_prefix={"signons.": {"slug": letter.slug}},

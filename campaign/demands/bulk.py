@@ -1,0 +1,148 @@
+"""Bulk creation: one demand per agency from a template with {placeholders}."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from campaign.agencies.models import Agency
+from campaign.audit.services import record as audit
+from campaign.auth.models import User
+from campaign.campaigns.models import Campaign
+from campaign.core.errors import DomainError
+from campaign.core.states import state_name
+from campaign.demands.models import (
+    OPEN_STATUSES,
+    Demand,
+    DemandEventKind,
+    DemandStatus,
+)
+from campaign.demands.services import PLACEHOLDERS, DemandFields, add_event
+
+
+def template_fields(text: str, field_name: str) -> None:
+    """Refuse a template that uses anything but the known ``{placeholders}``."""
+    try:
+        parsed = list(string.Formatter().parse(text or ""))
+    except ValueError:
+        raise DomainError(
+            "Unbalanced braces: write {{ and }} for a literal brace.", field=field_name
+        )
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in PLACEHOLDERS or spec or conversion:
+            known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+            raise DomainError(f"Unknown placeholder {{{name}}}: use {known}.", field=field_name)
+
+
+def fill_template(text: str, agency: Agency) -> str:
+    """``text`` with {agency}, {state}, {state_code} and {county} filled in for ``agency``."""
+    values = {
+        "agency": agency.name,
+        "state": state_name(agency.state) or agency.state,
+        "state_code": agency.state,
+        "county": agency.county or "",
+    }
+    return (text or "").format_map(values)
+
+
+@dataclass
+class BulkResult:
+    """What a bulk creation did."""
+
+    created: list[Demand] = field(default_factory=list)
+    skipped: list[Agency] = field(default_factory=list)
+
+
+def open_demand_agency_ids(session: Session, campaign: Campaign, agency_ids: list[int]) -> set[int]:
+    """Which of these agencies already have an open demand in the campaign."""
+    if not agency_ids:
+        return set()
+    rows = session.scalars(
+        sa.select(Demand.agency_id).where(
+            Demand.campaign_id == campaign.id,
+            Demand.agency_id.in_(agency_ids),
+            Demand.status.in_(OPEN_STATUSES),
+        )
+    )
+    return set(rows)
+
+
+def bulk_create_demands(
+    session: Session,
+    campaign: Campaign,
+    agencies: list[Agency],
+    template: DemandFields,
+    *,
+    actor: User,
+) -> BulkResult:
+    """One draft demand per agency from a template, skipping agencies already pressed.
+
+    Agencies with an open demand in this campaign are skipped (and reported). The
+    caller commits once, so either every demand is created or none is.
+    """
+    for name in ("title", "addressed_to", "ask", "rationale"):
+        template_fields(getattr(template, name), name)
+    if not agencies:
+        raise DomainError("Select at least one agency.")
+    busy = open_demand_agency_ids(session, campaign, [a.id for a in agencies])
+    result = BulkResult()
+    seen: set[int] = set()
+    for agency in agencies:
+        if agency.id in busy or agency.id in seen:
+            if agency.id in busy:
+                result.skipped.append(agency)
+            continue
+        seen.add(agency.id)
+        filled = DemandFields(
+            title=fill_template(template.title, agency),
+            addressed_to=fill_template(template.addressed_to, agency),
+            ask=fill_template(template.ask, agency),
+            rationale=fill_template(template.rationale, agency),
+            priority=template.priority,
+            due_on=template.due_on,
+            letter_id=template.letter_id,
+        ).checked()
+        result.created.append(
+            Demand(
+                campaign_id=campaign.id,
+                agency_id=agency.id,
+                title=filled.title,
+                addressed_to=filled.addressed_to,
+                ask=filled.ask,
+                rationale=filled.rationale,
+                priority=filled.priority,
+                due_on=filled.due_on,
+                letter_id=filled.letter_id,
+                status=DemandStatus.DRAFT,
+                created_by_id=actor.id,
+            )
+        )
+    session.add_all(result.created)
+    session.flush()
+    for demand in result.created:
+        add_event(
+            session,
+            demand,
+            actor,
+            DemandEventKind.CREATED,
+            "Created in bulk from a template.",
+            to_status=DemandStatus.DRAFT,
+        )
+    session.flush()
+    audit(
+        session,
+        actor,
+        "demand.bulk_create",
+        "campaign",
+        campaign.id,
+        created=len(result.created),
+        skipped=len(result.skipped),
+        demands=[d.id for d in result.created],
+        title=template.title,
+    )
+    return result

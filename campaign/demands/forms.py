@@ -1,0 +1,115 @@
+"""Demand forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    Form,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from campaign.agencies.models import AgencyType
+from campaign.core.states import STATE_CHOICES
+from campaign.demands.models import DemandStatus, Priority
+
+PRIORITY_CHOICES = [(p.value, p.label) for p in Priority]
+STATE_FILTER_CHOICES = [("", "Any state"), *STATE_CHOICES]
+
+
+class DemandForm(FlaskForm):
+    """The text of one demand (or of a bulk template)."""
+
+    addressed_to = StringField(
+        "Addressed to",
+        description="The decision-maker, e.g. the Secretary of Homeland Security or the sheriff.",
+        validators=[DataRequired(), Length(max=200)],
+    )
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    ask = TextAreaField("The ask", validators=[DataRequired(), Length(max=5000)])
+    rationale = TextAreaField(
+        "Rationale", description="Markdown.", validators=[Optional(), Length(max=50000)]
+    )
+    priority = SelectField("Priority", choices=PRIORITY_CHOICES, default=Priority.NORMAL.value)
+    due_on = DateField("Response due on", validators=[Optional()])
+
+
+class NewDemandForm(DemandForm):
+    """A demand on the agency chosen on the page before."""
+
+    agency_id = HiddenField(validators=[DataRequired()])
+
+
+class BulkDemandForm(DemandForm):
+    """A template fanned out over the selected agencies."""
+
+    scope = RadioField(
+        "Create demands for",
+        choices=[
+            ("selected", "the agencies ticked below"),
+            ("matching", "every agency matching the filters"),
+        ],
+        default="selected",
+    )
+    # the filters the page was showing, sent back so "matching" means the same agencies
+    state = HiddenField()
+    type = HiddenField()
+    q = HiddenField()
+
+
+class AgencyFilterForm(Form):
+    """Agency filters for picking agencies (a GET form)."""
+
+    q = StringField("Name", validators=[Optional(), Length(max=100)])
+    state = SelectField("State", choices=STATE_FILTER_CHOICES, validators=[Optional()])
+    type = SelectField(
+        "Type",
+        choices=[("", "Any type")] + [(t.value, t.value.capitalize()) for t in AgencyType],
+        validators=[Optional()],
+    )
+
+
+class DemandFilterForm(Form):
+    """Demand list filters (a GET form)."""
+
+    status = SelectField(
+        "Status",
+        choices=[("", "Any status"), ("open", "Open (any)")]
+        + [(s.value, s.label) for s in DemandStatus],
+        validators=[Optional()],
+    )
+    state = SelectField("State", choices=STATE_FILTER_CHOICES, validators=[Optional()])
+    priority = SelectField(
+        "Priority", choices=[("", "Any priority"), *PRIORITY_CHOICES], validators=[Optional()]
+    )
+    flagged = BooleanField("Flagged: confirm termination")
+    overdue = BooleanField("Overdue")
+
+
+class TransitionForm(FlaskForm):
+    """Move a demand to another status, with the reason."""
+
+    to = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=5000)])
+
+
+class FlagForm(FlaskForm):
+    """Confirm or dismiss "agreement no longer listed"."""
+
+    flag_reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=5000)])
+
+
+class LinkEvidenceForm(FlaskForm):
+    """Link one evidence record to the demand."""
+
+    evidence_id = IntegerField(
+        "Evidence record number", validators=[DataRequired(), NumberRange(min=1)]
+    )
+    note = TextAreaField(
+        "Why it supports the demand", validators=[DataRequired(), Length(max=5000)]
+    )

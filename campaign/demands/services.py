@@ -1,0 +1,237 @@
+"""Demand rules: creation (one or many), editing, the status lifecycle, delisting flags.
+
+The lifecycle (DESIGN.md): draft → sent → acknowledged → awaiting_response →
+meeting_scheduled → partially_met | met | denied | renewed | withdrawn.
+
+Allowed transitions (``TRANSITIONS``), and why:
+
+- ``draft`` → ``sent`` (needs at least one live evidence record) or ``withdrawn``.
+- ``sent``, ``acknowledged``, ``awaiting_response``, ``meeting_scheduled`` (delivered and
+  open) move between each other in the natural direction — sent → acknowledged →
+  awaiting_response ⇄ meeting_scheduled, with sent/acknowledged able to skip ahead —
+  and to any outcome: ``partially_met``, ``met`` (the agreement was terminated),
+  ``denied``, ``renewed`` (the agency renewed its agreement instead) or ``withdrawn``.
+  Nothing goes back to ``draft`` or ``sent``: what was delivered stays delivered.
+- ``withdrawn`` is reachable from every open state (draft included).
+- ``partially_met``, ``denied`` and ``renewed`` can be reopened to ``awaiting_response``
+  (the coalition presses again); ``partially_met`` can still become ``met``, and a
+  ``partially_met`` agency can still ``renewed`` its agreement.
+- ``met`` and ``withdrawn`` are final.
+
+Every change needs a reason; it is written to the audit log and to the demand's
+timeline (``DemandEvent``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from campaign.agencies.models import Agency
+from campaign.audit.services import record as audit
+from campaign.auth.models import User
+from campaign.campaigns.models import Campaign
+from campaign.core.errors import DomainError
+from campaign.db import utcnow
+from campaign.demands.models import (
+    Demand,
+    DemandEvent,
+    DemandEventKind,
+    DemandStatus,
+    Priority,
+)
+from campaign.evidence.services import live_evidence_count
+
+S = DemandStatus
+DELIVERED_OPEN = (S.SENT, S.ACKNOWLEDGED, S.AWAITING_RESPONSE, S.MEETING_SCHEDULED)
+_OUTCOMES = (S.PARTIALLY_MET, S.MET, S.DENIED, S.RENEWED, S.WITHDRAWN)
+
+TRANSITIONS: dict[DemandStatus, frozenset[DemandStatus]] = {
+    S.DRAFT: frozenset({S.SENT, S.WITHDRAWN}),
+    S.SENT: frozenset({S.ACKNOWLEDGED, S.AWAITING_RESPONSE, S.MEETING_SCHEDULED, *_OUTCOMES}),
+    S.ACKNOWLEDGED: frozenset({S.AWAITING_RESPONSE, S.MEETING_SCHEDULED, *_OUTCOMES}),
+    S.AWAITING_RESPONSE: frozenset({S.MEETING_SCHEDULED, *_OUTCOMES}),
+    S.MEETING_SCHEDULED: frozenset({S.AWAITING_RESPONSE, *_OUTCOMES}),
+    S.PARTIALLY_MET: frozenset({S.MET, S.RENEWED, S.AWAITING_RESPONSE}),
+    S.DENIED: frozenset({S.AWAITING_RESPONSE}),
+    S.RENEWED: frozenset({S.AWAITING_RESPONSE}),
+    S.MET: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+
+# Buttons on the demand page follow the lifecycle's order.
+STATUS_ORDER = list(DemandStatus)
+
+DEFAULT_ASK = (
+    "Terminate the 287(g) agreement between {agency} and U.S. Immigration and Customs Enforcement."
+)
+ADDRESSEE_SUGGESTIONS = [
+    "Secretary of Homeland Security",
+    "Director of U.S. Immigration and Customs Enforcement",
+    "The Sheriff, {agency}",
+    "Chief of Police, {agency}",
+    "County Board of Commissioners",
+    "City Council",
+    "Governor of {state}",
+]
+PLACEHOLDERS = {
+    "agency": "the agency's name",
+    "state": "the state's name, e.g. Florida",
+    "state_code": "the two-letter state code, e.g. FL",
+    "county": "the county (empty when unknown)",
+}
+
+
+def allowed_transitions(status: DemandStatus) -> list[DemandStatus]:
+    """Where a demand in ``status`` may go next, in lifecycle order."""
+    targets = TRANSITIONS[status]
+    return [s for s in STATUS_ORDER if s in targets]
+
+
+def add_event(
+    session: Session, demand: Demand, actor: User | None, kind: DemandEventKind, note: str = "",
+    from_status: DemandStatus | None = None, to_status: DemandStatus | None = None,
+) -> DemandEvent:  # fmt: skip
+    """Add one row to the demand's timeline."""
+    event = DemandEvent(
+        demand_id=demand.id,
+        user_id=actor.id if actor else None,
+        kind=kind,
+        note=note,
+        from_status=from_status,
+        to_status=to_status,
+    )
+    session.add(event)
+    return event
+
+
+def _clean_text(value: str | None, field_name: str, label: str, max_len: int) -> str:
+    text = " ".join((value or "").split())
+    if not text:
+        raise DomainError(f"{label} is needed.", field=field_name)
+    if len(text) > max_len:
+        raise DomainError(f"{label} is longer than {max_len} characters.", field=field_name)
+    return text
+
+
+@dataclass
+class DemandFields:
+    """The editable text of a demand (or of a bulk template, with placeholders)."""
+
+    title: str
+    addressed_to: str
+    ask: str = DEFAULT_ASK
+    rationale: str = ""
+    priority: Priority = Priority.NORMAL
+    due_on: date | None = None
+    letter_id: int | None = None
+
+    def checked(self) -> DemandFields:
+        """The same fields, trimmed and validated."""
+        ask = (self.ask or "").strip()
+        if not ask:
+            raise DomainError("The ask is needed.", field="ask")
+        return DemandFields(
+            title=_clean_text(self.title, "title", "A title", 300),
+            addressed_to=_clean_text(self.addressed_to, "addressed_to", "The addressee", 200),
+            ask=ask,
+            rationale=(self.rationale or "").strip(),
+            priority=Priority(self.priority),
+            due_on=self.due_on,
+            letter_id=self.letter_id,
+        )
+
+
+def create_demand(
+    session: Session, campaign: Campaign, agency: Agency, fields: DemandFields, *, actor: User
+) -> Demand:
+    """Create a draft demand on one agency."""
+    f = fields.checked()
+    demand = Demand(
+        campaign_id=campaign.id,
+        agency_id=agency.id,
+        title=f.title,
+        addressed_to=f.addressed_to,
+        ask=f.ask,
+        rationale=f.rationale,
+        priority=f.priority,
+        due_on=f.due_on,
+        letter_id=f.letter_id,
+        status=DemandStatus.DRAFT,
+        created_by_id=actor.id,
+    )
+    session.add(demand)
+    session.flush()
+    add_event(session, demand, actor, DemandEventKind.CREATED, to_status=DemandStatus.DRAFT)
+    audit(
+        session,
+        actor,
+        "demand.create",
+        "demand",
+        demand.id,
+        campaign=campaign.id,
+        agency=agency.id,
+        title=demand.title,
+    )
+    return demand
+
+
+def update_demand(session: Session, demand: Demand, fields: DemandFields, *, actor: User) -> Demand:
+    """Edit a demand's text, priority and due date (the status moves only by transitions)."""
+    f = fields.checked()
+    new = {
+        "title": f.title,
+        "addressed_to": f.addressed_to,
+        "ask": f.ask,
+        "rationale": f.rationale,
+        "priority": f.priority,
+        "due_on": f.due_on,
+        "letter_id": f.letter_id,
+    }
+    changed = [name for name, value in new.items() if getattr(demand, name) != value]
+    if changed:
+        for name in changed:
+            setattr(demand, name, new[name])
+        demand.updated_at = utcnow()
+        add_event(session, demand, actor, DemandEventKind.EDITED, note=", ".join(changed))
+        session.flush()
+        audit(session, actor, "demand.update", "demand", demand.id, fields=changed)
+    return demand
+
+
+def transition_demand(
+    session: Session, demand: Demand, to: DemandStatus, *, reason: str, actor: User
+) -> Demand:
+    """Move a demand along the lifecycle (``TRANSITIONS``), recording who, when and why."""
+    to = DemandStatus(to)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Give a reason for the change.", field="reason")
+    current = demand.status
+    if to not in TRANSITIONS[current]:
+        raise DomainError(f"A demand cannot go from “{current.label}” to “{to.label}”.")
+    leaving_draft = current == DemandStatus.DRAFT and to != DemandStatus.WITHDRAWN
+    if leaving_draft and live_evidence_count(session, demand) == 0:
+        raise DomainError(
+            "Link at least one evidence record before sending the demand.", field="reason"
+        )
+    demand.status = to
+    demand.status_changed_at = utcnow()
+    if not to.is_open:
+        # an outcome settles the "confirm termination" question either way
+        demand.delisted_flag = False
+    add_event(
+        session, demand, actor, DemandEventKind.STATUS, reason, from_status=current, to_status=to
+    )
+    session.flush()
+    audit(
+        session,
+        actor,
+        "demand.transition",
+        "demand",
+        demand.id,
+        **{"from": current.value, "to": to.value, "reason": reason},
+    )
+    return demand

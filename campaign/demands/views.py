@@ -1,0 +1,423 @@
+"""Demand pages, under /campaigns/<campaign_slug>/demands/."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import contains_eager, joinedload
+
+from campaign import db
+from campaign.agencies.models import Agency, AgencyType
+from campaign.auth.access import coordinator_required, member_required
+from campaign.campaigns.models import Campaign
+from campaign.campaigns.views import get_campaign_or_404
+from campaign.core.errors import DomainError
+from campaign.core.forms import apply_domain_error
+from campaign.core.markdown import render_markdown
+from campaign.core.pagination import paginate, parse_page
+from campaign.demands import bulk as bulk_services
+from campaign.demands import services, tracking
+from campaign.demands.forms import (
+    AgencyFilterForm,
+    BulkDemandForm,
+    DemandFilterForm,
+    DemandForm,
+    FlagForm,
+    LinkEvidenceForm,
+    NewDemandForm,
+    TransitionForm,
+)
+from campaign.demands.models import OPEN_STATUSES, Demand, DemandEvent, DemandStatus, Priority
+from campaign.evidence.models import DemandEvidence, EvidenceRecord
+from campaign.evidence.search import evidence_query
+from campaign.evidence.services import link_evidence, unlink_evidence
+
+bp = Blueprint("demands", __name__, url_prefix="/campaigns/<campaign_slug>/demands")
+
+PER_PAGE = 50
+BULK_SHOWN = 200
+
+
+def today() -> date:
+    """Today's date (one place, so "overdue" means the same everywhere in a request)."""
+    return date.today()
+
+
+def get_demand_or_404(campaign: Campaign, demand_id: int) -> Demand:
+    """The demand with its agency, if it belongs to this campaign; 404 otherwise."""
+    demand = db.session.scalar(
+        sa.select(Demand)
+        .options(joinedload(Demand.agency))
+        .where(Demand.id == demand_id, Demand.campaign_id == campaign.id)
+    )
+    return demand or abort(404)
+
+
+def demands_section(campaign: Campaign):
+    """The campaign page's section: demands counted by status."""
+    counts = tracking.status_counts(db.session, campaign, today())
+    return "demands/_section.html", {"counts": counts, "statuses": list(DemandStatus)}
+
+
+def agency_demands_section(agency: Agency):
+    """For the agency page (wired at merge): the agency's demands in every campaign."""
+    rows = db.session.execute(
+        sa.select(Demand, Campaign)
+        .join(Campaign, Campaign.id == Demand.campaign_id)
+        .where(Demand.agency_id == agency.id)
+        .order_by(Campaign.name, Demand.id)
+    ).all()
+    return "demands/_agency_section.html", {"demands": rows, "today": today()}
+
+
+def _agency_filter(query: sa.Select, state: str | None, type_: str | None, q: str | None):
+    if state:
+        query = query.where(Agency.state == state)
+    if type_ and type_ in AgencyType.__members__.values():
+        query = query.where(Agency.type == AgencyType(type_))
+    if q and q.strip():
+        query = query.where(sa.func.lower(Agency.name).contains(q.strip().lower(), autoescape=True))
+    return query
+
+
+@bp.route("")
+@member_required
+def index(campaign_slug: str):
+    """The campaign's demands, filtered by status, state, priority, flag and overdue."""
+    campaign = get_campaign_or_404(campaign_slug)
+    form = DemandFilterForm(request.args)
+    query = (
+        sa.select(Demand)
+        .join(Demand.agency)
+        .options(contains_eager(Demand.agency))
+        .where(Demand.campaign_id == campaign.id)
+    )
+    if form.validate():
+        if form.status.data == "open":
+            query = query.where(Demand.status.in_(OPEN_STATUSES))
+        elif form.status.data:
+            query = query.where(Demand.status == DemandStatus(form.status.data))
+        if form.state.data:
+            query = query.where(Agency.state == form.state.data)
+        if form.priority.data:
+            query = query.where(Demand.priority == Priority(form.priority.data))
+        if form.flagged.data:
+            query = query.where(Demand.delisted_flag.is_(True))
+        if form.overdue.data:
+            query = query.where(tracking.overdue_condition(today()))
+    query = query.order_by(Agency.state, Agency.name, Demand.id)
+    page = paginate(db.session, query, page=parse_page(request.args.get("page")), per_page=PER_PAGE)
+    evidence_counts = _evidence_counts([d.id for d in page.items])
+    return render_template(
+        "demands/index.html",
+        campaign=campaign,
+        form=form,
+        page=page,
+        evidence_counts=evidence_counts,
+        today=today(),
+    )
+
+
+def _evidence_counts(demand_ids: list[int]) -> dict[int, int]:
+    if not demand_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(DemandEvidence.demand_id, sa.func.count())
+        .join(EvidenceRecord, EvidenceRecord.id == DemandEvidence.evidence_id)
+        .where(DemandEvidence.demand_id.in_(demand_ids), EvidenceRecord.deleted_at.is_(None))
+        .group_by(DemandEvidence.demand_id)
+    )
+    return {demand_id: n for demand_id, n in rows}
+
+
+def _fields(form: DemandForm) -> services.DemandFields:
+    return services.DemandFields(
+        title=form.title.data or "",
+        addressed_to=form.addressed_to.data or "",
+        ask=form.ask.data or "",
+        rationale=form.rationale.data or "",
+        priority=Priority(form.priority.data),
+        due_on=form.due_on.data,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@coordinator_required
+def new(campaign_slug: str):
+    """Pick an agency (search), then write the demand."""
+    campaign = get_campaign_or_404(campaign_slug)
+    raw_id = request.form.get("agency_id") or request.args.get("agency_id") or ""
+    agency = db.session.get(Agency, int(raw_id)) if raw_id.isdigit() else None
+    if agency is None:
+        filters = AgencyFilterForm(request.args)
+        query = _agency_filter(
+            sa.select(Agency), filters.state.data, filters.type.data, filters.q.data
+        )
+        agencies = (
+            db.session.scalars(query.order_by(Agency.state, Agency.name).limit(25)).all()
+            if request.args.get("q") or request.args.get("state")
+            else []
+        )
+        return render_template(
+            "demands/pick_agency.html", campaign=campaign, filters=filters, agencies=agencies
+        )
+    form = NewDemandForm(agency_id=str(agency.id))
+    if request.method == "GET":
+        form.title.data = f"Terminate the 287(g) agreement of {agency.name}"
+        form.ask.data = bulk_services.fill_template(services.DEFAULT_ASK, agency)
+        form.addressed_to.data = "Secretary of Homeland Security"
+    if form.validate_on_submit():
+        try:
+            demand = services.create_demand(
+                db.session, campaign, agency, _fields(form), actor=current_user
+            )
+        except DomainError as err:
+            db.session.rollback()
+            apply_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash("Demand created as a draft: link evidence before sending it.", "success")
+            return redirect(url_for(".detail", campaign_slug=campaign.slug, demand_id=demand.id))
+    return render_template(
+        "demands/new.html", campaign=campaign, agency=agency, form=form, **_suggestions(agency)
+    ), (400 if form.errors else 200)
+
+
+def _suggestions(agency: Agency | None) -> dict:
+    if agency is None:
+        return {"addressees": services.ADDRESSEE_SUGGESTIONS}
+    names = []
+    for text in services.ADDRESSEE_SUGGESTIONS:
+        if "{county}" in text and not agency.county:
+            continue
+        names.append(bulk_services.fill_template(text, agency))
+    return {"addressees": names}
+
+
+@bp.route("/<int:demand_id>")
+@member_required
+def detail(campaign_slug: str, demand_id: int):
+    """One demand: agency, status, timeline, evidence and the actions allowed."""
+    campaign = get_campaign_or_404(campaign_slug)
+    demand = get_demand_or_404(campaign, demand_id)
+    return _render_detail(campaign, demand)
+
+
+def _render_detail(campaign: Campaign, demand: Demand, status: int = 200, **forms):
+    links = db.session.execute(
+        sa.select(DemandEvidence, EvidenceRecord)
+        .join(EvidenceRecord, EvidenceRecord.id == DemandEvidence.evidence_id)
+        .options(joinedload(DemandEvidence.linked_by))
+        .where(DemandEvidence.demand_id == demand.id, EvidenceRecord.deleted_at.is_(None))
+        .order_by(DemandEvidence.linked_at, DemandEvidence.id)
+    ).all()
+    events = db.session.scalars(
+        sa.select(DemandEvent)
+        .options(joinedload(DemandEvent.user))
+        .where(DemandEvent.demand_id == demand.id)
+        .order_by(DemandEvent.at, DemandEvent.id)
+    ).all()
+    linked_ids = {record.id for _link, record in links}
+    eq = (request.args.get("eq") or "").strip()
+    candidates_query = evidence_query(q=eq) if eq else evidence_query(agency_id=demand.agency_id)
+    if linked_ids:
+        candidates_query = candidates_query.where(EvidenceRecord.id.not_in(linked_ids))
+    candidates = db.session.scalars(candidates_query.limit(10)).all()
+    return render_template(
+        "demands/detail.html",
+        campaign=campaign,
+        demand=demand,
+        links=links,
+        events=events,
+        candidates=candidates,
+        eq=eq,
+        transitions=services.allowed_transitions(demand.status),
+        transition_form=forms.get("transition_form") or TransitionForm(),
+        failed_transition=forms.get("failed_transition"),
+        link_form=forms.get("link_form") or LinkEvidenceForm(),
+        flag_form=forms.get("flag_form") or FlagForm(),
+        rationale_html=render_markdown(demand.rationale),
+        overdue=demand.is_overdue(today()),
+    ), status
+
+
+@bp.route("/<int:demand_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit(campaign_slug: str, demand_id: int):
+    """Edit a demand's text, priority and due date."""
+    campaign = get_campaign_or_404(campaign_slug)
+    demand = get_demand_or_404(campaign, demand_id)
+    form = DemandForm(obj=demand)
+    if request.method == "GET":
+        form.priority.data = demand.priority.value
+    if form.validate_on_submit():
+        try:
+            services.update_demand(db.session, demand, _fields(form), actor=current_user)
+        except DomainError as err:
+            db.session.rollback()
+            apply_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash("Demand saved.", "success")
+            return redirect(url_for(".detail", campaign_slug=campaign.slug, demand_id=demand.id))
+    return render_template(
+        "demands/edit.html",
+        campaign=campaign,
+        demand=demand,
+        form=form,
+        **_suggestions(demand.agency),
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/<int:demand_id>/transition", methods=["POST"])
+@coordinator_required
+def transition(campaign_slug: str, demand_id: int):
+    """Move the demand to another status (the reason is required)."""
+    campaign = get_campaign_or_404(campaign_slug)
+    demand = get_demand_or_404(campaign, demand_id)
+    form = TransitionForm()
+    target = form.to.data if form.to.data in DemandStatus.__members__.values() else None
+    if form.validate_on_submit() and target is not None:
+        try:
+            services.transition_demand(
+                db.session, demand, DemandStatus(target), reason=form.reason.data,
+                actor=current_user,
+            )  # fmt: skip
+        except DomainError as err:
+            db.session.rollback()
+            apply_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash(f"Demand is now “{DemandStatus(target).label}”.", "success")
+            return redirect(url_for(".detail", campaign_slug=campaign.slug, demand_id=demand.id))
+    elif target is None:
+        form.form_errors.append("Choose a status.")
+    demand = get_demand_or_404(campaign, demand_id)
+    return _render_detail(campaign, demand, 400, transition_form=form, failed_transition=target)
+
+
+@bp.route("/<int:demand_id>/evidence", methods=["POST"])
+@member_required
+def link(campaign_slug: str, demand_id: int):
+    """Link an evidence record to the demand, with a note."""
+    campaign = get_campaign_or_404(campaign_slug)
+    demand = get_demand_or_404(campaign, demand_id)
+    form = LinkEvidenceForm()
+    if form.validate_on_submit():
+        record = db.session.get(EvidenceRecord, form.evidence_id.data)
+        try:
+            if record is None or record.deleted_at is not None:
+                raise DomainError("There is no evidence record with this number.",
+                                  field="evidence_id")  # fmt: skip
+            link_evidence(db.session, demand, record, note=form.note.data, actor=current_user)
+        except DomainError as err:
+            db.session.rollback()
+            apply_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash("Evidence linked.", "success")
+            return redirect(url_for(".detail", campaign_slug=campaign.slug, demand_id=demand.id))
+    demand = get_demand_or_404(campaign, demand_id)
+    return _render_detail(campaign, demand, 400, link_form=form)
+
+
+@bp.route("/<int:demand_id>/evidence/<int:evidence_id>/unlink", methods=["POST"])
+@member_required
+def unlink(campaign_slug: str, demand_id: int, evidence_id: int):
+    """Remove the link between the demand and an evidence record."""
+    campaign = get_campaign_or_404(campaign_slug)
+    demand = get_demand_or_404(campaign, demand_id)
+    record = db.session.get(EvidenceRecord, evidence_id) or abort(404)
+    unlink_evidence(db.session, demand, record, actor=current_user)  # DomainError → error page
+    db.session.commit()
+    flash("Evidence unlinked.", "success")
+    return redirect(url_for(".detail", campaign_slug=campaign.slug, demand_id=demand.id))
+
+
+@bp.route("/<int:demand_id>/flag/<any(confirm, dismiss):action>", methods=["POST"])
+@member_required
+def flag(campaign_slug: str, demand_id: int, action: str):
+    """Confirm (the demand is met) or dismiss "agreement no longer listed"."""
+    campaign = get_campaign_or_404(campaign_slug)
+    demand = get_demand_or_404(campaign, demand_id)
+    form = FlagForm()
+    if form.validate_on_submit():
+        service = tracking.confirm_delisting if action == "confirm" else tracking.dismiss_delisting
+        try:
+            service(db.session, demand, reason=form.flag_reason.data, actor=current_user)
+        except DomainError as err:
+            db.session.rollback()
+            apply_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash(
+                "Termination confirmed: the demand is met."
+                if action == "confirm"
+                else "Flag dismissed.",
+                "success",
+            )
+            return redirect(url_for(".detail", campaign_slug=campaign.slug, demand_id=demand.id))
+    demand = get_demand_or_404(campaign, demand_id)
+    return _render_detail(campaign, demand, 400, flag_form=form)
+
+
+@bp.route("/bulk", methods=["GET", "POST"])
+@coordinator_required
+def bulk(campaign_slug: str):
+    """Create one demand per selected agency from a template with placeholders."""
+    campaign = get_campaign_or_404(campaign_slug)
+    form = BulkDemandForm()
+    if request.method == "POST":
+        state, type_, q = form.state.data, form.type.data, form.q.data
+    else:
+        state, type_, q = (request.args.get(k) or "" for k in ("state", "type", "q"))
+        form.state.data, form.type.data, form.q.data = state, type_, q
+        form.title.data = "Terminate the 287(g) agreement of {agency}"
+        form.ask.data = services.DEFAULT_ASK
+        form.addressed_to.data = "Secretary of Homeland Security"
+    filters = AgencyFilterForm(data={"state": state, "type": type_, "q": q})
+    matching = _agency_filter(sa.select(Agency), state, type_, q)
+    if form.validate_on_submit():
+        if form.scope.data == "matching":
+            agencies = list(db.session.scalars(matching.order_by(Agency.state, Agency.name)))
+        else:
+            ids = [int(v) for v in request.form.getlist("agency_ids") if v.isdigit()]
+            agencies = list(
+                db.session.scalars(
+                    sa.select(Agency).where(Agency.id.in_(ids)).order_by(Agency.state, Agency.name)
+                )
+            )
+        try:
+            result = bulk_services.bulk_create_demands(
+                db.session, campaign, agencies, _fields(form), actor=current_user
+            )
+        except DomainError as err:
+            db.session.rollback()
+            apply_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash(
+                f"{len(result.created)} demands created as drafts; {len(result.skipped)} "
+                "agencies skipped because they already have an open demand in this campaign.",
+                "success",
+            )
+            return redirect(url_for(".index", campaign_slug=campaign.slug))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(matching.subquery()))
+    shown = db.session.scalars(matching.order_by(Agency.state, Agency.name).limit(BULK_SHOWN)).all()
+    busy = bulk_services.open_demand_agency_ids(db.session, campaign, [a.id for a in shown])
+    checked = {int(v) for v in request.form.getlist("agency_ids") if v.isdigit()}
+    return render_template(
+        "demands/bulk.html",
+        campaign=campaign,
+        form=form,
+        filters=filters,
+        agencies=shown,
+        total=total,
+        busy=busy,
+        checked=checked,
+        placeholders=services.PLACEHOLDERS,
+        **_suggestions(None),
+    ), (400 if form.errors else 200)

@@ -1,0 +1,1 @@
+"""Evidence: records (lawsuits, findings, reports…) that back agency-specific demands."""

@@ -1,0 +1,132 @@
+"""Evidence records, their attachments, and their links to demands."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from campaign.agencies.models import Agency
+from campaign.auth.models import User
+from campaign.core.enums import str_enum
+from campaign.db import Base, utcnow
+
+if TYPE_CHECKING:
+    from campaign.demands.models import Demand
+
+
+class EvidenceType(enum.StrEnum):
+    """What kind of fact a record is."""
+
+    LAWSUIT = "lawsuit"
+    COURT_FINDING = "court_finding"
+    FEDERAL_FINDING = "federal_finding"
+    DEATH_IN_CUSTODY = "death_in_custody"
+    NEWS_REPORT = "news_report"
+    OFFICIAL_STATEMENT = "official_statement"
+    SOCIAL_MEDIA_POST = "social_media_post"
+    PUBLIC_RECORDS = "public_records"
+    DATA_ANALYSIS = "data_analysis"
+    TESTIMONY = "testimony"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return EVIDENCE_TYPE_LABELS[self]
+
+
+EVIDENCE_TYPE_LABELS = {
+    EvidenceType.LAWSUIT: "Lawsuit",
+    EvidenceType.COURT_FINDING: "Court finding",
+    EvidenceType.FEDERAL_FINDING: "DOJ or DHS finding or investigation",
+    EvidenceType.DEATH_IN_CUSTODY: "Death in custody",
+    EvidenceType.NEWS_REPORT: "News report",
+    EvidenceType.OFFICIAL_STATEMENT: "Official statement",
+    EvidenceType.SOCIAL_MEDIA_POST: "Social media post",
+    EvidenceType.PUBLIC_RECORDS: "Public-records document",
+    EvidenceType.DATA_ANALYSIS: "Data analysis",
+    EvidenceType.TESTIMONY: "Testimony",
+    EvidenceType.OTHER: "Other",
+}
+
+
+class EvidenceRecord(Base):
+    """A fact that supports demands: shared by every campaign."""
+
+    __tablename__ = "evidence_records"
+    __table_args__ = (
+        sa.Index("ix_evidence_records_listing", "deleted_at", "event_on", "id"),
+        sa.Index("ix_evidence_records_agency_id", "agency_id"),
+        sa.Index("ix_evidence_records_type", "type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[EvidenceType] = mapped_column(str_enum(EvidenceType, 30))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    event_on: Mapped[date | None]
+    source_url: Mapped[str | None] = mapped_column(sa.String(2000))
+    citation: Mapped[str] = mapped_column(sa.Text, default="")
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id", ondelete="SET NULL"))
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    # title + summary + citation folded to lower-case words (campaign.evidence.search);
+    # the service keeps it in step, and word search is a LIKE per word on it.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+
+    agency: Mapped[Agency | None] = relationship(lazy="raise")
+    added_by: Mapped[User | None] = relationship(lazy="raise")
+    attachments: Mapped[list[EvidenceAttachment]] = relationship(
+        back_populates="record", lazy="raise", order_by="EvidenceAttachment.id"
+    )
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class EvidenceAttachment(Base):
+    """A file (PDF, PNG, JPEG) attached to a record, stored by content hash."""
+
+    __tablename__ = "evidence_attachments"
+    __table_args__ = (sa.UniqueConstraint("record_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(sa.ForeignKey("evidence_records.id", ondelete="CASCADE"))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    size: Mapped[int]
+    # shown and offered as the download name only; never used as a path
+    original_name: Mapped[str] = mapped_column(sa.String(200))
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    record: Mapped[EvidenceRecord] = relationship(back_populates="attachments", lazy="raise")
+
+
+class DemandEvidence(Base):
+    """Why one evidence record supports one demand."""
+
+    __tablename__ = "demand_evidence"
+    __table_args__ = (
+        sa.UniqueConstraint("demand_id", "evidence_id"),
+        sa.Index("ix_demand_evidence_evidence_id", "evidence_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_id: Mapped[int] = mapped_column(sa.ForeignKey("demands.id", ondelete="CASCADE"))
+    evidence_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("evidence_records.id", ondelete="CASCADE")
+    )
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    linked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    demand: Mapped[Demand] = relationship(lazy="raise")
+    evidence: Mapped[EvidenceRecord] = relationship(lazy="raise")
+    linked_by: Mapped[User | None] = relationship(lazy="raise")

@@ -1,0 +1,283 @@
+"""Evidence rules: records, attachments, links to demands, soft delete, word search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from campaign.agencies.models import Agency
+from campaign.audit.services import record as audit
+from campaign.auth.models import User
+from campaign.core.errors import Conflict, DomainError, NotFound
+from campaign.core.names import org_key
+from campaign.db import utcnow
+from campaign.demands.models import Demand, DemandEvent, DemandEventKind, DemandStatus
+from campaign.evidence.models import (
+    DemandEvidence,
+    EvidenceAttachment,
+    EvidenceRecord,
+    EvidenceType,
+)
+from campaign.evidence.search import search_text_for
+from campaign.uploads.store import UploadStore
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+ATTACHMENT_KINDS = {"pdf", "png", "jpeg"}
+_UNSAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
+
+
+def check_source_url(url: str | None) -> str | None:
+    """An http(s) address with a host, or None when empty; anything else is refused."""
+    url = (url or "").strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise DomainError("The source must be an http:// or https:// address.", field="source_url")
+    if any(ch.isspace() or ord(ch) < 32 for ch in url):
+        raise DomainError("The source address cannot contain spaces.", field="source_url")
+    return url
+
+
+def clean_filename(name: str | None) -> str:
+    """A display name for an uploaded file: no folders, no control characters, short.
+
+    It is only ever shown and offered as a download name, never used as a path.
+    """
+    name = unicodedata.normalize("NFKC", name or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = _UNSAFE_NAME.sub("_", name).strip(" .")
+    return name[:200] or "attachment"
+
+
+def find_agency(session: Session, state: str | None, name: str | None) -> Agency | None:
+    """The agency with this name (ignoring case and punctuation) in this state, or None."""
+    if not state or not name or not name.strip():
+        return None
+    return session.scalar(
+        sa.select(Agency).where(Agency.state == state.upper(), Agency.key == org_key(name))
+    )
+
+
+def _check_fields(title: str, event_on: date | None) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise DomainError("A title is needed.", field="title")
+    if event_on is not None and event_on > date.today():
+        raise DomainError("The event date cannot be in the future.", field="event_on")
+    return title
+
+
+def create_evidence(
+    session: Session,
+    *,
+    type: EvidenceType,
+    title: str,
+    actor: User,
+    event_on: date | None = None,
+    source_url: str | None = None,
+    citation: str = "",
+    summary: str = "",
+    agency: Agency | None = None,
+) -> EvidenceRecord:
+    """Add an evidence record (any member may)."""
+    record = EvidenceRecord(
+        type=EvidenceType(type),
+        title=_check_fields(title, event_on),
+        event_on=event_on,
+        source_url=check_source_url(source_url),
+        citation=(citation or "").strip(),
+        summary=(summary or "").strip(),
+        agency_id=agency.id if agency else None,
+        added_by_id=actor.id,
+    )
+    record.search_text = search_text_for(record.title, record.summary, record.citation)
+    session.add(record)
+    session.flush()
+    audit(session, actor, "evidence.create", "evidence", record.id, title=record.title)
+    return record
+
+
+def update_evidence(
+    session: Session,
+    record: EvidenceRecord,
+    *,
+    type: EvidenceType,
+    title: str,
+    actor: User,
+    event_on: date | None = None,
+    source_url: str | None = None,
+    citation: str = "",
+    summary: str = "",
+    agency: Agency | None = None,
+) -> EvidenceRecord:
+    """Edit a record (coordinators); the audit event lists the fields that changed."""
+    _live(record)
+    new = {
+        "type": EvidenceType(type),
+        "title": _check_fields(title, event_on),
+        "event_on": event_on,
+        "source_url": check_source_url(source_url),
+        "citation": (citation or "").strip(),
+        "summary": (summary or "").strip(),
+        "agency_id": agency.id if agency else None,
+    }
+    changed = [name for name, value in new.items() if getattr(record, name) != value]
+    if changed:
+        for name in changed:
+            setattr(record, name, new[name])
+        record.search_text = search_text_for(record.title, record.summary, record.citation)
+        record.updated_at = utcnow()
+        session.flush()
+        audit(session, actor, "evidence.update", "evidence", record.id, fields=changed)
+    return record
+
+
+def delete_evidence(session: Session, record: EvidenceRecord, *, actor: User) -> None:
+    """Soft-delete a record (coordinators): hidden everywhere, kept for the audit trail."""
+    _live(record)
+    record.deleted_at = utcnow()
+    session.flush()
+    audit(session, actor, "evidence.delete", "evidence", record.id, title=record.title)
+
+
+def add_attachment(
+    session: Session,
+    record: EvidenceRecord,
+    *,
+    store: UploadStore,
+    data: bytes,
+    filename: str | None,
+    actor: User,
+) -> EvidenceAttachment:
+    """Check a file by its content (PDF, PNG, JPEG, ≤ 20 MB), store it, attach it."""
+    _live(record)
+    stored = store.save(data, allowed=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES)
+    existing = session.scalar(
+        sa.select(EvidenceAttachment).where(
+            EvidenceAttachment.record_id == record.id, EvidenceAttachment.sha256 == stored.sha256
+        )
+    )
+    if existing is not None:
+        raise Conflict("This file is already attached to the record.", field="attachment")
+    attachment = EvidenceAttachment(
+        record_id=record.id,
+        sha256=stored.sha256,
+        kind=stored.kind,
+        size=stored.size,
+        original_name=clean_filename(filename),
+        added_by_id=actor.id,
+    )
+    session.add(attachment)
+    session.flush()
+    audit(
+        session,
+        actor,
+        "evidence.attach",
+        "evidence",
+        record.id,
+        attachment=attachment.id,
+        sha256=stored.sha256,
+        name=attachment.original_name,
+    )
+    return attachment
+
+
+def link_evidence(
+    session: Session, demand: Demand, record: EvidenceRecord, *, note: str, actor: User
+) -> DemandEvidence:
+    """Link a record to a demand with a note on why it supports it (any member)."""
+    _live(record)
+    note = (note or "").strip()
+    if not note:
+        raise DomainError("Say why this record supports the demand.", field="note")
+    exists = session.scalar(
+        sa.select(DemandEvidence.id).where(
+            DemandEvidence.demand_id == demand.id, DemandEvidence.evidence_id == record.id
+        )
+    )
+    if exists is not None:
+        raise Conflict("This record is already linked to the demand.", field="note")
+    link = DemandEvidence(
+        demand_id=demand.id, evidence_id=record.id, note=note, linked_by_id=actor.id
+    )
+    session.add(link)
+    session.add(
+        DemandEvent(
+            demand_id=demand.id,
+            user_id=actor.id,
+            kind=DemandEventKind.EVIDENCE_LINKED,
+            note=f"Evidence #{record.id} “{record.title}”: {note}",
+        )
+    )
+    session.flush()
+    audit(session, actor, "evidence.link", "demand", demand.id, evidence=record.id, note=note)
+    return link
+
+
+def unlink_evidence(
+    session: Session, demand: Demand, record: EvidenceRecord, *, actor: User
+) -> None:
+    """Remove a link; a demand past draft keeps at least one live record."""
+    link = session.scalar(
+        sa.select(DemandEvidence).where(
+            DemandEvidence.demand_id == demand.id, DemandEvidence.evidence_id == record.id
+        )
+    )
+    if link is None:
+        raise NotFound("This record is not linked to the demand.")
+    if demand.status != DemandStatus.DRAFT and live_evidence_count(session, demand) <= 1:
+        raise DomainError(
+            "A demand that has been sent keeps at least one evidence record: "
+            "link another before removing this one."
+        )
+    session.delete(link)
+    session.add(
+        DemandEvent(
+            demand_id=demand.id,
+            user_id=actor.id,
+            kind=DemandEventKind.EVIDENCE_UNLINKED,
+            note=f"Evidence #{record.id} “{record.title}”",
+        )
+    )
+    session.flush()
+    audit(session, actor, "evidence.unlink", "demand", demand.id, evidence=record.id)
+
+
+def live_evidence_count(session: Session, demand: Demand) -> int:
+    """How many records (not deleted) are linked to a demand."""
+    return int(
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(DemandEvidence)
+            .join(EvidenceRecord, EvidenceRecord.id == DemandEvidence.evidence_id)
+            .where(DemandEvidence.demand_id == demand.id, EvidenceRecord.deleted_at.is_(None))
+        )
+        or 0
+    )
+
+
+def _live(record: EvidenceRecord) -> None:
+    if record.deleted_at is not None:
+        raise NotFound("This evidence record was deleted.")
+
+
+def resolve_agency(session: Session, state: str | None, name: str | None) -> Agency | None:
+    """The agency a form names by state + name; None when no name; an error when unknown."""
+    if not (name or "").strip():
+        return None
+    if not state:
+        raise DomainError("Choose the agency's state.", field="agency_state")
+    agency = find_agency(session, state, name)
+    if agency is None:
+        raise DomainError(
+            f"No agency called “{name.strip()}” in {state.upper()}: check the spelling.",
+            field="agency_name",
+        )
+    return agency
