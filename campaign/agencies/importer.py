@@ -1,0 +1,545 @@
+"""Importing an ICE workbook: agencies and agreements updated, the difference recorded.
+
+Identity across releases is (state, normalised agency name, model). Participating and
+pending lists are compared each with the previous list of its own type, so importing
+one never marks the other's agreements as no longer listed. An agreement moves from
+pending to participating when a participating list names it; a pending list never
+demotes a participating agreement.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from rapidfuzz import fuzz
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from campaign.agencies.ice_workbook import (
+    AgreementRow,
+    ParsedWorkbook,
+    RowWarning,
+    date_from_file_name,
+    parse_workbook,
+)
+from campaign.agencies.models import (
+    Agency,
+    AgencyType,
+    Agreement,
+    AgreementModel,
+    AgreementObservation,
+    AgreementStatus,
+    ImportSnapshot,
+    ListType,
+    RenameProposal,
+)
+from campaign.audit.services import record
+from campaign.auth.models import User
+from campaign.db import utcnow
+
+# Words every agency name shares; a rename is judged on what is left.
+_GENERIC = frozenset(
+    {
+        "the", "city", "of", "town", "village", "county", "sheriffs", "sheriff", "office",
+        "offic", "police", "department", "services", "service", "board", "commissioners",
+    }
+)  # fmt: skip
+RENAME_MIN_SCORE = 85.0
+
+# Called after an import marked agreements no longer listed:
+# hook(session, snapshot, agency_ids). The demands feature flags its demands here.
+NoLongerListedHook = Callable[[Session, ImportSnapshot, list[int]], None]
+_no_longer_listed_hooks: list[NoLongerListedHook] = []
+
+
+def register_no_longer_listed_hook(hook: NoLongerListedHook) -> None:
+    """Run ``hook(session, snapshot, agency_ids)`` after each import that dropped agreements."""
+    if hook not in _no_longer_listed_hooks:
+        _no_longer_listed_hooks.append(hook)
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for the import page, the CLI's --json and the snapshot page."""
+
+    snapshot_id: int
+    file_name: str
+    sha256: str
+    list_type: str
+    as_of: str
+    as_of_source: str
+    current: bool
+    rows_read: int
+    created: int
+    updated: int
+    unchanged: int
+    no_longer_listed: int
+    warnings: list[dict[str, Any]]
+    diff: dict[str, Any] = field(default_factory=dict)
+    no_longer_listed_agency_ids: list[int] = field(default_factory=list)
+    rename_proposal_ids: list[int] = field(default_factory=list)
+    already_imported: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+def report_for(snapshot: ImportSnapshot, *, already_imported: bool = False) -> ImportReport:
+    """The report of a stored snapshot."""
+    diff = snapshot.diff or {}
+    return ImportReport(
+        snapshot_id=snapshot.id,
+        file_name=snapshot.file_name,
+        sha256=snapshot.sha256,
+        list_type=snapshot.list_type.value,
+        as_of=snapshot.as_of_on.isoformat(),
+        as_of_source=snapshot.as_of_source,
+        current=snapshot.current,
+        rows_read=snapshot.rows_read,
+        created=snapshot.created_count,
+        updated=snapshot.updated_count,
+        unchanged=snapshot.unchanged_count,
+        no_longer_listed=snapshot.no_longer_listed_count,
+        warnings=list(snapshot.warnings or []),
+        diff=diff,
+        no_longer_listed_agency_ids=sorted(
+            {e["agency_id"] for e in diff.get("no_longer_listed", [])}
+        ),
+        rename_proposal_ids=list(diff.get("rename_proposal_ids", [])),
+        already_imported=already_imported,
+    )
+
+
+def import_workbook(
+    session: Session,
+    data: bytes,
+    *,
+    file_name: str,
+    as_of: date | None = None,
+    actor: User | None = None,
+    force: bool = False,
+) -> ImportReport:
+    """Import one ICE workbook; the same file a second time only reports "already imported".
+
+    ``force`` imports it again anyway (a new snapshot, which then changes nothing else).
+    Raises WorkbookRefused (a DomainError) before storing anything if the file is not a list.
+    """
+    sha256 = hashlib.sha256(data).hexdigest()
+    if not force:
+        existing = session.scalar(
+            sa.select(ImportSnapshot)
+            .where(ImportSnapshot.sha256 == sha256)
+            .order_by(ImportSnapshot.id)
+            .limit(1)
+        )
+        if existing is not None:
+            return report_for(existing, already_imported=True)
+    parsed = parse_workbook(data)
+    return _Import(session, parsed, sha256, file_name, as_of, actor).run()
+
+
+def resolve_as_of(parsed: ParsedWorkbook, file_name: str, as_of: date | None) -> tuple[date, str]:
+    """The list's date: the --as-of option, else the workbook's modified date, else its name."""
+    if as_of is not None:
+        return as_of, "option"
+    if parsed.modified_on is not None:
+        return parsed.modified_on, "workbook"
+    from_name = date_from_file_name(file_name)
+    if from_name is not None:
+        return from_name, "file name"
+    return utcnow().date(), "import date"
+
+
+def _distinctive(key: str) -> str:
+    return " ".join(w for w in key.split() if w not in _GENERIC)
+
+
+def rename_score(old_key: str, new_key: str) -> float:
+    """How likely ``new_key`` is ``old_key`` renamed (0–100), judged on the distinctive words."""
+    old, new = _distinctive(old_key), _distinctive(new_key)
+    if not old or not new:
+        return fuzz.ratio(old_key, new_key) if fuzz.ratio(old_key, new_key) >= 95 else 0.0
+    return fuzz.ratio(old, new)
+
+
+class _Import:
+    """One run of the importer (state kept together instead of threaded through helpers)."""
+
+    def __init__(
+        self,
+        session: Session,
+        parsed: ParsedWorkbook,
+        sha256: str,
+        file_name: str,
+        as_of: date | None,
+        actor: User | None,
+    ) -> None:
+        self.session = session
+        self.parsed = parsed
+        self.list_type = ListType(parsed.list_type)
+        self.status = AgreementStatus(parsed.list_type)
+        self.as_of, self.as_of_source = resolve_as_of(parsed, file_name, as_of)
+        self.sha256 = sha256
+        self.file_name = (file_name or "workbook.xlsx")[:255]
+        self.actor = actor
+        self.warnings: list[RowWarning] = list(parsed.warnings)
+        self.diff: dict[str, list[Any]] = defaultdict(list)
+        self.seen_objects: list[Agreement] = []
+        self.counts = {"created": 0, "updated": 0, "unchanged": 0, "no_longer_listed": 0}
+
+    def run(self) -> ImportReport:
+        session = self.session
+        latest = session.scalar(
+            sa.select(sa.func.max(ImportSnapshot.as_of_on)).where(
+                ImportSnapshot.list_type == self.list_type, ImportSnapshot.current.is_(True)
+            )
+        )
+        current = latest is None or self.as_of >= latest
+        self.current = current
+        self.snapshot_dates: dict[int, date] = {}
+        self.snapshot_lists: dict[int, ListType] = {}
+        for sid, as_of_on, list_type in session.execute(
+            sa.select(ImportSnapshot.id, ImportSnapshot.as_of_on, ImportSnapshot.list_type)
+        ):
+            self.snapshot_dates[sid] = as_of_on
+            self.snapshot_lists[sid] = list_type
+        if not current:
+            self.warnings.insert(
+                0,
+                RowWarning(
+                    0,
+                    f"This {self.list_type.value} list ({self.as_of}) is older than the one "
+                    f"already imported ({latest}): kept as history, no status was changed.",
+                ),
+            )
+        snapshot = ImportSnapshot(
+            file_name=self.file_name,
+            sha256=self.sha256,
+            list_type=self.list_type,
+            as_of_on=self.as_of,
+            as_of_source=self.as_of_source,
+            current=current,
+            sheet=self.parsed.sheet[:100],
+            rows_read=self.parsed.rows_read,
+            imported_by_id=self.actor.id if self.actor else None,
+        )
+        session.add(snapshot)
+        session.flush()
+        self.snapshot = snapshot
+
+        agencies, new_agency_ids = self._agencies()
+        agreements = {
+            (a.agency_id, a.model.value): a for a in session.scalars(sa.select(Agreement))
+        }
+        seen: dict[int, AgreementRow] = {}
+        created: list[tuple[Agreement, AgreementRow]] = []
+        for row in self.parsed.rows:
+            agency = agencies[(row.state, row.key)]
+            agreement = agreements.get((agency.id, row.model))
+            if agreement is None:
+                agreement = self._create(agency, row, current)
+                agreements[(agency.id, row.model)] = agreement
+                created.append((agreement, row))
+            elif agreement.id in seen:
+                # two names of one merged agency in the same list
+                self.warnings.append(
+                    RowWarning(row.row, f"Same agreement as row {seen[agreement.id].row}; skipped.")
+                )
+                continue
+            else:
+                self._update(agreement, agency, row, current)
+            if agreement.id is not None:
+                seen[agreement.id] = row
+                self.seen_objects.append(agreement)
+        session.flush()
+        for agreement, row in created:
+            seen[agreement.id] = row
+            self.seen_objects.append(agreement)
+            self.diff["new"].append(self._entry(agreement, row))
+
+        dropped_agencies: set[int] = set()
+        if current:
+            dropped_agencies = self._mark_no_longer_listed(agreements, seen)
+        self._observe(seen)
+        renames = self._propose_renames(agencies, new_agency_ids, dropped_agencies, seen)
+
+        snapshot.created_count = self.counts["created"]
+        snapshot.updated_count = self.counts["updated"]
+        snapshot.unchanged_count = self.counts["unchanged"]
+        snapshot.no_longer_listed_count = self.counts["no_longer_listed"]
+        snapshot.warnings = [w.as_dict() for w in sorted(self.warnings, key=lambda w: w.row)]
+        snapshot.diff = {**self.diff, "rename_proposal_ids": [p.id for p in renames]}
+        session.flush()
+        record(
+            session,
+            self.actor,
+            "agencies.import",
+            "import_snapshot",
+            snapshot.id,
+            file_name=snapshot.file_name,
+            list_type=snapshot.list_type.value,
+            as_of=snapshot.as_of_on.isoformat(),
+            **self.counts,
+        )
+        report = report_for(snapshot)
+        if report.no_longer_listed_agency_ids:
+            for hook in _no_longer_listed_hooks:
+                hook(session, snapshot, report.no_longer_listed_agency_ids)
+        return report
+
+    def _agencies(self) -> tuple[dict[tuple[str, str], Agency], set[int]]:
+        """Every agency by (state, key), merged names resolved; the file's new ones created."""
+        session = self.session
+        rows = list(session.scalars(sa.select(Agency)))
+        by_id = {a.id: a for a in rows}
+        agencies: dict[tuple[str, str], Agency] = {}
+        for agency in rows:
+            target, hops = agency, 0
+            while target.merged_into_id is not None and hops < 10:
+                target, hops = by_id[target.merged_into_id], hops + 1
+            agencies[(agency.state, agency.key)] = target
+        new: list[Agency] = []
+        for row in self.parsed.rows:
+            agency = agencies.get((row.state, row.key))
+            if agency is None:
+                agency = Agency(
+                    name=row.agency[:300],
+                    key=row.key[:300],
+                    state=row.state,
+                    county=row.county,
+                    type=AgencyType(row.agency_type),
+                )
+                session.add(agency)
+                agencies[(row.state, row.key)] = agency
+                new.append(agency)
+            elif self.current and self._refresh_agency(agency, row):
+                agency.updated_at = utcnow()
+        session.flush()
+        return agencies, {a.id for a in new}
+
+    def _refresh_agency(self, agency: Agency, row: AgreementRow) -> bool:
+        # The newest list's spelling wins (ICE fixes typos); blanks never erase what we know.
+        changed = False
+        if agency.key == row.key and agency.name != row.agency[:300]:
+            agency.name, changed = row.agency[:300], True
+        if row.county and agency.county != row.county:
+            agency.county, changed = row.county, True
+        if row.agency_type != "unknown" and agency.type.value != row.agency_type:
+            agency.type, changed = AgencyType(row.agency_type), True
+        return changed
+
+    def _create(self, agency: Agency, row: AgreementRow, current: bool) -> Agreement:
+        agreement = Agreement(
+            agency_id=agency.id,
+            model=AgreementModel(row.model),
+            status=self.status if current else AgreementStatus.NO_LONGER_LISTED,
+            signed_on=row.signed_on,
+            agreement_url=row.agreement_url,
+            addendum_url=row.addendum_url,
+            first_snapshot_id=self.snapshot.id,
+            last_snapshot_id=self.snapshot.id,
+        )
+        self.session.add(agreement)
+        self.counts["created"] += 1
+        return agreement
+
+    def _update(
+        self, agreement: Agreement, agency: Agency, row: AgreementRow, current: bool
+    ) -> None:
+        changed = False
+        entry = None
+        if not current:
+            # an older list: only the agreement's first appearance can move earlier
+            first = self.snapshot_dates.get(agreement.first_snapshot_id or 0)
+            if first is None or self.as_of < first:
+                agreement.first_snapshot_id = self.snapshot.id
+            self.counts["unchanged"] += 1
+            return
+        old = agreement.status
+        if old != self.status and not (
+            old == AgreementStatus.PARTICIPATING and self.status == AgreementStatus.PENDING
+        ):
+            entry = self._entry(agreement, row, old_status=old.value)
+            # dropped from the pending list before this participating list named it: promoted
+            last_list = self.snapshot_lists.get(agreement.last_snapshot_id or 0)
+            was_pending = old == AgreementStatus.PENDING or last_list == ListType.PENDING
+            promoted = was_pending and self.status == AgreementStatus.PARTICIPATING
+            kind = "promoted" if promoted else "relisted"
+            self.diff[kind].append(entry)
+            agreement.status = self.status
+            changed = True
+        if row.signed_on is not None and agreement.signed_on != row.signed_on:
+            if agreement.signed_on is not None:
+                self.diff["date_changed"].append(
+                    self._entry(
+                        agreement,
+                        row,
+                        old_signed_on=agreement.signed_on.isoformat(),
+                    )
+                )
+            agreement.signed_on = row.signed_on
+            changed = True
+        for attr in ("agreement_url", "addendum_url"):
+            value = getattr(row, attr)
+            if value is not None and getattr(agreement, attr) != value:
+                setattr(agreement, attr, value)
+                changed = True
+        if changed:
+            agreement.updated_at = utcnow()
+            self.counts["updated"] += 1
+        else:
+            self.counts["unchanged"] += 1
+
+    def _entry(self, agreement: Agreement, row: AgreementRow | None, **extra: Any) -> dict:
+        out = {
+            "agreement_id": agreement.id,
+            "agency_id": agreement.agency_id,
+            "model": agreement.model.value,
+            "signed_on": agreement.signed_on.isoformat() if agreement.signed_on else None,
+        }
+        if row is not None:
+            out.update(row=row.row, state=row.state, agency=row.agency)
+        if row is not None and row.signed_on is not None:
+            out["signed_on"] = row.signed_on.isoformat()
+        out.update(extra)
+        return out
+
+    def _mark_no_longer_listed(
+        self, agreements: dict[tuple[int, str], Agreement], seen: dict[int, AgreementRow]
+    ) -> set[int]:
+        dropped = [a for a in agreements.values() if a.status == self.status and a.id not in seen]
+        if not dropped:
+            return set()
+        names = {
+            agency_id: (name, state)
+            for agency_id, name, state in self.session.execute(
+                sa.select(Agency.id, Agency.name, Agency.state).where(
+                    Agency.id.in_({a.agency_id for a in dropped})
+                )
+            )
+        }
+        now = utcnow()
+        for agreement in dropped:
+            agreement.status = AgreementStatus.NO_LONGER_LISTED
+            agreement.updated_at = now
+            self.diff["no_longer_listed"].append(
+                self._entry(
+                    agreement,
+                    None,
+                    state=names[agreement.agency_id][1],
+                    agency=names[agreement.agency_id][0],
+                    old_status=self.status.value,
+                )
+            )
+        self.counts["no_longer_listed"] = len(dropped)
+        self.session.flush()
+        return {a.agency_id for a in dropped}
+
+    def _observe(self, seen: dict[int, AgreementRow]) -> None:
+        session, sid = self.session, self.snapshot.id
+        if not seen:
+            return
+        session.execute(
+            sa.insert(AgreementObservation),
+            [
+                {
+                    "snapshot_id": sid,
+                    "agreement_id": agreement_id,
+                    "row_number": row.row,
+                    "list_type": self.list_type,
+                    "agency_name": row.agency[:300],
+                    "signed_on": row.signed_on,
+                }
+                for agreement_id, row in seen.items()
+            ],
+        )
+        if self.snapshot.current:
+            # One statement instead of an UPDATE per agreement.
+            session.execute(
+                sa.update(Agreement)
+                .where(
+                    Agreement.id.in_(
+                        sa.select(AgreementObservation.agreement_id).where(
+                            AgreementObservation.snapshot_id == sid
+                        )
+                    )
+                )
+                .values(last_snapshot_id=sid)
+                .execution_options(synchronize_session=False)
+            )
+            # keep the objects in the session true without another round of UPDATEs
+            for agreement in self.seen_objects:
+                set_committed_value(agreement, "last_snapshot_id", sid)
+
+    def _propose_renames(
+        self,
+        agencies: dict[tuple[str, str], Agency],
+        new_agency_ids: set[int],
+        dropped_agency_ids: set[int],
+        seen: dict[int, AgreementRow],
+    ) -> list[RenameProposal]:
+        """New names that look like a vanished agency of the same state, for a coordinator."""
+        if not new_agency_ids or not dropped_agency_ids:
+            return []
+        session = self.session
+        still_listed = set(
+            session.scalars(
+                sa.select(Agreement.agency_id).where(
+                    Agreement.agency_id.in_(dropped_agency_ids),
+                    Agreement.status != AgreementStatus.NO_LONGER_LISTED,
+                )
+            )
+        )
+        gone = {
+            a.id: a for a in set(agencies.values()) if a.id in dropped_agency_ids - still_listed
+        }
+        fresh = [a for a in set(agencies.values()) if a.id in new_agency_ids]
+        by_state: dict[str, list[Agency]] = defaultdict(list)
+        for agency in gone.values():
+            by_state[agency.state].append(agency)
+        candidates = []
+        for new in fresh:
+            for old in by_state.get(new.state, []):
+                score = rename_score(old.key, new.key)
+                if score >= RENAME_MIN_SCORE:
+                    candidates.append((score, old, new))
+        proposals: list[RenameProposal] = []
+        used_old: set[int] = set()
+        used_new: set[int] = set()
+        existing = set(
+            session.execute(sa.select(RenameProposal.old_agency_id, RenameProposal.new_agency_id))
+            .tuples()
+            .all()
+        )
+        for score, old, new in sorted(candidates, key=lambda c: (-c[0], c[1].key, c[2].key)):
+            if old.id in used_old or new.id in used_new or (old.id, new.id) in existing:
+                continue
+            used_old.add(old.id)
+            used_new.add(new.id)
+            proposal = RenameProposal(
+                snapshot_id=self.snapshot.id,
+                old_agency_id=old.id,
+                new_agency_id=new.id,
+                score=round(float(score), 1),
+            )
+            session.add(proposal)
+            proposals.append(proposal)
+            self.diff["renames"].append(
+                {
+                    "state": new.state,
+                    "old_agency_id": old.id,
+                    "old_name": old.name,
+                    "new_agency_id": new.id,
+                    "new_name": new.name,
+                    "score": round(float(score), 1),
+                }
+            )
+        session.flush()
+        return proposals
