@@ -75,9 +75,10 @@ def _finish_config(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from campaign.agencies.views import bp as agencies_bp
     from campaign.audit.views import bp as audit_bp
     from campaign.auth.views import bp as auth_bp
     from campaign.campaigns.views import bp as campaigns_bp
 
-    for bp in (auth_bp, campaigns_bp, audit_bp):
+    for bp in (auth_bp, campaigns_bp, agencies_bp, audit_bp):
         app.register_blueprint(bp)

@@ -1,4 +1,4 @@
-"""Flask commands: db upgrade, create-user, demo, send-mail."""
+"""Flask commands: db upgrade, create-user, demo, send-mail, import-287g."""
 
 from __future__ import annotations
 
@@ -93,5 +93,7 @@ def send_mail_command(loop: bool, interval: float) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for cmd in (db_cli, create_user_command, demo_command, send_mail_command):
+    from campaign.agencies.cli import import_287g_command
+
+    for cmd in (db_cli, create_user_command, demo_command, send_mail_command, import_287g_command):
         app.cli.add_command(cmd)

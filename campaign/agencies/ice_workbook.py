@@ -216,8 +216,8 @@ def parse_workbook(data: bytes) -> ParsedWorkbook:
         # Read-only mode streams the cells; hyperlinks are read from the sheet's XML below
         # (openpyxl's full mode binds them in quadratic time: seconds on ICE's lists).
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises many kinds on a damaged file
-        raise WorkbookRefused(f"The workbook could not be read ({type(err).__name__}).")
+    except Exception:  # openpyxl raises many kinds on a damaged file
+        raise WorkbookRefused("The workbook is damaged or not an Excel file: it could not be read.")
     try:
         sheet, header_row, fields = _find_table(workbook)
         links = _hyperlinks(data, getattr(sheet, "_worksheet_path", ""))
@@ -249,8 +249,8 @@ def parse_workbook(data: bytes) -> ParsedWorkbook:
             parsed.rows.append(row)
     except WorkbookRefused:
         raise
-    except Exception as err:
-        raise WorkbookRefused(f"The workbook could not be read ({type(err).__name__}).")
+    except Exception:
+        raise WorkbookRefused("The workbook is damaged or not an Excel file: it could not be read.")
     finally:
         workbook.close()
     return parsed
@@ -493,6 +493,9 @@ def unwrap_url(url: str | None) -> str | None:
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
+    if parts.netloc.lower() in ("www.ice.gov", "ice.gov"):
+        # ice.gov only serves HTTPS; one link per document, whatever ICE typed
+        url = "https" + url[len(parts.scheme) :]
     return url[:1000]
 
 

@@ -513,11 +513,12 @@ class _Import:
         proposals: list[RenameProposal] = []
         used_old: set[int] = set()
         used_new: set[int] = set()
-        existing = set(
-            session.execute(sa.select(RenameProposal.old_agency_id, RenameProposal.new_agency_id))
-            .tuples()
-            .all()
-        )
+        existing = {
+            (old_id, new_id)
+            for old_id, new_id in session.execute(
+                sa.select(RenameProposal.old_agency_id, RenameProposal.new_agency_id)
+            )
+        }
         for score, old, new in sorted(candidates, key=lambda c: (-c[0], c[1].key, c[2].key)):
             if old.id in used_old or new.id in used_new or (old.id, new.id) in existing:
                 continue

@@ -57,9 +57,7 @@ def confirm_rename(session: Session, proposal: RenameProposal, *, actor: User) -
         a.model: a
         for a in session.scalars(sa.select(Agreement).where(Agreement.agency_id == new.id))
     }
-    dates = dict(
-        session.execute(sa.select(ImportSnapshot.id, ImportSnapshot.as_of_on)).tuples().all()
-    )
+    dates = dict(session.execute(sa.select(ImportSnapshot.id, ImportSnapshot.as_of_on)).all())
     moved, joined = 0, 0
     for agreement in old_agreements:
         target = new_by_model.get(agreement.model)
@@ -195,9 +193,7 @@ def agency_history(session: Session, agency: Agency) -> dict[int, list[Agreement
 
 def status_counts(session: Session) -> dict[str, int]:
     """How many agreements stand in each status (for the list's header)."""
-    rows = (
-        session.execute(sa.select(Agreement.status, sa.func.count()).group_by(Agreement.status))
-        .tuples()
-        .all()
-    )
+    rows = session.execute(
+        sa.select(Agreement.status, sa.func.count()).group_by(Agreement.status)
+    ).all()
     return {status.value: count for status, count in rows}
