@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from campaign.agencies.ice_workbook import agency_key
 from campaign.agencies.models import (
     Agency,
     AgencyType,
@@ -22,7 +23,6 @@ from campaign.agencies.models import (
 from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.core.errors import Conflict
-from campaign.core.names import org_key
 from campaign.db import utcnow
 
 # Called when a confirmed rename merges ``old`` into ``new``: hook(session, old_id, new_id).
@@ -167,9 +167,9 @@ def agency_query(filters: AgencyFilters) -> sa.Select:
             match = match.where(Agreement.status == filters.status)
         query = query.where(match.exists())
     if filters.q:
-        key = org_key(filters.q)
-        if key:
-            query = query.where(Agency.key.contains(key, autoescape=True))
+        # every word of the search in the normalised name, in any order
+        for word in agency_key(filters.q).split()[:8]:
+            query = query.where(Agency.key.contains(word, autoescape=True))
     return query.order_by(Agency.state, Agency.key, Agency.id).options(
         selectinload(Agency.agreements)
     )
