@@ -169,6 +169,27 @@ def rename_score(old_key: str, new_key: str) -> float:
     return fuzz.ratio(old, new)
 
 
+@dataclass(eq=False)
+class _NewAgency:
+    """An agency this import inserted in bulk (what the rest of the import reads of it)."""
+
+    id: int
+    name: str
+    key: str
+    state: str
+
+
+@dataclass(eq=False)
+class _NewAgreement:
+    """An agreement this import inserted in bulk."""
+
+    id: int
+    agency_id: int
+    model: AgreementModel
+    status: AgreementStatus
+    signed_on: date | None
+
+
 class _Import:
     """One run of the importer (state kept together instead of threaded through helpers)."""
 
@@ -239,29 +260,28 @@ class _Import:
             (a.agency_id, a.model.value): a for a in session.scalars(sa.select(Agreement))
         }
         seen: dict[int, AgreementRow] = {}
-        created: list[tuple[Agreement, AgreementRow]] = []
+        to_create: dict[tuple[int, str], AgreementRow] = {}
         for row in self.parsed.rows:
             agency = agencies[(row.state, row.key)]
             agreement = agreements.get((agency.id, row.model))
-            if agreement is None:
-                agreement = self._create(agency, row, current)
-                agreements[(agency.id, row.model)] = agreement
-                created.append((agreement, row))
-            elif agreement.id in seen:
+            first = seen.get(agreement.id) if agreement else to_create.get((agency.id, row.model))
+            if first is not None:
                 # two names of one merged agency in the same list
                 self.warnings.append(
-                    RowWarning(row.row, f"Same agreement as row {seen[agreement.id].row}; skipped.")
+                    RowWarning(row.row, f"Same agreement as row {first.row}; skipped.")
                 )
                 continue
-            else:
-                self._update(agreement, agency, row, current)
-            if agreement.id is not None:
-                seen[agreement.id] = row
-                self.seen_objects.append(agreement)
-        session.flush()
-        for agreement, row in created:
+            if agreement is None:
+                to_create[(agency.id, row.model)] = row
+                continue
+            self._update(agreement, row, current)
             seen[agreement.id] = row
             self.seen_objects.append(agreement)
+        session.flush()
+        for agreement in self._create(to_create, current):
+            row = to_create[(agreement.agency_id, agreement.model.value)]
+            agreements[(agreement.agency_id, agreement.model.value)] = agreement
+            seen[agreement.id] = row
             self.diff["new"].append(self._entry(agreement, row))
 
         dropped_agencies: set[int] = set()
@@ -305,24 +325,37 @@ class _Import:
             while target.merged_into_id is not None and hops < 10:
                 target, hops = by_id[target.merged_into_id], hops + 1
             agencies[(agency.state, agency.key)] = target
-        new: list[Agency] = []
+        # New agencies and agreements go in as bulk INSERT … RETURNING (Core), not one ORM
+        # object each: the unit of work costs more than the database on a 1,800-row list.
+        fresh: dict[tuple[str, str], dict[str, Any]] = {}
         for row in self.parsed.rows:
             agency = agencies.get((row.state, row.key))
             if agency is None:
-                agency = Agency(
-                    name=row.agency[:300],
-                    key=row.key[:300],
-                    state=row.state,
-                    county=row.county,
-                    type=AgencyType(row.agency_type),
+                fresh.setdefault(
+                    (row.state, row.key),
+                    {
+                        "name": row.agency[:300],
+                        "key": row.key[:300],
+                        "state": row.state,
+                        "county": row.county,
+                        "type": AgencyType(row.agency_type),
+                    },
                 )
-                session.add(agency)
-                agencies[(row.state, row.key)] = agency
-                new.append(agency)
             elif self.current and self._refresh_agency(agency, row):
                 agency.updated_at = utcnow()
         session.flush()
-        return agencies, {a.id for a in new}
+        new_ids: set[int] = set()
+        if fresh:
+            inserted = session.execute(
+                # the Table, not the class: Core's insertmanyvalues, one batch per 1,000 rows
+                sa.insert(Agency.__table__).returning(Agency.id, Agency.state, Agency.key),
+                list(fresh.values()),
+            )
+            for agency_id, state, key in inserted:
+                values = fresh[(state, key)]
+                agencies[(state, key)] = _NewAgency(agency_id, values["name"], key, state)
+                new_ids.add(agency_id)
+        return agencies, new_ids
 
     def _refresh_agency(self, agency: Agency, row: AgreementRow) -> bool:
         # The newest list's spelling wins (ICE fixes typos); blanks never erase what we know.
@@ -335,24 +368,46 @@ class _Import:
             agency.type, changed = AgencyType(row.agency_type), True
         return changed
 
-    def _create(self, agency: Agency, row: AgreementRow, current: bool) -> Agreement:
-        agreement = Agreement(
-            agency_id=agency.id,
-            model=AgreementModel(row.model),
-            status=self.status if current else AgreementStatus.NO_LONGER_LISTED,
-            signed_on=row.signed_on,
-            agreement_url=row.agreement_url,
-            addendum_url=row.addendum_url,
-            first_snapshot_id=self.snapshot.id,
-            last_snapshot_id=self.snapshot.id,
+    def _create(
+        self, to_create: dict[tuple[int, str], AgreementRow], current: bool
+    ) -> list[_NewAgreement]:
+        if not to_create:
+            return []
+        status = self.status if current else AgreementStatus.NO_LONGER_LISTED
+        sid = self.snapshot.id
+        rows = [
+            {
+                "agency_id": agency_id,
+                "model": AgreementModel(model),
+                "status": status,
+                "signed_on": row.signed_on,
+                "agreement_url": row.agreement_url,
+                "addendum_url": row.addendum_url,
+                "first_snapshot_id": sid,
+                "last_snapshot_id": sid,
+            }
+            for (agency_id, model), row in to_create.items()
+        ]
+        inserted = self.session.execute(
+            sa.insert(Agreement.__table__).returning(
+                Agreement.id, Agreement.agency_id, Agreement.model
+            ),
+            rows,
         )
-        self.session.add(agreement)
-        self.counts["created"] += 1
-        return agreement
+        created = [
+            _NewAgreement(
+                agreement_id,
+                agency_id,
+                model,
+                status,
+                to_create[(agency_id, model.value)].signed_on,
+            )
+            for agreement_id, agency_id, model in inserted
+        ]
+        self.counts["created"] += len(created)
+        return created
 
-    def _update(
-        self, agreement: Agreement, agency: Agency, row: AgreementRow, current: bool
-    ) -> None:
+    def _update(self, agreement: Agreement, row: AgreementRow, current: bool) -> None:
         changed = False
         entry = None
         if not current:
@@ -447,7 +502,7 @@ class _Import:
         if not seen:
             return
         session.execute(
-            sa.insert(AgreementObservation),
+            sa.insert(AgreementObservation.__table__),
             [
                 {
                     "snapshot_id": sid,

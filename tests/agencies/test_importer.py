@@ -212,11 +212,29 @@ def test_older_list_is_kept_as_history_only(session):
     )
 
 
-def test_refused_file_stores_nothing(session):
+def test_refused_files_store_nothing(session, monkeypatch):
+    import io
+    import zipfile
+
+    from campaign.agencies import ice_workbook
+
+    monkeypatch.setattr(ice_workbook, "MAX_UNPACKED_BYTES", 1024 * 1024)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\x00" * (2 * 1024 * 1024))
+    real = (ICE_DATA_DIR / "pending-2025-05-15.xlsx").read_bytes()
+    refused = {
+        "not xlsx": b"not a workbook",
+        "corrupted": real[: len(real) // 2],
+        "zip bomb": bomb.getvalue(),
+        "wrong columns": build_workbook([["a"]], header=["NAME"]),
+        "oversized": b"PK" + b"\x00" * (20 * 1024 * 1024),
+    }
     before = _counts(session)
-    for data in (b"not a workbook", build_workbook([["a"]], header=["NAME"])):
+    for kind, data in refused.items():
         with pytest.raises(WorkbookRefused):
-            import_workbook(session, data, file_name="x.xlsx")
+            import_workbook(session, data, file_name=f"{kind}.xlsx")
         session.rollback()
     assert _counts(session) == before
 
