@@ -23,12 +23,11 @@ from campaign.agencies.models import (
     ImportSnapshot,
     RenameProposal,
 )
+from campaign.agencies.renames import confirm_rename, reject_rename
 from campaign.agencies.services import (
     AgencyFilters,
     agency_history,
     agency_query,
-    confirm_rename,
-    reject_rename,
     status_counts,
 )
 from campaign.auth.access import coordinator_required, member_required

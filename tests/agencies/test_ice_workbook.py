@@ -9,12 +9,12 @@ from datetime import date, datetime
 
 import pytest
 
-from campaign.agencies import ice_workbook
 from campaign.agencies.demo import ICE_DATA_DIR
 from campaign.agencies.ice_workbook import (
     WorkbookRefused,
     agency_key,
     clean_county,
+    container,
     date_from_file_name,
     parse_workbook,
     unwrap_url,
@@ -404,7 +404,7 @@ def test_refuses_a_corrupted_file():
 
 
 def test_refuses_a_zip_bomb_before_unpacking(monkeypatch):
-    monkeypatch.setattr(ice_workbook, "MAX_UNPACKED_BYTES", 5 * 1024 * 1024)
+    monkeypatch.setattr(container, "MAX_UNPACKED_BYTES", 5 * 1024 * 1024)
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/workbook.xml", "<workbook/>")

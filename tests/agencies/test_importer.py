@@ -7,10 +7,10 @@ from datetime import date, datetime
 import pytest
 import sqlalchemy as sa
 
-from campaign.agencies import importer as importer_module
 from campaign.agencies.demo import ICE_DATA_DIR
 from campaign.agencies.ice_workbook import WorkbookRefused, parse_workbook
-from campaign.agencies.importer import import_workbook
+from campaign.agencies.importer import import_workbook, register_no_longer_listed_hook
+from campaign.agencies.importer import report as report_module
 from campaign.agencies.models import (
     Agency,
     Agreement,
@@ -20,7 +20,7 @@ from campaign.agencies.models import (
     RenameProposal,
     RenameStatus,
 )
-from campaign.agencies.services import confirm_rename, reject_rename
+from campaign.agencies.renames import confirm_rename, reject_rename
 from campaign.auth.models import Role
 from tests.agencies.workbooks import PENDING_HEADER, agreement, build_workbook, pending
 
@@ -216,9 +216,9 @@ def test_refused_files_store_nothing(session, monkeypatch):
     import io
     import zipfile
 
-    from campaign.agencies import ice_workbook
+    from campaign.agencies.ice_workbook import container
 
-    monkeypatch.setattr(ice_workbook, "MAX_UNPACKED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(container, "MAX_UNPACKED_BYTES", 1024 * 1024)
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/workbook.xml", "<workbook/>")
@@ -311,10 +311,8 @@ def test_reject_rename(session, make_user):
 
 def test_no_longer_listed_hook_gets_the_agency_ids(session, monkeypatch):
     calls = []
-    monkeypatch.setattr(importer_module, "_no_longer_listed_hooks", [])
-    importer_module.register_no_longer_listed_hook(
-        lambda s, snap, ids: calls.append((snap.id, ids))
-    )
+    monkeypatch.setattr(report_module, "_no_longer_listed_hooks", [])
+    register_no_longer_listed_hook(lambda s, snap, ids: calls.append((snap.id, ids)))
     _import(
         session,
         build_workbook([agreement(agency="A"), agreement(agency="B")]),

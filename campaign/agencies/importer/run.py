@@ -1,23 +1,13 @@
-"""Importing an ICE workbook: agencies and agreements updated, the difference recorded.
-
-Identity across releases is (state, normalised agency name, model). Participating and
-pending lists are compared each with the previous list of its own type, so importing
-one never marks the other's agreements as no longer listed. An agreement moves from
-pending to participating when a participating list names it; a pending list never
-demotes a participating agreement.
-"""
+"""One run of the importer: bulk-load, compare, write, record."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from rapidfuzz import fuzz
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -26,8 +16,8 @@ from campaign.agencies.ice_workbook import (
     ParsedWorkbook,
     RowWarning,
     date_from_file_name,
-    parse_workbook,
 )
+from campaign.agencies.importer.report import ImportReport, no_longer_listed_hooks, report_for
 from campaign.agencies.models import (
     Agency,
     AgencyType,
@@ -37,136 +27,11 @@ from campaign.agencies.models import (
     AgreementStatus,
     ImportSnapshot,
     ListType,
-    RenameProposal,
 )
+from campaign.agencies.renames import propose_renames
 from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.db import utcnow
-
-# Words every agency name shares; a rename is judged on what is left.
-_GENERIC = frozenset(
-    {
-        "the", "city", "of", "town", "village", "county", "sheriffs", "sheriff", "office",
-        "offic", "police", "department", "services", "service", "board", "commissioners",
-    }
-)  # fmt: skip
-RENAME_MIN_SCORE = 85.0
-
-# Called after an import marked agreements no longer listed:
-# hook(session, snapshot, agency_ids). The demands feature flags its demands here.
-NoLongerListedHook = Callable[[Session, ImportSnapshot, list[int]], None]
-_no_longer_listed_hooks: list[NoLongerListedHook] = []
-
-
-def register_no_longer_listed_hook(hook: NoLongerListedHook) -> None:
-    """Run ``hook(session, snapshot, agency_ids)`` after each import that dropped agreements."""
-    if hook not in _no_longer_listed_hooks:
-        _no_longer_listed_hooks.append(hook)
-
-
-@dataclass
-class ImportReport:
-    """What an import did, for the import page, the CLI's --json and the snapshot page."""
-
-    snapshot_id: int
-    file_name: str
-    sha256: str
-    list_type: str
-    as_of: str
-    as_of_source: str
-    current: bool
-    rows_read: int
-    created: int
-    updated: int
-    unchanged: int
-    no_longer_listed: int
-    warnings: list[dict[str, Any]]
-    diff: dict[str, Any] = field(default_factory=dict)
-    no_longer_listed_agency_ids: list[int] = field(default_factory=list)
-    rename_proposal_ids: list[int] = field(default_factory=list)
-    already_imported: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
-
-
-def report_for(snapshot: ImportSnapshot, *, already_imported: bool = False) -> ImportReport:
-    """The report of a stored snapshot."""
-    diff = snapshot.diff or {}
-    return ImportReport(
-        snapshot_id=snapshot.id,
-        file_name=snapshot.file_name,
-        sha256=snapshot.sha256,
-        list_type=snapshot.list_type.value,
-        as_of=snapshot.as_of_on.isoformat(),
-        as_of_source=snapshot.as_of_source,
-        current=snapshot.current,
-        rows_read=snapshot.rows_read,
-        created=snapshot.created_count,
-        updated=snapshot.updated_count,
-        unchanged=snapshot.unchanged_count,
-        no_longer_listed=snapshot.no_longer_listed_count,
-        warnings=list(snapshot.warnings or []),
-        diff=diff,
-        no_longer_listed_agency_ids=sorted(
-            {e["agency_id"] for e in diff.get("no_longer_listed", [])}
-        ),
-        rename_proposal_ids=list(diff.get("rename_proposal_ids", [])),
-        already_imported=already_imported,
-    )
-
-
-def import_workbook(
-    session: Session,
-    data: bytes,
-    *,
-    file_name: str,
-    as_of: date | None = None,
-    actor: User | None = None,
-    force: bool = False,
-) -> ImportReport:
-    """Import one ICE workbook; the same file a second time only reports "already imported".
-
-    ``force`` imports it again anyway (a new snapshot, which then changes nothing else).
-    Raises WorkbookRefused (a DomainError) before storing anything if the file is not a list.
-    """
-    sha256 = hashlib.sha256(data).hexdigest()
-    if not force:
-        existing = session.scalar(
-            sa.select(ImportSnapshot)
-            .where(ImportSnapshot.sha256 == sha256)
-            .order_by(ImportSnapshot.id)
-            .limit(1)
-        )
-        if existing is not None:
-            return report_for(existing, already_imported=True)
-    parsed = parse_workbook(data)
-    return _Import(session, parsed, sha256, file_name, as_of, actor).run()
-
-
-def resolve_as_of(parsed: ParsedWorkbook, file_name: str, as_of: date | None) -> tuple[date, str]:
-    """The list's date: the --as-of option, else the workbook's modified date, else its name."""
-    if as_of is not None:
-        return as_of, "option"
-    if parsed.modified_on is not None:
-        return parsed.modified_on, "workbook"
-    from_name = date_from_file_name(file_name)
-    if from_name is not None:
-        return from_name, "file name"
-    return utcnow().date(), "import date"
-
-
-def _distinctive(key: str) -> str:
-    return " ".join(w for w in key.split() if w not in _GENERIC)
-
-
-def rename_score(old_key: str, new_key: str) -> float:
-    """How likely ``new_key`` is ``old_key`` renamed (0–100), judged on the distinctive words."""
-    old, new = _distinctive(old_key), _distinctive(new_key)
-    if not old or not new:
-        return fuzz.ratio(old_key, new_key) if fuzz.ratio(old_key, new_key) >= 95 else 0.0
-    return fuzz.ratio(old, new)
 
 
 @dataclass(eq=False)
@@ -190,7 +55,7 @@ class _NewAgreement:
     signed_on: date | None
 
 
-class _Import:
+class Import:
     """One run of the importer (state kept together instead of threaded through helpers)."""
 
     def __init__(
@@ -288,7 +153,11 @@ class _Import:
         if current:
             dropped_agencies = self._mark_no_longer_listed(agreements, seen)
         self._observe(seen)
-        renames = self._propose_renames(agencies, new_agency_ids, dropped_agencies, seen)
+        renames, entries = propose_renames(
+            session, snapshot.id, agencies, new_agency_ids, dropped_agencies
+        )
+        if entries:
+            self.diff["renames"] = entries
 
         snapshot.created_count = self.counts["created"]
         snapshot.updated_count = self.counts["updated"]
@@ -310,7 +179,7 @@ class _Import:
         )
         report = report_for(snapshot)
         if report.no_longer_listed_agency_ids:
-            for hook in _no_longer_listed_hooks:
+            for hook in no_longer_listed_hooks():
                 hook(session, snapshot, report.no_longer_listed_agency_ids)
         return report
 
@@ -533,69 +402,14 @@ class _Import:
             for agreement in self.seen_objects:
                 set_committed_value(agreement, "last_snapshot_id", sid)
 
-    def _propose_renames(
-        self,
-        agencies: dict[tuple[str, str], Agency],
-        new_agency_ids: set[int],
-        dropped_agency_ids: set[int],
-        seen: dict[int, AgreementRow],
-    ) -> list[RenameProposal]:
-        """New names that look like a vanished agency of the same state, for a coordinator."""
-        if not new_agency_ids or not dropped_agency_ids:
-            return []
-        session = self.session
-        still_listed = set(
-            session.scalars(
-                sa.select(Agreement.agency_id).where(
-                    Agreement.agency_id.in_(dropped_agency_ids),
-                    Agreement.status != AgreementStatus.NO_LONGER_LISTED,
-                )
-            )
-        )
-        gone = {
-            a.id: a for a in set(agencies.values()) if a.id in dropped_agency_ids - still_listed
-        }
-        fresh = [a for a in set(agencies.values()) if a.id in new_agency_ids]
-        by_state: dict[str, list[Agency]] = defaultdict(list)
-        for agency in gone.values():
-            by_state[agency.state].append(agency)
-        candidates = []
-        for new in fresh:
-            for old in by_state.get(new.state, []):
-                score = rename_score(old.key, new.key)
-                if score >= RENAME_MIN_SCORE:
-                    candidates.append((score, old, new))
-        proposals: list[RenameProposal] = []
-        used_old: set[int] = set()
-        used_new: set[int] = set()
-        existing = {
-            (old_id, new_id)
-            for old_id, new_id in session.execute(
-                sa.select(RenameProposal.old_agency_id, RenameProposal.new_agency_id)
-            )
-        }
-        for score, old, new in sorted(candidates, key=lambda c: (-c[0], c[1].key, c[2].key)):
-            if old.id in used_old or new.id in used_new or (old.id, new.id) in existing:
-                continue
-            used_old.add(old.id)
-            used_new.add(new.id)
-            proposal = RenameProposal(
-                snapshot_id=self.snapshot.id,
-                old_agency_id=old.id,
-                new_agency_id=new.id,
-                score=round(float(score), 1),
-            )
-            session.add(proposal)
-            proposals.append(proposal)
-            self.diff["renames"].append(
-                {
-                    "state": new.state,
-                    "old_agency_id": old.id,
-                    "old_name": old.name,
-                    "new_agency_id": new.id,
-                    "new_name": new.name,
-                    "score": round(float(score), 1),
-                }
-            )
-        session.flush()
-        return proposals
+
+def resolve_as_of(parsed: ParsedWorkbook, file_name: str, as_of: date | None) -> tuple[date, str]:
+    """The list's date: the --as-of option, else the workbook's modified date, else its name."""
+    if as_of is not None:
+        return as_of, "option"
+    if parsed.modified_on is not None:
+        return parsed.modified_on, "workbook"
+    from_name = date_from_file_name(file_name)
+    if from_name is not None:
+        return from_name, "file name"
+    return utcnow().date(), "import date"
