@@ -82,6 +82,10 @@ class Import:
 
     def run(self) -> ImportReport:
         session = self.session
+        if session.get_bind().dialect.name == "postgresql":
+            # one import at a time (two would both create the same new agencies); SQLite's
+            # write lock already serialises them
+            session.execute(sa.text("SELECT pg_advisory_xact_lock(287287)"))
         latest = session.scalar(
             sa.select(sa.func.max(ImportSnapshot.as_of_on)).where(
                 ImportSnapshot.list_type == self.list_type, ImportSnapshot.current.is_(True)
