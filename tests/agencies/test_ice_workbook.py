@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import zipfile
 from collections import Counter
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from campaign.agencies.demo import ICE_DATA_DIR
 from campaign.agencies.ice_workbook import (
@@ -18,6 +21,7 @@ from campaign.agencies.ice_workbook import (
     date_from_file_name,
     parse_workbook,
     unwrap_url,
+    values,
 )
 from tests.agencies.workbooks import (
     PENDING_HEADER,
@@ -420,3 +424,27 @@ def test_refuses_an_oversized_file():
 def test_refuses_wrong_columns():
     data = build_workbook([["x", "y"]], header=["NAME", "ADDRESS"])
     assert "No sheet has the columns" in _refused(data)
+
+
+def test_refuses_old_xls_with_advice():
+    assert "save it as .xlsx" in _refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_bytes_are_read_or_refused_never_crash(data):
+    for candidate in (data, b"PK\x03\x04" + data):
+        with contextlib.suppress(WorkbookRefused):
+            parse_workbook(candidate)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.integers(), st.floats(allow_nan=True)))
+def test_cell_readers_never_crash(value):
+    warnings = []
+    values.read_signed_on(value, 2, warnings)
+    values.read_model(value, 2, warnings)
+    values.read_agency_type(value, 2, warnings)
+    values.read_state(values.clean_text(value), 2, warnings)
+    clean_county(value)
+    unwrap_url(values.clean_text(value))

@@ -26,6 +26,12 @@ def check_container(data: bytes) -> None:
         raise WorkbookRefused("The file is empty.")
     if len(data) > MAX_BYTES:
         raise WorkbookRefused(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        # OLE2: Excel 97–2003 .xls, or an .xlsx protected with a password
+        raise WorkbookRefused(
+            "This is an old-style .xls or a password-protected workbook: open it in a "
+            "spreadsheet program, save it as .xlsx without a password, and import that."
+        )
     if not data.startswith(b"PK"):
         raise WorkbookRefused("This is not an Excel workbook (.xlsx).")
     try:
