@@ -75,6 +75,7 @@ def _finish_config(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from campaign.agencies.views import bp as agencies_bp
     from campaign.audit.views import bp as audit_bp
     from campaign.auth.views import bp as auth_bp
     from campaign.campaigns.views import bp as campaigns_bp
@@ -86,8 +87,27 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.letters.views import letters_section
     from campaign.signons.views import bp as signons_bp
 
-    blueprints = (auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, demands_bp, evidence_bp)
+    blueprints = (
+        auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, agencies_bp, demands_bp,
+        evidence_bp,
+    )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
     register_section(letters_section)
     register_section(demands_section)
+    _wire_features()
+
+
+def _wire_features() -> None:
+    """Connect features that react to each other (each registration is idempotent)."""
+    from campaign.agencies.importer import register_no_longer_listed_hook
+    from campaign.agencies.renames import register_agency_merge_hook
+    from campaign.agencies.views import register_agency_section
+    from campaign.demands.hooks import on_agency_merged, on_agreements_no_longer_listed
+    from campaign.demands.views import agency_demands_section
+    from campaign.evidence.views import agency_evidence_section
+
+    register_no_longer_listed_hook(on_agreements_no_longer_listed)
+    register_agency_merge_hook(on_agency_merged)
+    register_agency_section(agency_demands_section)
+    register_agency_section(agency_evidence_section)

@@ -1,4 +1,4 @@
-"""Flask commands: db upgrade, create-user, demo, send-mail, backup, restore."""
+"""Flask commands: db upgrade, create-user, demo, send-mail, backup, restore, import-287g."""
 
 from __future__ import annotations
 
@@ -93,6 +93,7 @@ def send_mail_command(loop: bool, interval: float) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
+    from campaign.agencies.cli import import_287g_command
     from campaign.backup.cli import backup_command, restore_command
 
     for cmd in (
@@ -102,5 +103,6 @@ def init_app(app: Flask) -> None:
         send_mail_command,
         backup_command,
         restore_command,
+        import_287g_command,
     ):
         app.cli.add_command(cmd)

@@ -1,4 +1,4 @@
-"""Demo data for a local run: accounts and a campaign (each step idempotent)."""
+"""Demo data for a local run: accounts, a campaign, ICE's agencies (each step idempotent)."""
 
 from __future__ import annotations
 
@@ -69,6 +69,9 @@ def load_demo(session: Session, instance: Path) -> Login:
             actor=admin,
         )
     session.flush()
+    from campaign.agencies.demo import load_agencies_demo
+
+    load_agencies_demo(session, actor=admin)
     load_letter_demo(session, campaign, admin)
     load_demands_demo(
         session,

@@ -1,6 +1,12 @@
 """Every feature's models, imported so that one metadata holds them all (Alembic reads it)."""
 
-from campaign.agencies.models import Agency
+from campaign.agencies.models import (
+    Agency,
+    Agreement,
+    AgreementObservation,
+    ImportSnapshot,
+    RenameProposal,
+)
 from campaign.audit.models import AuditEvent
 from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
@@ -13,6 +19,8 @@ from campaign.signons.models import SignOn
 
 __all__ = [
     "Agency",
+    "Agreement",
+    "AgreementObservation",
     "AuditEvent",
     "Base",
     "Campaign",
@@ -21,9 +29,11 @@ __all__ = [
     "DemandEvidence",
     "EvidenceAttachment",
     "EvidenceRecord",
+    "ImportSnapshot",
     "Letter",
     "LetterVersion",
     "OutboxMessage",
+    "RenameProposal",
     "SignOn",
     "User",
 ]

@@ -16,6 +16,7 @@ from campaign.core.errors import DomainError
 # The main navigation: (endpoint, label, lowest role that sees it).
 NAV: list[tuple[str, str, Role]] = [
     ("campaigns.index", "Campaigns", Role.MEMBER),
+    ("agencies.index", "Agencies", Role.MEMBER),
     ("evidence.index", "Evidence", Role.MEMBER),
     ("audit.index", "Audit log", Role.COORDINATOR),
     ("auth.users", "Accounts", Role.ADMIN),

@@ -96,8 +96,10 @@ class Demand(Base):
     # "Agreement no longer listed: confirm termination", raised by the ICE importer.
     delisted_flag: Mapped[bool] = mapped_column(default=False)
     delisted_flagged_at: Mapped[datetime | None]
-    # the import snapshot that no longer listed the agreement (FK added at merge)
-    delisted_snapshot_id: Mapped[int | None]
+    # the import snapshot that no longer listed the agreement
+    delisted_snapshot_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("import_snapshots.id", ondelete="SET NULL")
+    )
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -138,6 +138,21 @@ def test_overdue_helper_across_dates(session):
     assert counts["overdue"] == 2 and counts["total"] == 6 and counts["awaiting_response"] == 2
 
 
+def _snapshot(session) -> int:
+    from campaign.agencies.models import ImportSnapshot, ListType
+
+    snap = ImportSnapshot(
+        file_name="x.xlsx",
+        sha256="0" * 64,
+        list_type=ListType.PARTICIPATING,
+        as_of_on=date(2026, 1, 1),
+        as_of_source="test",
+    )
+    session.add(snap)
+    session.flush()
+    return snap.id
+
+
 def test_flag_delisted_agencies_flags_delivered_open_demands(session):
     actor = create_actor(session)
     campaign = factories.create_campaign(session, actor=actor)
@@ -149,15 +164,16 @@ def test_flag_delisted_agencies_flags_delivered_open_demands(session):
     denied = create_demand_row(session, agency=gone, status=S.DENIED, actor=actor)
     elsewhere = create_demand_row(session, agency=kept, status=S.SENT, actor=actor)
 
-    flagged = flag_delisted_agencies(session, [gone.id], snapshot_id=42)
+    first, second = _snapshot(session), _snapshot(session)
+    flagged = flag_delisted_agencies(session, [gone.id], snapshot_id=first)
     session.commit()
     assert {d.id for d in flagged} == {sent.id, meeting.id}
-    assert sent.delisted_flag and sent.delisted_snapshot_id == 42 and sent.delisted_flagged_at
+    assert sent.delisted_flag and sent.delisted_snapshot_id == first and sent.delisted_flagged_at
     assert not draft.delisted_flag and not denied.delisted_flag and not elsewhere.delisted_flag
     # a second import does not flag them again
-    assert flag_delisted_agencies(session, {gone.id}, snapshot_id=43) == []
-    assert sent.delisted_snapshot_id == 42
-    assert flag_delisted_agencies(session, [], snapshot_id=44) == []
+    assert flag_delisted_agencies(session, {gone.id}, snapshot_id=second) == []
+    assert sent.delisted_snapshot_id == first
+    assert flag_delisted_agencies(session, [], snapshot_id=second) == []
     assert session.scalar(sa.select(sa.func.count()).where(AuditEvent.action == "demand.flag")) == 2
     assert status_counts(session, campaign, date(2026, 1, 1))["flagged"] == 1
 
@@ -168,7 +184,7 @@ def test_confirm_moves_to_met_and_dismiss_clears(session):
     gone = create_agency(session)
     one = create_demand_row(session, agency=gone, status=S.AWAITING_RESPONSE, actor=actor)
     two = create_demand_row(session, agency=gone, status=S.ACKNOWLEDGED, actor=actor)
-    flag_delisted_agencies(session, [gone.id], snapshot_id=7)
+    flag_delisted_agencies(session, [gone.id], snapshot_id=_snapshot(session))
 
     with pytest.raises(DomainError, match="reason"):
         confirm_delisting(session, one, reason="", actor=member)

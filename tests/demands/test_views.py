@@ -29,7 +29,7 @@ def world(session):
     demand = create_demand_row(
         session, campaign=campaign, agency=agency, status=S.SENT, with_evidence=True, actor=actor
     )
-    flag_delisted_agencies(session, [agency.id], snapshot_id=3)
+    flag_delisted_agencies(session, [agency.id], snapshot_id=None)
     spare = create_evidence_record(session, title="Spare record", agency=agency, actor=actor)
     session.commit()
     return {"campaign": campaign, "demand": demand, "agency": agency, "spare": spare}

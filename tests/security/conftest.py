@@ -47,6 +47,9 @@ def world(session, make_campaign, make_user) -> World:
             "record_id": record.id,
             "attachment_id": 1,
             "action": "dismiss",
+            "agency_id": demand.agency_id,
+            "snapshot_id": 1,
+            "proposal_id": 1,
         },
         # the public pages take the letter's own public slug
         by_prefix={"signons.": {"slug": letter.slug}},

@@ -1,0 +1,419 @@
+"""One run of the importer: bulk-load, compare, write, record."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from campaign.agencies.ice_workbook import (
+    AgreementRow,
+    ParsedWorkbook,
+    RowWarning,
+    date_from_file_name,
+)
+from campaign.agencies.importer.report import ImportReport, no_longer_listed_hooks, report_for
+from campaign.agencies.models import (
+    Agency,
+    AgencyType,
+    Agreement,
+    AgreementModel,
+    AgreementObservation,
+    AgreementStatus,
+    ImportSnapshot,
+    ListType,
+)
+from campaign.agencies.renames import propose_renames
+from campaign.audit.services import record
+from campaign.auth.models import User
+from campaign.db import utcnow
+
+
+@dataclass(eq=False)
+class _NewAgency:
+    """An agency this import inserted in bulk (what the rest of the import reads of it)."""
+
+    id: int
+    name: str
+    key: str
+    state: str
+
+
+@dataclass(eq=False)
+class _NewAgreement:
+    """An agreement this import inserted in bulk."""
+
+    id: int
+    agency_id: int
+    model: AgreementModel
+    status: AgreementStatus
+    signed_on: date | None
+
+
+class Import:
+    """One run of the importer (state kept together instead of threaded through helpers)."""
+
+    def __init__(
+        self,
+        session: Session,
+        parsed: ParsedWorkbook,
+        sha256: str,
+        file_name: str,
+        as_of: date | None,
+        actor: User | None,
+    ) -> None:
+        self.session = session
+        self.parsed = parsed
+        self.list_type = ListType(parsed.list_type)
+        self.status = AgreementStatus(parsed.list_type)
+        self.as_of, self.as_of_source = resolve_as_of(parsed, file_name, as_of)
+        self.sha256 = sha256
+        self.file_name = (file_name or "workbook.xlsx")[:255]
+        self.actor = actor
+        self.warnings: list[RowWarning] = list(parsed.warnings)
+        self.diff: dict[str, list[Any]] = defaultdict(list)
+        self.seen_objects: list[Agreement] = []
+        self.counts = {"created": 0, "updated": 0, "unchanged": 0, "no_longer_listed": 0}
+
+    def run(self) -> ImportReport:
+        session = self.session
+        if session.get_bind().dialect.name == "postgresql":
+            # one import at a time (two would both create the same new agencies); SQLite's
+            # write lock already serialises them
+            session.execute(sa.text("SELECT pg_advisory_xact_lock(287287)"))
+        latest = session.scalar(
+            sa.select(sa.func.max(ImportSnapshot.as_of_on)).where(
+                ImportSnapshot.list_type == self.list_type, ImportSnapshot.current.is_(True)
+            )
+        )
+        current = latest is None or self.as_of >= latest
+        self.current = current
+        self.snapshot_dates: dict[int, date] = {}
+        self.snapshot_lists: dict[int, ListType] = {}
+        for sid, as_of_on, list_type in session.execute(
+            sa.select(ImportSnapshot.id, ImportSnapshot.as_of_on, ImportSnapshot.list_type)
+        ):
+            self.snapshot_dates[sid] = as_of_on
+            self.snapshot_lists[sid] = list_type
+        if not current:
+            self.warnings.insert(
+                0,
+                RowWarning(
+                    0,
+                    f"This {self.list_type.value} list ({self.as_of}) is older than the one "
+                    f"already imported ({latest}): kept as history, no status was changed.",
+                ),
+            )
+        snapshot = ImportSnapshot(
+            file_name=self.file_name,
+            sha256=self.sha256,
+            list_type=self.list_type,
+            as_of_on=self.as_of,
+            as_of_source=self.as_of_source,
+            current=current,
+            sheet=self.parsed.sheet[:100],
+            rows_read=self.parsed.rows_read,
+            imported_by_id=self.actor.id if self.actor else None,
+        )
+        session.add(snapshot)
+        session.flush()
+        self.snapshot = snapshot
+
+        agencies, new_agency_ids = self._agencies()
+        agreements = {
+            (a.agency_id, a.model.value): a for a in session.scalars(sa.select(Agreement))
+        }
+        seen: dict[int, AgreementRow] = {}
+        to_create: dict[tuple[int, str], AgreementRow] = {}
+        for row in self.parsed.rows:
+            agency = agencies[(row.state, row.key)]
+            agreement = agreements.get((agency.id, row.model))
+            first = seen.get(agreement.id) if agreement else to_create.get((agency.id, row.model))
+            if first is not None:
+                # two names of one merged agency in the same list
+                self.warnings.append(
+                    RowWarning(row.row, f"Same agreement as row {first.row}; skipped.")
+                )
+                continue
+            if agreement is None:
+                to_create[(agency.id, row.model)] = row
+                continue
+            self._update(agreement, row, current)
+            seen[agreement.id] = row
+            self.seen_objects.append(agreement)
+        session.flush()
+        for agreement in self._create(to_create, current):
+            row = to_create[(agreement.agency_id, agreement.model.value)]
+            agreements[(agreement.agency_id, agreement.model.value)] = agreement
+            seen[agreement.id] = row
+            self.diff["new"].append(self._entry(agreement, row))
+
+        dropped_agencies: set[int] = set()
+        if current:
+            dropped_agencies = self._mark_no_longer_listed(agreements, seen)
+        self._observe(seen)
+        renames, entries = propose_renames(
+            session, snapshot.id, agencies, new_agency_ids, dropped_agencies
+        )
+        if entries:
+            self.diff["renames"] = entries
+
+        snapshot.created_count = self.counts["created"]
+        snapshot.updated_count = self.counts["updated"]
+        snapshot.unchanged_count = self.counts["unchanged"]
+        snapshot.no_longer_listed_count = self.counts["no_longer_listed"]
+        snapshot.warnings = [w.as_dict() for w in sorted(self.warnings, key=lambda w: w.row)]
+        snapshot.diff = {**self.diff, "rename_proposal_ids": [p.id for p in renames]}
+        session.flush()
+        record(
+            session,
+            self.actor,
+            "agencies.import",
+            "import_snapshot",
+            snapshot.id,
+            file_name=snapshot.file_name,
+            list_type=snapshot.list_type.value,
+            as_of=snapshot.as_of_on.isoformat(),
+            **self.counts,
+        )
+        report = report_for(snapshot)
+        if report.no_longer_listed_agency_ids:
+            for hook in no_longer_listed_hooks():
+                hook(session, snapshot, report.no_longer_listed_agency_ids)
+        return report
+
+    def _agencies(self) -> tuple[dict[tuple[str, str], Agency], set[int]]:
+        """Every agency by (state, key), merged names resolved; the file's new ones created."""
+        session = self.session
+        rows = list(session.scalars(sa.select(Agency)))
+        by_id = {a.id: a for a in rows}
+        agencies: dict[tuple[str, str], Agency] = {}
+        for agency in rows:
+            target, hops = agency, 0
+            while target.merged_into_id is not None and hops < 10:
+                target, hops = by_id[target.merged_into_id], hops + 1
+            agencies[(agency.state, agency.key)] = target
+        # New agencies and agreements go in as bulk INSERT … RETURNING (Core), not one ORM
+        # object each: the unit of work costs more than the database on a 1,800-row list.
+        fresh: dict[tuple[str, str], dict[str, Any]] = {}
+        for row in self.parsed.rows:
+            agency = agencies.get((row.state, row.key))
+            if agency is None:
+                fresh.setdefault(
+                    (row.state, row.key),
+                    {
+                        "name": row.agency[:300],
+                        "key": row.key[:300],
+                        "state": row.state,
+                        "county": row.county,
+                        "type": AgencyType(row.agency_type),
+                    },
+                )
+            elif self.current and self._refresh_agency(agency, row):
+                agency.updated_at = utcnow()
+        session.flush()
+        new_ids: set[int] = set()
+        if fresh:
+            inserted = session.execute(
+                # the Table, not the class: Core's insertmanyvalues, one batch per 1,000 rows
+                sa.insert(Agency.__table__).returning(Agency.id, Agency.state, Agency.key),
+                list(fresh.values()),
+            )
+            for agency_id, state, key in inserted:
+                values = fresh[(state, key)]
+                agencies[(state, key)] = _NewAgency(agency_id, values["name"], key, state)
+                new_ids.add(agency_id)
+        return agencies, new_ids
+
+    def _refresh_agency(self, agency: Agency, row: AgreementRow) -> bool:
+        # The newest list's spelling wins (ICE fixes typos); blanks never erase what we know.
+        changed = False
+        if agency.key == row.key and agency.name != row.agency[:300]:
+            agency.name, changed = row.agency[:300], True
+        if row.county and agency.county != row.county:
+            agency.county, changed = row.county, True
+        if row.agency_type != "unknown" and agency.type.value != row.agency_type:
+            agency.type, changed = AgencyType(row.agency_type), True
+        return changed
+
+    def _create(
+        self, to_create: dict[tuple[int, str], AgreementRow], current: bool
+    ) -> list[_NewAgreement]:
+        if not to_create:
+            return []
+        status = self.status if current else AgreementStatus.NO_LONGER_LISTED
+        sid = self.snapshot.id
+        rows = [
+            {
+                "agency_id": agency_id,
+                "model": AgreementModel(model),
+                "status": status,
+                "signed_on": row.signed_on,
+                "agreement_url": row.agreement_url,
+                "addendum_url": row.addendum_url,
+                "first_snapshot_id": sid,
+                "last_snapshot_id": sid,
+            }
+            for (agency_id, model), row in to_create.items()
+        ]
+        inserted = self.session.execute(
+            sa.insert(Agreement.__table__).returning(
+                Agreement.id, Agreement.agency_id, Agreement.model
+            ),
+            rows,
+        )
+        created = [
+            _NewAgreement(
+                agreement_id,
+                agency_id,
+                model,
+                status,
+                to_create[(agency_id, model.value)].signed_on,
+            )
+            for agreement_id, agency_id, model in inserted
+        ]
+        self.counts["created"] += len(created)
+        return created
+
+    def _update(self, agreement: Agreement, row: AgreementRow, current: bool) -> None:
+        changed = False
+        entry = None
+        if not current:
+            # an older list: only the agreement's first appearance can move earlier
+            first = self.snapshot_dates.get(agreement.first_snapshot_id or 0)
+            if first is None or self.as_of < first:
+                agreement.first_snapshot_id = self.snapshot.id
+            self.counts["unchanged"] += 1
+            return
+        old = agreement.status
+        if old != self.status and not (
+            old == AgreementStatus.PARTICIPATING and self.status == AgreementStatus.PENDING
+        ):
+            entry = self._entry(agreement, row, old_status=old.value)
+            # dropped from the pending list before this participating list named it: promoted
+            last_list = self.snapshot_lists.get(agreement.last_snapshot_id or 0)
+            was_pending = old == AgreementStatus.PENDING or last_list == ListType.PENDING
+            promoted = was_pending and self.status == AgreementStatus.PARTICIPATING
+            kind = "promoted" if promoted else "relisted"
+            self.diff[kind].append(entry)
+            agreement.status = self.status
+            changed = True
+        if row.signed_on is not None and agreement.signed_on != row.signed_on:
+            if agreement.signed_on is not None:
+                self.diff["date_changed"].append(
+                    self._entry(
+                        agreement,
+                        row,
+                        old_signed_on=agreement.signed_on.isoformat(),
+                    )
+                )
+            agreement.signed_on = row.signed_on
+            changed = True
+        for attr in ("agreement_url", "addendum_url"):
+            value = getattr(row, attr)
+            if value is not None and getattr(agreement, attr) != value:
+                setattr(agreement, attr, value)
+                changed = True
+        if changed:
+            agreement.updated_at = utcnow()
+            self.counts["updated"] += 1
+        else:
+            self.counts["unchanged"] += 1
+
+    def _entry(self, agreement: Agreement, row: AgreementRow | None, **extra: Any) -> dict:
+        out = {
+            "agreement_id": agreement.id,
+            "agency_id": agreement.agency_id,
+            "model": agreement.model.value,
+            "signed_on": agreement.signed_on.isoformat() if agreement.signed_on else None,
+        }
+        if row is not None:
+            out.update(row=row.row, state=row.state, agency=row.agency)
+        if row is not None and row.signed_on is not None:
+            out["signed_on"] = row.signed_on.isoformat()
+        out.update(extra)
+        return out
+
+    def _mark_no_longer_listed(
+        self, agreements: dict[tuple[int, str], Agreement], seen: dict[int, AgreementRow]
+    ) -> set[int]:
+        dropped = [a for a in agreements.values() if a.status == self.status and a.id not in seen]
+        if not dropped:
+            return set()
+        names = {
+            agency_id: (name, state)
+            for agency_id, name, state in self.session.execute(
+                sa.select(Agency.id, Agency.name, Agency.state).where(
+                    Agency.id.in_({a.agency_id for a in dropped})
+                )
+            )
+        }
+        now = utcnow()
+        for agreement in dropped:
+            agreement.status = AgreementStatus.NO_LONGER_LISTED
+            agreement.updated_at = now
+            self.diff["no_longer_listed"].append(
+                self._entry(
+                    agreement,
+                    None,
+                    state=names[agreement.agency_id][1],
+                    agency=names[agreement.agency_id][0],
+                    old_status=self.status.value,
+                )
+            )
+        self.counts["no_longer_listed"] = len(dropped)
+        self.session.flush()
+        return {a.agency_id for a in dropped}
+
+    def _observe(self, seen: dict[int, AgreementRow]) -> None:
+        session, sid = self.session, self.snapshot.id
+        if not seen:
+            return
+        session.execute(
+            sa.insert(AgreementObservation.__table__),
+            [
+                {
+                    "snapshot_id": sid,
+                    "agreement_id": agreement_id,
+                    "row_number": row.row,
+                    "list_type": self.list_type,
+                    "agency_name": row.agency[:300],
+                    "signed_on": row.signed_on,
+                }
+                for agreement_id, row in seen.items()
+            ],
+        )
+        if self.snapshot.current:
+            # One statement instead of an UPDATE per agreement.
+            session.execute(
+                sa.update(Agreement)
+                .where(
+                    Agreement.id.in_(
+                        sa.select(AgreementObservation.agreement_id).where(
+                            AgreementObservation.snapshot_id == sid
+                        )
+                    )
+                )
+                .values(last_snapshot_id=sid)
+                .execution_options(synchronize_session=False)
+            )
+            # keep the objects in the session true without another round of UPDATEs
+            for agreement in self.seen_objects:
+                set_committed_value(agreement, "last_snapshot_id", sid)
+
+
+def resolve_as_of(parsed: ParsedWorkbook, file_name: str, as_of: date | None) -> tuple[date, str]:
+    """The list's date: the --as-of option, else the workbook's modified date, else its name."""
+    if as_of is not None:
+        return as_of, "option"
+    if parsed.modified_on is not None:
+        return parsed.modified_on, "workbook"
+    from_name = date_from_file_name(file_name)
+    if from_name is not None:
+        return from_name, "file name"
+    return utcnow().date(), "import date"
