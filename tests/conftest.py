@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 from itsdangerous import URLSafeTimedSerializer
 
 from campaign import create_app, db
@@ -25,6 +26,12 @@ from campaign.migrate import upgrade
 from tests import factories
 
 TEST_DB_ENV = "CAMPAIGN_TEST_DATABASE_URL"
+
+# No wall-clock deadlines (shared, noisy machines); in CI the examples are
+# derandomized so that a run is reproducible from its commit alone.
+settings.register_profile("campaign", deadline=None, print_blob=True)
+settings.register_profile("ci", parent=settings.get_profile("campaign"), derandomize=True)
+settings.load_profile("ci" if os.environ.get("CI") else "campaign")
 
 
 def _reset_postgres(url: str) -> None:
