@@ -1,0 +1,91 @@
+"""The delivery-ready letter as PDF: Jinja (templates/pdf/) to HTML, WeasyPrint to bytes."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from campaign.config import ROOT
+from campaign.printing.fetcher import RestrictedURLFetcher, upload_url
+from campaign.printing.grouping import build_list
+from campaign.printing.markup import body_html
+from campaign.printing.snapshot import LetterSnapshot
+from campaign.uploads.store import UploadStore
+
+
+def long_date(value: date) -> str:
+    """ "May 18, 2026"."""
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+@lru_cache(maxsize=1)
+def _jinja() -> Environment:
+    # Its own environment (not the Flask app's) so a worker can render without an app;
+    # autoescape makes every name, title and address plain text.
+    env = Environment(
+        loader=FileSystemLoader(str(ROOT / "templates")),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["long_date"] = long_date
+    return env
+
+
+def _logo(sha256: str | None, store: UploadStore | None) -> str | None:
+    # A logo that is gone from the store is left out rather than failing the letter.
+    if sha256 and store is not None and store.exists(sha256):
+        return upload_url(sha256)
+    return None
+
+
+def render_html(snapshot: LetterSnapshot, *, upload_store: UploadStore | None = None) -> str:
+    """The letter as print HTML (what WeasyPrint lays out)."""
+    signatories = build_list(
+        snapshot.signatories,
+        snapshot.grouping,
+        heading=snapshot.list_heading,
+        show_places=snapshot.show_places,
+    )
+    logos = []
+    if snapshot.include_logo_page:
+        for s in sorted(
+            (s for s in snapshot.signatories if s.listed and s.logo_sha256),
+            key=lambda s: s.name.casefold(),
+        ):
+            url = _logo(s.logo_sha256, upload_store)
+            if url:
+                logos.append((s.name, url))
+    return (
+        _jinja()
+        .get_template("pdf/letter.html")
+        .render(
+            letter=snapshot,
+            body=body_html(snapshot.body_markdown) if not snapshot.list_only else "",
+            letterhead_logo=_logo(snapshot.logo_sha256, upload_store),
+            signatories=signatories,
+            logos=logos,
+        )
+    )
+
+
+def html_to_pdf(html: str, *, static_dir: Path | str, upload_store: UploadStore | None) -> bytes:
+    """Lay out print HTML with the restricted fetcher (static/ and the upload store only)."""
+    from weasyprint import HTML
+
+    static_root = Path(static_dir).resolve()
+    fetcher = RestrictedURLFetcher(static_root, upload_store)
+    document = HTML(string=html, base_url=static_root.as_uri() + "/", url_fetcher=fetcher)
+    return document.write_pdf()
+
+
+def render_pdf(
+    snapshot: LetterSnapshot, *, static_dir: Path | str, upload_store: UploadStore | None
+) -> bytes:
+    """The letter and its signatory list as PDF bytes."""
+    html = render_html(snapshot, upload_store=upload_store)
+    return html_to_pdf(html, static_dir=static_dir, upload_store=upload_store)
