@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -10,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from campaign.config import ROOT
 from campaign.printing.fetcher import RestrictedURLFetcher, upload_url
-from campaign.printing.grouping import build_list
+from campaign.printing.grouping import Entry, Group, build_list
 from campaign.printing.markup import body_html
 from campaign.printing.snapshot import LetterSnapshot
 from campaign.uploads.store import UploadStore
@@ -34,6 +35,43 @@ def _jinja() -> Environment:
     )
     env.filters["long_date"] = long_date
     return env
+
+
+# WeasyPrint copies every remaining child of a multi-column box on each new page, so one
+# box of 10,000 names costs O(n²); boxes of about ten pages each keep the list linear.
+CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class Block:
+    """Part of a group inside one multi-column box; ``continued``: its heading was
+    already printed in an earlier box."""
+
+    heading: str
+    entries: tuple[Entry, ...]
+    continued: bool = False
+
+
+def chunk_groups(groups: tuple[Group, ...], size: int = CHUNK) -> list[list[Block]]:
+    """Groups packed into multi-column boxes of about ``size`` names: a box closes at the
+    end of a group once it holds ``size`` names, or inside a group at ``2 * size``."""
+    boxes: list[list[Block]] = [[]]
+    count = 0
+    for group in groups:
+        entries, continued = group.entries, False
+        while True:
+            if count >= size:
+                boxes.append([])
+                count = 0
+            room = 2 * size - count
+            part, entries = entries[:room], entries[room:]
+            boxes[-1].append(Block(group.heading, part, continued))
+            count += len(part)
+            if not entries:
+                break
+            continued = True
+            count = size  # full: the rest of the group starts a new box
+    return [box for box in boxes if box]
 
 
 def _logo(sha256: str | None, store: UploadStore | None) -> str | None:
@@ -68,6 +106,7 @@ def render_html(snapshot: LetterSnapshot, *, upload_store: UploadStore | None = 
             body=body_html(snapshot.body_markdown) if not snapshot.list_only else "",
             letterhead_logo=_logo(snapshot.logo_sha256, upload_store),
             signatories=signatories,
+            boxes=chunk_groups(signatories.groups),
             logos=logos,
         )
     )

@@ -242,3 +242,85 @@ def test_title_and_author_metadata(letter, tmp):
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
     assert re.search(r"^Title:\s+Re: Ending the 287\(g\) program$", info, re.M)
     assert re.search(r"^Author:\s+End 287\(g\) Coalition$", info, re.M)
+
+
+def test_a_heading_is_never_alone_at_the_foot_of_a_column(tmp):
+    """Every group heading has a name below it, in its own column on its own page
+    (break-after: avoid); long names wrap with a hanging indent.
+
+    Three names in each of the 56 states and territories: with ``break-after: auto`` this
+    list leaves LOUISIANA and WASHINGTON alone at the foot of a column.
+    """
+    from campaign.core.states import STATES
+    from campaign.printing.snapshot import Signatory
+    from tests.printing.conftest import GAP, MARGIN, PAGE_WIDTH
+
+    people = [Signatory(f"{name} Org {i}", "state", code) for code, name in STATES.items()
+              for i in range(3)]  # fmt: skip
+    people.append(Signatory(LONG, "local", "TX"))
+    pdf = render_pdf(make_snapshot(signatories=people, body_markdown="Short."),
+                     static_dir=STATIC, upload_store=None)  # fmt: skip
+    assert page_count(pdf, tmp) >= 2
+    width = (PAGE_WIDTH - 2 * MARGIN - 2 * GAP) / 3
+    found = [w for w in words(pdf, tmp) if w["y"] < w["h"] - MARGIN]  # without the footer
+    start = next(w for w in found if w["text"] == "Signed")
+    listed = [w for w in found if (w["page"], w["y"]) > (start["page"], start["y"] + 2)]
+
+    def column(w):
+        return int((w["x"] - MARGIN + GAP / 2) // (width + GAP))
+
+    lines: dict[tuple, list[dict]] = {}
+    for w in listed:
+        lines.setdefault((w["page"], column(w), round(w["y"])), []).append(w)
+    headings = {name.upper() for name in [*STATES.values(), "National"]}
+    seen = 0
+    for (page, col, y), line in lines.items():
+        text = " ".join(w["text"] for w in sorted(line, key=lambda w: w["x"]))
+        if text in headings:
+            seen += 1
+            below = [k for k in lines if k[0] == page and k[1] == col and k[2] > y]
+            assert below, f"{text} alone at the foot of column {col + 1} on page {page}"
+    assert seen >= len(STATES) - 1  # "NORTHERN MARIANA ISLANDS" wraps onto two lines
+    # hanging indent: wrapped continuation lines start further right than first lines
+    starts = sorted({round(w["x"] - MARGIN - column(w) * (width + GAP)) for w in listed
+                     if w is min(lines[(w["page"], column(w), round(w["y"]))],
+                                 key=lambda v: v["x"])})  # fmt: skip
+    assert 0 in starts and any(10 <= s <= 14 for s in starts), starts
+
+
+def test_long_lists_are_cut_into_column_boxes_mostly_between_groups():
+    from campaign.printing.grouping import Entry, Group
+    from campaign.printing.pdf import chunk_groups
+
+    def group(heading, n):
+        return Group(heading, tuple(Entry(f"{heading}{i}") for i in range(n)))
+
+    boxes = chunk_groups((group("A", 3), group("B", 3), group("C", 12), group("D", 1)), size=5)
+    shape = [[(b.heading, len(b.entries), b.continued) for b in box] for box in boxes]
+    assert shape == [
+        [("A", 3, False), ("B", 3, False)],
+        [("C", 10, False)],
+        [("C", 2, True), ("D", 1, False)],
+    ]
+    flat = [e for box in boxes for b in box for e in b.entries]
+    assert flat == [e for g in (group("A", 3), group("B", 3), group("C", 12), group("D", 1))
+                    for e in g.entries]  # fmt: skip
+    assert chunk_groups(()) == []
+
+
+def test_a_group_split_over_boxes_repeats_its_heading(tmp, monkeypatch):
+    from campaign.printing import pdf as pdf_module
+    from campaign.printing.snapshot import Signatory
+
+    monkeypatch.setattr(pdf_module, "CHUNK", 4)
+    monkeypatch.setattr(pdf_module.chunk_groups, "__defaults__", (4,))
+    people = [Signatory(f"Texas Group {i:02d}", "state", "TX") for i in range(12)]
+    pdf = render_pdf(make_snapshot(signatories=people, body_markdown="Short."),
+                     static_dir=STATIC, upload_store=None)  # fmt: skip
+    found = words(pdf, tmp)
+    assert [w["text"] for w in found].count("TEXAS") == 2
+    again = next(w for w in found if w["text"] == "(CONTINUED)")
+    y = {w["text"]: w["y"] for w in found if re.fullmatch(r"\d\d", w["text"])}
+    # the first box (8 names) above the second (the other 4, under the repeated heading)
+    first, second = [y[f"{i:02d}"] for i in range(8)], [y[f"{i:02d}"] for i in range(8, 12)]
+    assert max(first) < min(second) <= again["y"] + 20
