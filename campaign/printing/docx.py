@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from markdown_it.token import Token
 
-from campaign.printing.grouping import build_list
+from campaign.printing.grouping import build_list, name_key
 from campaign.printing.markup import parser, split_footnotes
 from campaign.printing.pdf import long_date
 from campaign.printing.snapshot import LetterSnapshot
@@ -267,7 +267,7 @@ def _signatories(doc, snapshot: LetterSnapshot) -> None:
 
 def _logo_page(doc, snapshot: LetterSnapshot, store: UploadStore | None) -> None:
     logos = []
-    for s in sorted(snapshot.signatories, key=lambda s: s.name.casefold()):
+    for s in sorted(snapshot.signatories, key=lambda s: name_key(s.name)):
         data = _stored_image(s.logo_sha256, store) if s.listed else None
         if data:
             logos.append((s.name, data))

@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from campaign.config import ROOT
 from campaign.printing.fetcher import RestrictedURLFetcher, upload_url
-from campaign.printing.grouping import Entry, Group, build_list
+from campaign.printing.grouping import Entry, Group, build_list, name_key
 from campaign.printing.markup import body_html
 from campaign.printing.snapshot import LetterSnapshot
 from campaign.uploads.store import UploadStore
@@ -93,7 +93,7 @@ def render_html(snapshot: LetterSnapshot, *, upload_store: UploadStore | None = 
     if snapshot.include_logo_page:
         for s in sorted(
             (s for s in snapshot.signatories if s.listed and s.logo_sha256),
-            key=lambda s: s.name.casefold(),
+            key=lambda s: name_key(s.name),
         ):
             url = _logo(s.logo_sha256, upload_store)
             if url:
