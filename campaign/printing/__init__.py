@@ -6,6 +6,7 @@ The public API::
     render_pdf(snapshot, *, static_dir, upload_store) -> bytes
     render_docx(snapshot, *, upload_store) -> bytes
     snapshot_fingerprint(snapshot) -> str   # sha256 of the canonical JSON
+    render_cache_key(snapshot, kind) -> str # the fingerprint + the renderer's own files
     build_list(signatories, grouping, ...) -> SignatoryList   # the groups and N, M
 
 The renderers are imported lazily so that reading a snapshot does not load WeasyPrint.
@@ -13,8 +14,10 @@ The renderers are imported lazily so that reading a snapshot does not load Weasy
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING
 
+from campaign.config import ROOT
 from campaign.printing.grouping import SignatoryList, build_list
 from campaign.printing.snapshot import LetterSnapshot, Signatory, snapshot_fingerprint
 
@@ -28,6 +31,7 @@ __all__ = [
     "Signatory",
     "SignatoryList",
     "build_list",
+    "render_cache_key",
     "render_docx",
     "render_pdf",
     "snapshot_fingerprint",
@@ -48,3 +52,25 @@ def render_docx(snapshot: LetterSnapshot, *, upload_store: UploadStore | None) -
     from campaign.printing.docx import render_docx as _render
 
     return _render(snapshot, upload_store=upload_store)
+
+
+# What a rendered file depends on besides the snapshot: change any of these (a deploy)
+# and earlier cached renders no longer match.
+_RENDERER_FILES = (
+    "templates/pdf/letter.html",
+    "static/pdf/letter.css",
+    "campaign/printing/docx.py",
+    "campaign/printing/grouping.py",
+    "campaign/printing/markup.py",
+    "campaign/printing/pdf.py",
+)
+
+
+def render_cache_key(snapshot: LetterSnapshot, kind: str) -> str:
+    """A cache key for a rendered ``kind`` ("pdf" or "docx"): it changes when the snapshot
+    (the letter, the list, the options) or the renderer's templates and code change."""
+    digest = hashlib.sha256(f"{kind}\n{snapshot_fingerprint(snapshot)}\n".encode())
+    for name in _RENDERER_FILES:
+        path = ROOT / name
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()

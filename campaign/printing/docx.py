@@ -8,6 +8,8 @@ the list sits in a continuous section with 2 or 3 columns; the footer carries
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import replace
 from datetime import datetime, time
 
 from docx import Document
@@ -28,8 +30,32 @@ from campaign.uploads.store import UploadStore, sniff
 _GREY = RGBColor(0x44, 0x44, 0x44)
 
 
+# Characters XML 1.0 cannot hold; lxml refuses them, so a pasted control character in a
+# name would otherwise break the whole document.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_safe(snapshot: LetterSnapshot) -> LetterSnapshot:
+    def clean(text: str) -> str:
+        return _NOT_XML.sub("", text or "")
+
+    return replace(
+        snapshot,
+        title=clean(snapshot.title),
+        sender=clean(snapshot.sender),
+        addressees=clean(snapshot.addressees),
+        body_markdown=clean(snapshot.body_markdown),
+        closing=clean(snapshot.closing),
+        list_heading=clean(snapshot.list_heading),
+        signatories=tuple(
+            replace(s, name=clean(s.name) or "?", city=clean(s.city)) for s in snapshot.signatories
+        ),
+    )
+
+
 def render_docx(snapshot: LetterSnapshot, *, upload_store: UploadStore | None) -> bytes:
     """The letter and its signatory list as .docx bytes."""
+    snapshot = _xml_safe(snapshot)
     doc = Document()
     _setup(doc, snapshot)
     _letterhead(doc, snapshot, upload_store)

@@ -44,7 +44,7 @@ class SignatoryList:
 
     @property
     def counts_line(self) -> str:
-        """ "N organizations from M states and territories" without "Signed by"."""
+        """The counts without "Signed by": N organizations from M states and territories."""
         return count_phrase(self.organizations, self.states)
 
     @property
@@ -62,7 +62,7 @@ def _plural(n: int, one: str, many: str) -> str:
 
 
 def count_phrase(organizations: int, states: int) -> str:
-    """ "12 organizations from 3 states and territories" (singular forms where they belong)."""
+    """E.g. 12 organizations from 3 states and territories (singular forms where they belong)."""
     orgs = _plural(organizations, "organization", "organizations")
     if not states:
         return orgs

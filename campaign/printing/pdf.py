@@ -16,10 +16,14 @@ from campaign.printing.markup import body_html
 from campaign.printing.snapshot import LetterSnapshot
 from campaign.uploads.store import UploadStore
 
+# English month names whatever the process locale (strftime's %B follows the locale).
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")  # fmt: skip
+
 
 def long_date(value: date) -> str:
-    """ "May 18, 2026"."""
-    return f"{value:%B} {value.day}, {value.year}"
+    """The date as printed in a letter, e.g. May 18, 2026."""
+    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
 
 
 @lru_cache(maxsize=1)

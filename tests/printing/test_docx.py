@@ -96,3 +96,14 @@ def test_level_grouping_headings():
     document = open_docx(render_docx(make_snapshot(grouping="level"), upload_store=None))
     headings = [p.text for p in document.paragraphs if p.style.name == "Signatory Group"]
     assert headings == ["National", "State", "Local"]
+
+
+def test_control_characters_do_not_break_the_document():
+    from campaign.printing.snapshot import Signatory
+
+    snap = make_snapshot(
+        title="Re:\x0b the letter",
+        signatories=[Signatory("Bad\x00 Name\x1f Org", "national"), Signatory("\x07", "local")],
+    )
+    lines = texts(open_docx(render_docx(snap, upload_store=None)))
+    assert "Bad Name Org" in lines and "Re: the letter" in lines

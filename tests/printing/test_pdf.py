@@ -324,3 +324,14 @@ def test_a_group_split_over_boxes_repeats_its_heading(tmp, monkeypatch):
     # the first box (8 names) above the second (the other 4, under the repeated heading)
     first, second = [y[f"{i:02d}"] for i in range(8)], [y[f"{i:02d}"] for i in range(8, 12)]
     assert max(first) < min(second) <= again["y"] + 20
+
+
+def test_control_characters_in_names_do_not_break_the_pdf(tmp):
+    from campaign.printing.snapshot import Signatory
+
+    snap = make_snapshot(
+        body_markdown="Short.\x0b",
+        signatories=[Signatory("Bad\x00 Name\x1f Org", "national"), Signatory("\x07", "local")],
+    )
+    pdf = render_pdf(snap, static_dir=STATIC, upload_store=None)
+    assert "Name" in pdftotext(pdf, tmp)

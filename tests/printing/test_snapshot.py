@@ -60,3 +60,13 @@ def test_unknown_schema_is_refused():
 def test_dates_survive_as_dates():
     snap = LetterSnapshot.from_json(make_snapshot().to_json())
     assert snap.date == date(2026, 5, 18)
+
+
+def test_render_cache_key():
+    from campaign.printing import render_cache_key
+
+    snap = make_snapshot()
+    key = render_cache_key(snap, "pdf")
+    assert key == render_cache_key(LetterSnapshot.from_json(snap.to_json()), "pdf")
+    assert key != render_cache_key(snap, "docx")
+    assert key != render_cache_key(replace(snap, columns=2), "pdf")
