@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 LEVELS = ("national", "state", "local")
@@ -93,6 +93,8 @@ class LetterSnapshot:
             raise ValueError("The list has 2 or 3 columns.")
         if not isinstance(self.date, date):
             raise ValueError("date must be a datetime.date.")
+        if isinstance(self.date, datetime):  # a date is printed; keep the JSON a plain date
+            object.__setattr__(self, "date", self.date.date())
         object.__setattr__(self, "signatories", tuple(self.signatories))
 
     def to_dict(self) -> dict[str, Any]:

@@ -70,3 +70,11 @@ def test_render_cache_key():
     assert key == render_cache_key(LetterSnapshot.from_json(snap.to_json()), "pdf")
     assert key != render_cache_key(snap, "docx")
     assert key != render_cache_key(replace(snap, columns=2), "pdf")
+
+
+def test_a_datetime_becomes_its_date():
+    from datetime import datetime
+
+    snap = make_snapshot(date=datetime(2026, 5, 18, 23, 59))
+    assert snap.date == date(2026, 5, 18) and type(snap.date) is date
+    assert LetterSnapshot.from_json(snap.to_json()) == snap
