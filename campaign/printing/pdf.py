@@ -1,0 +1,134 @@
+"""The delivery-ready letter as PDF: Jinja (templates/pdf/) to HTML, WeasyPrint to bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from campaign.config import ROOT
+from campaign.printing.fetcher import RestrictedURLFetcher, upload_url
+from campaign.printing.grouping import Entry, Group, build_list, name_key
+from campaign.printing.markup import body_html
+from campaign.printing.snapshot import LetterSnapshot
+from campaign.uploads.store import UploadStore
+
+# English month names whatever the process locale (strftime's %B follows the locale).
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")  # fmt: skip
+
+
+def long_date(value: date) -> str:
+    """The date as printed in a letter, e.g. May 18, 2026."""
+    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
+
+
+@lru_cache(maxsize=1)
+def _jinja() -> Environment:
+    # Its own environment (not the Flask app's) so a worker can render without an app;
+    # autoescape makes every name, title and address plain text.
+    env = Environment(
+        loader=FileSystemLoader(str(ROOT / "templates")),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["long_date"] = long_date
+    return env
+
+
+# WeasyPrint copies every remaining child of a multi-column box on each new page, so one
+# box of 10,000 names costs O(n²); boxes of about ten pages each keep the list linear.
+CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class Block:
+    """Part of a group inside one multi-column box; ``continued``: its heading was
+    already printed in an earlier box."""
+
+    heading: str
+    entries: tuple[Entry, ...]
+    continued: bool = False
+
+
+def chunk_groups(groups: tuple[Group, ...], size: int = CHUNK) -> list[list[Block]]:
+    """Groups packed into multi-column boxes of about ``size`` names: a box closes at the
+    end of a group once it holds ``size`` names, or inside a group at ``2 * size``."""
+    boxes: list[list[Block]] = [[]]
+    count = 0
+    for group in groups:
+        entries, continued = group.entries, False
+        while True:
+            if count >= size:
+                boxes.append([])
+                count = 0
+            room = 2 * size - count
+            part, entries = entries[:room], entries[room:]
+            boxes[-1].append(Block(group.heading, part, continued))
+            count += len(part)
+            if not entries:
+                break
+            continued = True
+            count = size  # full: the rest of the group starts a new box
+    return [box for box in boxes if box]
+
+
+def _logo(sha256: str | None, store: UploadStore | None) -> str | None:
+    # A logo that is gone from the store is left out rather than failing the letter.
+    if sha256 and store is not None and store.exists(sha256):
+        return upload_url(sha256)
+    return None
+
+
+def render_html(snapshot: LetterSnapshot, *, upload_store: UploadStore | None = None) -> str:
+    """The letter as print HTML (what WeasyPrint lays out)."""
+    signatories = build_list(
+        snapshot.signatories,
+        snapshot.grouping,
+        heading=snapshot.list_heading,
+        show_places=snapshot.show_places,
+    )
+    logos = []
+    if snapshot.include_logo_page:
+        for s in sorted(
+            (s for s in snapshot.signatories if s.listed and s.logo_sha256),
+            key=lambda s: name_key(s.name),
+        ):
+            url = _logo(s.logo_sha256, upload_store)
+            if url:
+                logos.append((s.name, url))
+    return (
+        _jinja()
+        .get_template("pdf/letter.html")
+        .render(
+            letter=snapshot,
+            body=body_html(snapshot.body_markdown) if not snapshot.list_only else "",
+            letterhead_logo=_logo(snapshot.logo_sha256, upload_store),
+            signatories=signatories,
+            boxes=chunk_groups(signatories.groups),
+            logos=logos,
+        )
+    )
+
+
+def html_to_pdf(html: str, *, static_dir: Path | str, upload_store: UploadStore | None) -> bytes:
+    """Lay out print HTML with the restricted fetcher (static/ and the upload store only)."""
+    from weasyprint import HTML
+
+    static_root = Path(static_dir).resolve()
+    fetcher = RestrictedURLFetcher(static_root, upload_store)
+    document = HTML(string=html, base_url=static_root.as_uri() + "/", url_fetcher=fetcher)
+    return document.write_pdf()
+
+
+def render_pdf(
+    snapshot: LetterSnapshot, *, static_dir: Path | str, upload_store: UploadStore | None
+) -> bytes:
+    """The letter and its signatory list as PDF bytes."""
+    html = render_html(snapshot, upload_store=upload_store)
+    return html_to_pdf(html, static_dir=static_dir, upload_store=upload_store)
