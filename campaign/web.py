@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from flask import Flask, g, has_request_context, render_template, request
+from flask import Request as FlaskRequest
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.utils import cached_property
 
 from campaign import db
 from campaign.auth.models import Role
@@ -56,6 +59,33 @@ ERROR_TEXT = {
 }
 
 
+def _without_nul(data: MultiDict) -> ImmutableMultiDict:
+    return ImmutableMultiDict(
+        (key.replace("\x00", ""), value.replace("\x00", "") if isinstance(value, str) else value)
+        for key, value in data.items(multi=True)
+    )
+
+
+class Request(FlaskRequest):
+    """Form and query values never carry NUL characters.
+
+    No text a person types contains one, and PostgreSQL refuses them in text
+    columns: dropping them here keeps every form and filter from failing on them.
+    """
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        if any("\x00" in k or "\x00" in v for k, v in self.form.items(multi=True)):
+            self.__dict__["form"] = _without_nul(self.form)
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict:  # type: ignore[override]
+        args = super().args
+        if any("\x00" in k or "\x00" in v for k, v in args.items(multi=True)):
+            return _without_nul(args)
+        return args
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Signed-cookie sessions whose cookie is Secure whenever the request came over HTTPS."""
 
@@ -71,6 +101,7 @@ def init_app(app: Flask) -> None:
     from campaign.extensions import login_manager
 
     app.session_interface = SessionInterface()
+    app.request_class = Request
     if app.config.get("PROXY_FIX"):
         n = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
