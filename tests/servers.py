@@ -106,10 +106,13 @@ class LiveServer:
 
     def flask(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
         """Run a ``flask --app campaign`` command against this server's database."""
-        return subprocess.run(
+        result = subprocess.run(
             [str(BIN / "flask"), "--app", "campaign", *args],
-            env=self.env, input=input, capture_output=True, text=True, check=True, timeout=120,
+            env=self.env, input=input, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
+        if result.returncode != 0:
+            raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result
 
 
 @contextlib.contextmanager
