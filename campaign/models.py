@@ -7,6 +7,7 @@ from campaign.campaigns.models import Campaign
 from campaign.db import Base
 from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
+from campaign.review.models import CsvMapping, CsvUpload
 from campaign.signons.models import SignOn
 
 __all__ = [
@@ -14,6 +15,8 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Campaign",
+    "CsvMapping",
+    "CsvUpload",
     "Letter",
     "LetterVersion",
     "OutboxMessage",
