@@ -81,8 +81,9 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.campaigns.views import register_section
     from campaign.letters.views import bp as letters_bp
     from campaign.letters.views import letters_section
+    from campaign.review.views import bp as review_bp
     from campaign.signons.views import bp as signons_bp
 
-    for bp in (auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp):
+    for bp in (auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp):
         app.register_blueprint(bp)
     register_section(letters_section)

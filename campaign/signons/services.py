@@ -488,11 +488,13 @@ def request_reconfirm(
     return len(rows)
 
 
-def signons_query(letter: Letter) -> sa.Select:
-    """Every sign-on of a letter for the coordinator's list, with version and flag loaded."""
-    return (
-        sa.select(SignOn)
+def status_counts(session: Session, letter: Letter) -> dict[SignOnStatus, int]:
+    """Every sign-on of the letter by status (all statuses present, zero or not), one query."""
+    out = {status: 0 for status in SignOnStatus}
+    for status, n in session.execute(
+        sa.select(SignOn.status, sa.func.count())
         .where(SignOn.letter_id == letter.id)
-        .options(joinedload(SignOn.version), joinedload(SignOn.probable_duplicate_of))
-        .order_by(SignOn.created_at.desc(), SignOn.id.desc())
-    )
+        .group_by(SignOn.status)
+    ):
+        out[SignOnStatus(status)] = n
+    return out

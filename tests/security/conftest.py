@@ -8,6 +8,7 @@ import pytest
 
 from campaign.auth.models import Role
 from tests.letters.factories import make_letter
+from tests.review.factories import make_signon
 
 
 @dataclass
@@ -30,6 +31,8 @@ def world(session, make_campaign, make_user) -> World:
     campaign = make_campaign(name="Matrix campaign")
     target = make_user(role=Role.MEMBER)
     letter = make_letter(session, campaign=campaign)
+    signon = make_signon(session, letter)
+    upload = _csv_upload(session, letter, target)
     return World(
         values={
             "slug": campaign.slug,
@@ -37,12 +40,22 @@ def world(session, make_campaign, make_user) -> World:
             "user_id": target.id,
             "filename": "app.css",
             "letter_id": letter.id,
-            "signon_id": 1,
+            "signon_id": signon.id,
+            "upload_id": upload.id,
             "token": "not-a-real-token",
         },
         # the public pages take the letter's own public slug
         by_prefix={"signons.": {"slug": letter.slug}},
     )
+
+
+def _csv_upload(session, letter, actor):
+    from campaign.review.importing import store_upload
+
+    data = b"Organization,State,Level\nMatrix Org,TX,State\n"
+    upload = store_upload(session, letter, data, filename="matrix.csv", actor=actor)
+    session.commit()
+    return upload
 
 
 def route_url(app, rule, world: World) -> str:
