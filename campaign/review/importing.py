@@ -126,23 +126,32 @@ def remember_mapping(session: Session, campaign_id: int, mapping: dict[str, str]
     if row is None:
         row = CsvMapping(campaign_id=campaign_id)
         session.add(row)
-    row.columns = {k: v for k, v in mapping.items() if k in FIELD_NAMES and v}
+    # Unmapped fields are kept as "" so that the next file is not guessed back onto them.
+    row.columns = {name: mapping.get(name) or "" for name in FIELD_NAMES}
     row.updated_at = utcnow()
     session.flush()
 
 
 def initial_mapping(headers: list[str], remembered: dict[str, str]) -> dict[str, str]:
     """Field → column name: the remembered choice where the file has that column,
-    otherwise a guess from the column names."""
+    otherwise a guess from the column names.
+
+    When the remembered mapping fits the file (the same form again), a field the
+    coordinator left unmapped stays unmapped rather than being guessed.
+    """
     mapping: dict[str, str] = {}
     used: set[str] = set()
+    fits = any(h and h in headers for h in remembered.values())
+    left_out = set()
     for name in FIELD_NAMES:
         header = remembered.get(name)
-        if header in headers:
+        if header and header in headers:
             mapping[name] = header
             used.add(header)
+        elif fits and name in remembered and not header:
+            left_out.add(name)
     for name, words in _GUESSES:
-        if name in mapping:
+        if name in mapping or name in left_out:
             continue
         for header in headers:
             folded = fold(header)

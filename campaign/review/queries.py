@@ -97,11 +97,10 @@ def _where(query: sa.Select, letter: Letter, filters: SignOnFilters) -> sa.Selec
             SignOn.status.in_(COUNTED), LetterVersion.number < filters.material_number
         )
     if filters.q:
-        text = fold(filters.q)
         terms = [
-            sa.func.lower(SignOn.org_name).like(_like(text), escape="\\"),
-            sa.func.lower(SignOn.signer_name).like(_like(text), escape="\\"),
-            sa.func.lower(SignOn.signer_email).like(_like(text), escape="\\"),
+            sa.func.lower(column).like(_like(text), escape="\\")
+            for text in dict.fromkeys((filters.q.lower(), fold(filters.q)))
+            for column in (SignOn.org_name, SignOn.signer_name, SignOn.signer_email)
         ]
         if key := org_key(filters.q):
             # the key has no accents, so "Pérez" finds "Perez" and the other way round
