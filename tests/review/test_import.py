@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from campaign.campaigns.models import Campaign
-from campaign.review import importing
+from campaign.review import importing, values
 from campaign.review.csvio import read_csv
 from campaign.review.models import CsvMapping, CsvUpload
 from campaign.signons.models import Level, SignOn, SignOnSource, SignOnStatus
@@ -248,7 +248,7 @@ def test_upload_of_another_letter_is_not_reachable(login_as, session):
      ("Local", Level.LOCAL), ("city", Level.LOCAL), ("County-wide", Level.LOCAL), ("", None)],
 )  # fmt: skip
 def test_level_words(raw, expected):
-    assert importing.parse_level(raw) == expected
+    assert values.parse_level(raw) == expected
 
 
 @pytest.mark.parametrize(
@@ -257,12 +257,12 @@ def test_level_words(raw, expected):
      ("No, count us only", False), ("Don't list", False), ("", False), ("TRUE", True)],
 )  # fmt: skip
 def test_list_publicly_answers(raw, expected):
-    assert importing.parse_listed(raw) is expected
+    assert values.parse_listed(raw) is expected
 
 
 def test_state_names_and_codes():
-    assert importing.parse_state("texas") == "TX"
-    assert importing.parse_state("Puerto Rico") == "PR"
-    assert importing.parse_state("New York (NY)") == "NY"
+    assert values.parse_state("texas") == "TX"
+    assert values.parse_state("Puerto Rico") == "PR"
+    assert values.parse_state("New York (NY)") == "NY"
     with pytest.raises(ValueError):
-        importing.parse_state("Atlantis")
+        values.parse_state("Atlantis")
