@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -18,11 +20,33 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from campaign.core.states import STATE_CHOICES
 from campaign.review.importing import FIELDS
-from campaign.signons.forms import SignOnForm
 from campaign.signons.models import Level
 
+# C0 control characters other than tab and line breaks: PostgreSQL refuses NUL in
+# text, and none of them belongs in a name or a reason.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-class NextForm(FlaskForm):
+
+def _no_controls(form, field) -> None:
+    if isinstance(field.data, str) and _CONTROL.search(field.data):
+        raise ValidationError("Remove the control characters (such as NUL) from this field.")
+
+
+class ReviewForm(FlaskForm):
+    """Base of this package's forms: text is stripped and control characters refused."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = [_strip, *unbound_field.kwargs.get("filters", [])]
+            validators = [*(unbound_field.kwargs.get("validators") or []), _no_controls]
+            return unbound_field.bind(form=form, filters=filters, validators=validators, **options)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class NextForm(ReviewForm):
     """A POST that may say where to go back to (a local path, checked by the view)."""
 
     next = HiddenField()
@@ -58,7 +82,7 @@ class RenameForm(NextForm):
     )
 
 
-class BulkApproveForm(FlaskForm):
+class BulkApproveForm(ReviewForm):
     """Approve confirmed sign-ons in one go; the filters travel as hidden fields."""
 
     scope = RadioField(
@@ -73,11 +97,8 @@ class BulkApproveForm(FlaskForm):
     )
 
 
-class ManualSignOnForm(FlaskForm):
+class ManualSignOnForm(ReviewForm):
     """A sign-on gathered by phone or on paper."""
-
-    class Meta(SignOnForm.Meta):
-        pass
 
     org_name = StringField("Organization name", validators=[DataRequired(), Length(max=300)])
     level = RadioField(
@@ -108,7 +129,7 @@ class ManualSignOnForm(FlaskForm):
             raise ValidationError("Choose the state for a state or local organization.")
 
 
-class UploadForm(FlaskForm):
+class UploadForm(ReviewForm):
     """The CSV file to import."""
 
     file = FileField(
@@ -120,7 +141,7 @@ class UploadForm(FlaskForm):
 def mapping_form(headers: list[str], formdata=None, data: dict | None = None) -> FlaskForm:
     """A form with one column <select> per field (values are column names)."""
 
-    class MappingForm(FlaskForm):
+    class MappingForm(ReviewForm):
         approved = BooleanField("Approve the imported sign-ons at once")
 
     choices = [("", "— not in the file —"), *[(h, h) for h in headers]]

@@ -346,3 +346,16 @@ def test_manual_add_service_uses_the_shared_normalisation(session, make_user):
             approved=False,
             actor=make_user(),
         )
+
+
+def test_control_characters_are_refused_not_stored(login_as, session):
+    letter = make_letter(session)
+    signon = make_signon(session, letter, org_name="Clean Name")
+    c = login_as("coordinator")
+    url = f"{base(session, letter)}/{signon.id}"
+    response = c.post(url + "/rename", data={"org_name": "nul\x00byte"})
+    assert response.status_code == 400 and "control characters" in response.get_data(as_text=True)
+    response = c.post(url + "/reject", data={"reason": "bad\x00reason"})
+    assert response.status_code == 400
+    signon = reload(session, signon)
+    assert signon.org_name == "Clean Name" and signon.status == S.CONFIRMED
