@@ -85,11 +85,12 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.evidence.views import bp as evidence_bp
     from campaign.letters.views import bp as letters_bp
     from campaign.letters.views import letters_section
+    from campaign.review.views import bp as review_bp
     from campaign.signons.views import bp as signons_bp
 
     blueprints = (
-        auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, agencies_bp, demands_bp,
-        evidence_bp,
+        auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
+        demands_bp, evidence_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -15,6 +15,7 @@ from campaign.demands.models import Demand, DemandEvent
 from campaign.evidence.models import DemandEvidence, EvidenceAttachment, EvidenceRecord
 from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
+from campaign.review.models import CsvMapping, CsvUpload
 from campaign.signons.models import SignOn
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Campaign",
+    "CsvMapping",
+    "CsvUpload",
     "Demand",
     "DemandEvent",
     "DemandEvidence",

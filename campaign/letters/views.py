@@ -13,7 +13,6 @@ from campaign.campaigns.views import get_campaign_or_404
 from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error
 from campaign.core.markdown import render_markdown
-from campaign.core.pagination import paginate, parse_page
 from campaign.letters.forms import LetterForm, StatusForm
 from campaign.letters.models import Letter, LetterStatus
 from campaign.letters.services import (
@@ -98,13 +97,10 @@ def detail(campaign_slug: str, letter_id: int):
     all_versions = versions(db.session, letter)
     per_version = signon_services.version_counts(db.session, letter)
     is_coordinator = current_user.has_role(Role.COORDINATOR)
-    page = reconfirm = None
+    reconfirm = status_counts = None
     if is_coordinator:
-        page = paginate(
-            db.session,
-            signon_services.signons_query(letter),
-            page=parse_page(request.args.get("page")),
-        )
+        # the list itself, with filters and actions, is the review page (campaign.review)
+        status_counts = signon_services.status_counts(db.session, letter)
         reconfirm = signon_services.needing_reconfirm(db.session, letter)
     status_form = StatusForm()
     status_form.status.choices = [
@@ -117,7 +113,7 @@ def detail(campaign_slug: str, letter_id: int):
         versions=all_versions,
         per_version=per_version,
         total=sum(per_version.values()),
-        page=page,
+        status_counts=status_counts,
         reconfirm=reconfirm,
         status_form=status_form,
         material_number=latest_material_number(db.session, letter),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -38,6 +38,20 @@ class SignOnStatus(enum.StrEnum):
     @property
     def label(self) -> str:
         return self.value.capitalize()
+
+
+class SignOnSource(enum.StrEnum):
+    """How the sign-on reached us: the public page, a coordinator's form, a CSV import."""
+
+    PUBLIC = "public"
+    MANUAL = "manual"
+    IMPORT = "import"
+
+    @property
+    def label(self) -> str:
+        return {"public": "Public page", "manual": "Added by hand", "import": "CSV import"}[
+            self.value
+        ]
 
 
 # Sign-ons that count towards a letter's total.
@@ -87,10 +101,26 @@ class SignOn(Base):
     probable_duplicate_of_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("sign_ons.id", ondelete="SET NULL")
     )
+    source: Mapped[SignOnSource] = mapped_column(
+        str_enum(SignOnSource, 10), default=SignOnSource.PUBLIC, server_default="public"
+    )
+    # set by the coordinator's review (campaign.review.services)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("sign_ons.id", ondelete="SET NULL")
+    )
+    rejection_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # the day the organization asked to be taken off the letter
+    withdrawn_on: Mapped[date | None]
+    reviewed_at: Mapped[datetime | None]
 
     letter: Mapped[Letter] = relationship(lazy="raise")
     version: Mapped[LetterVersion] = relationship(lazy="raise")
-    probable_duplicate_of: Mapped[SignOn | None] = relationship(remote_side=[id], lazy="raise")
+    probable_duplicate_of: Mapped[SignOn | None] = relationship(
+        remote_side=[id], foreign_keys=[probable_duplicate_of_id], lazy="raise"
+    )
+    merged_into: Mapped[SignOn | None] = relationship(
+        remote_side=[id], foreign_keys=[merged_into_id], lazy="raise"
+    )
 
     @property
     def counted(self) -> bool:

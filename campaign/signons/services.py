@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -99,24 +99,96 @@ def _find(session: Session, letter_id: int, state: str, key: str) -> SignOn | No
     )
 
 
-def _normalise(data: SignOnInput) -> tuple[Level, str, str]:
+@dataclass(frozen=True)
+class Identity:
+    """What makes two sign-ons of a letter the same organization: level, state, name key."""
+
+    level: Level
+    state: str
+    key: str
+
+
+def normalise_identity(org_name: str, level: str, state: str) -> Identity:
+    """Check and normalise level, state and name the way every way of signing on does.
+
+    The public page, a coordinator's form and a CSV import all go through here, so
+    that they agree on which organization is which.
+    """
     try:
-        level = Level(data.level)
+        level_ = Level(level)
     except ValueError:
         raise DomainError("Choose national, state or local.", field="level")
-    state = (data.state or "").strip().upper()
-    if level == Level.NATIONAL:
+    state = (state or "").strip().upper()
+    if level_ == Level.NATIONAL:
         state = ""
     elif state not in STATES:
         raise DomainError("Choose the state for a state or local organization.", field="state")
-    key = org_key(data.org_name)
+    key = org_key(org_name)
     if not key:
         raise DomainError("Enter the organization's name.", field="org_name")
+    return Identity(level_, state, key)
+
+
+def _normalise(data: SignOnInput) -> tuple[Level, str, str]:
+    ident = normalise_identity(data.org_name, data.level, data.state)
     if not data.authorized:
         raise DomainError(
             "You must be authorized to sign for the organization.", field="authorized"
         )
-    return level, state, key
+    return ident.level, ident.state, ident.key
+
+
+class DedupIndex:
+    """The (id, org key) of a letter's sign-ons, per state: exact and fuzzy de-duplication.
+
+    Loaded in one query (for one state on the public page, for every state in an
+    import) and kept up to date as rows are added, so that a file naming the same
+    organization twice is caught too.
+    """
+
+    def __init__(self, rows: Iterable[tuple[int, str, str]] = ()) -> None:
+        self._by_state: dict[str, list[tuple[int, str]]] = {}
+        self._exact: dict[tuple[str, str], int] = {}
+        for row_id, state, key in rows:
+            self.add(row_id, state, key)
+
+    @classmethod
+    def for_letter(cls, session: Session, letter_id: int) -> DedupIndex:
+        """Every sign-on of the letter, whatever its status (merged and withdrawn included)."""
+        rows = session.execute(
+            sa.select(SignOn.id, SignOn.state, SignOn.org_key).where(SignOn.letter_id == letter_id)
+        )
+        return cls(rows)
+
+    @classmethod
+    def for_state(cls, session: Session, letter_id: int, state: str) -> DedupIndex:
+        """The letter's sign-ons in one state (the public page needs no more)."""
+        return cls((row_id, state, key) for row_id, key in _candidates(session, letter_id, state))
+
+    def add(self, signon_id: int, state: str, key: str) -> None:
+        """Remember a row (e.g. one just added)."""
+        self._by_state.setdefault(state, []).append((signon_id, key))
+        self._exact.setdefault((state, key), signon_id)
+
+    def existing(self, ident: Identity) -> int | None:
+        """The id of the sign-on of the same organization, if any."""
+        return self._exact.get((ident.state, ident.key))
+
+    def probable(self, ident: Identity) -> int | None:
+        """The id of a sign-on with a similar name in the same state (to flag, never merge)."""
+        return probable_duplicate(ident.key, self._by_state.get(ident.state, ()))
+
+
+def insert_unique(session: Session, signon: SignOn) -> bool:
+    """Add ``signon`` inside a SAVEPOINT; False when the unique constraint finds the
+    organization already on the letter (a concurrent request committed it first)."""
+    try:
+        with session.begin_nested():
+            session.add(signon)
+            session.flush()
+    except sa.exc.IntegrityError:
+        return False
+    return True
 
 
 def sign_letter(
@@ -143,8 +215,9 @@ def sign_letter(
     email = data.signer_email.strip()
 
     # One query gives both the exact match and the fuzzy candidates (same letter and state).
-    others = _candidates(session, letter.id, state)
-    existing_id = next((row_id for row_id, row_key in others if row_key == key), None)
+    ident = Identity(level, state, key)
+    index = DedupIndex.for_state(session, letter.id, state)
+    existing_id = index.existing(ident)
     existing = session.get(SignOn, existing_id) if existing_id is not None else None
     if existing is None:
         signon = SignOn(
@@ -152,7 +225,7 @@ def sign_letter(
             version_id=version.id,
             org_name=" ".join(data.org_name.split()),
             org_key=key,
-            probable_duplicate_of_id=probable_duplicate(key, others),
+            probable_duplicate_of_id=index.probable(ident),
             level=level,
             state=state,
             city=data.city.strip(),
@@ -167,15 +240,11 @@ def sign_letter(
             created_at=now,
         )
         token = _issue_token(signon, now)
-        try:
-            with session.begin_nested():
-                session.add(signon)
-                session.flush()
-        except sa.exc.IntegrityError:
+        if not insert_unique(session, signon):
             # Another request for the same organization committed first.
             existing = _find(session, letter.id, state, key)
             if existing is None:
-                raise
+                raise DomainError("Please try again.")
         else:
             if data.logo and logo_kind:
                 # Saved only now, so a refused or duplicate sign-on leaves no orphan file.
@@ -419,11 +488,13 @@ def request_reconfirm(
     return len(rows)
 
 
-def signons_query(letter: Letter) -> sa.Select:
-    """Every sign-on of a letter for the coordinator's list, with version and flag loaded."""
-    return (
-        sa.select(SignOn)
+def status_counts(session: Session, letter: Letter) -> dict[SignOnStatus, int]:
+    """Every sign-on of the letter by status (all statuses present, zero or not), one query."""
+    out = {status: 0 for status in SignOnStatus}
+    for status, n in session.execute(
+        sa.select(SignOn.status, sa.func.count())
         .where(SignOn.letter_id == letter.id)
-        .options(joinedload(SignOn.version), joinedload(SignOn.probable_duplicate_of))
-        .order_by(SignOn.created_at.desc(), SignOn.id.desc())
-    )
+        .group_by(SignOn.status)
+    ):
+        out[SignOnStatus(status)] = n
+    return out

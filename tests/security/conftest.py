@@ -9,6 +9,7 @@ import pytest
 from campaign.auth.models import Role
 from tests.demands.factories import create_demand_row, create_evidence_record
 from tests.letters.factories import make_letter
+from tests.review.factories import make_signon
 
 
 @dataclass
@@ -33,6 +34,8 @@ def world(session, make_campaign, make_user) -> World:
     letter = make_letter(session, campaign=campaign)
     demand = create_demand_row(session, campaign=campaign, with_evidence=True)
     record = create_evidence_record(session)
+    signon = make_signon(session, letter)
+    upload = _csv_upload(session, letter, target)
     return World(
         values={
             "slug": campaign.slug,
@@ -40,7 +43,8 @@ def world(session, make_campaign, make_user) -> World:
             "user_id": target.id,
             "filename": "app.css",
             "letter_id": letter.id,
-            "signon_id": 1,
+            "signon_id": signon.id,
+            "upload_id": upload.id,
             "token": "not-a-real-token",
             "demand_id": demand.id,
             "evidence_id": record.id,
@@ -54,6 +58,15 @@ def world(session, make_campaign, make_user) -> World:
         # the public pages take the letter's own public slug
         by_prefix={"signons.": {"slug": letter.slug}},
     )
+
+
+def _csv_upload(session, letter, actor):
+    from campaign.review.importing import store_upload
+
+    data = b"Organization,State,Level\nMatrix Org,TX,State\n"
+    upload = store_upload(session, letter, data, filename="matrix.csv", actor=actor)
+    session.commit()
+    return upload
 
 
 def route_url(app, rule, world: World) -> str:

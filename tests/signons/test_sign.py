@@ -338,8 +338,11 @@ def test_text_is_escaped(client, session, login_as):
     from campaign.campaigns.models import Campaign
 
     slug = session.get(Campaign, letter.campaign_id).slug
+    # the coordinator's list of sign-ons (campaign.review)
     page = (
-        login_as("coordinator").get(f"/campaigns/{slug}/letters/{letter.id}").get_data(as_text=True)
+        login_as("coordinator")
+        .get(f"/campaigns/{slug}/letters/{letter.id}/signons")
+        .get_data(as_text=True)
     )
     assert "<script>alert(1)" not in page and "&lt;b&gt;hi&lt;/b&gt;" in page
 

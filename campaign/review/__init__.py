@@ -1,0 +1,1 @@
+"""Coordinator review of sign-ons: the queue, actions, CSV import and export."""

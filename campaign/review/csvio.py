@@ -1,0 +1,168 @@
+"""Reading CSV files people export from spreadsheets, and writing ones Excel opens well.
+
+Reading: the encoding is detected (a BOM says UTF-8 or UTF-16; NUL bytes suggest
+UTF-16 without one; otherwise strict UTF-8, else Windows-1252), the delimiter is
+sniffed among comma, semicolon and tab, and anything that is not text is refused.
+Writing: UTF-8 with a BOM, and cells that a spreadsheet would run as a formula
+get a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from campaign.core.errors import DomainError
+
+MAX_BYTES = 10 * 1024 * 1024
+DELIMITERS = (",", ";", "\t")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+# Files people pick by mistake, told apart by their first bytes.
+_MAGIC: list[tuple[bytes, str]] = [
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook is one: save it as CSV first)"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Excel or Word file (save it as CSV first)"),
+    (b"\x1f\x8b", "a compressed (gzip) file"),
+]
+
+
+class CsvError(DomainError):
+    """The file cannot be imported as CSV; the message says why."""
+
+
+@dataclass
+class CsvFile:
+    """A decoded CSV: its column names and its non-empty rows (each as long as the header)."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    encoding: str
+    delimiter: str
+
+    @property
+    def delimiter_name(self) -> str:
+        return _DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of ``data`` and the encoding it was in; CsvError if it is not text."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise CsvError(f"This is {what}, not a CSV file.")
+    if data.startswith(codecs.BOM_UTF8):
+        text, encoding = _strict(data, "utf-8-sig"), "UTF-8"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text, encoding = _strict(data, "utf-16"), "UTF-16"
+    elif b"\x00" in data[:4096]:
+        # UTF-16 without a BOM: ASCII characters leave a NUL beside every byte.
+        sample = data[:4096]
+        odd = sample[1::2].count(0)
+        even = sample[0::2].count(0)
+        codec = "utf-16-le" if odd >= even else "utf-16-be"
+        text, encoding = _strict(data[: len(data) - len(data) % 2], codec), "UTF-16"
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "UTF-8"
+        except UnicodeDecodeError:
+            # The five bytes Windows-1252 leaves undefined become U+FFFD, not a refusal.
+            text, encoding = data.decode("cp1252", errors="replace"), "Windows-1252"
+    _check_text(text)
+    return text, encoding
+
+
+def _strict(data: bytes, codec: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        raise CsvError("This file is not a CSV file: it is not readable text.")
+
+
+def _check_text(text: str) -> None:
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
+    if "\x00" in sample or controls > max(2, len(sample) // 100):
+        raise CsvError("This file is not a CSV file: it holds binary data, not text.")
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: whichever splits the first lines into the most columns,
+    the same number on most lines."""
+    sample = text[:65536]
+    best, best_score = ",", (False, 0, 0)
+    for delimiter in DELIMITERS:
+        try:
+            rows = list(itertools.islice(csv.reader(io.StringIO(sample), delimiter=delimiter), 50))
+        except csv.Error:
+            continue
+        rows = [r for r in rows if any(cell.strip() for cell in r)]
+        if not rows:
+            continue
+        width = len(rows[0])
+        score = (width > 1, sum(1 for r in rows if len(r) == width), width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _headers(raw: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for i, cell in enumerate(raw):
+        name = " ".join(cell.split()) or f"Column {i + 1}"
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def read_csv(data: bytes) -> CsvFile:
+    """Decode, sniff and parse an uploaded file; CsvError with a clear message if unusable."""
+    if not data:
+        raise CsvError("The file is empty.")
+    if len(data) > MAX_BYTES:
+        raise CsvError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+    text, encoding = decode(data)
+    delimiter = sniff_delimiter(text)
+    try:
+        parsed = [
+            [cell.strip() for cell in row]
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        ]
+    except csv.Error as err:
+        raise CsvError(f"The file could not be read as CSV ({err}).")
+    rows = [row for row in parsed if any(row)]
+    if not rows:
+        raise CsvError("The file has no rows.")
+    headers = _headers(rows[0])
+    body = [(row + [""] * len(headers))[: len(headers)] for row in rows[1:]]
+    if not body:
+        raise CsvError("The file has a header row but no rows of data.")
+    return CsvFile(headers=headers, rows=body, encoding=encoding, delimiter=delimiter)
+
+
+# --- writing -------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> str:
+    """A cell as text, with a leading apostrophe if a spreadsheet would run it as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_csv(header: list[str], rows: Iterable[Iterable[object]]) -> bytes:
+    """UTF-8 with a BOM (Excel then reads accents right), CRLF line ends, cells neutralised."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([neutralise(h) for h in header])
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return codecs.BOM_UTF8 + buf.getvalue().encode("utf-8")

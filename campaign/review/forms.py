@@ -1,0 +1,153 @@
+"""Forms of the review pages: actions on one sign-on, bulk approval, adding, importing."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from campaign.core.states import STATE_CHOICES
+from campaign.review.importing import FIELDS
+from campaign.signons.models import Level
+
+# C0 control characters other than tab and line breaks: PostgreSQL refuses NUL in
+# text, and none of them belongs in a name or a reason.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _no_controls(form, field) -> None:
+    if isinstance(field.data, str) and _CONTROL.search(field.data):
+        raise ValidationError("Remove the control characters (such as NUL) from this field.")
+
+
+class ReviewForm(FlaskForm):
+    """Base of this package's forms: text is stripped and control characters refused."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = [_strip, *unbound_field.kwargs.get("filters", [])]
+            validators = [*(unbound_field.kwargs.get("validators") or []), _no_controls]
+            return unbound_field.bind(form=form, filters=filters, validators=validators, **options)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class NextForm(ReviewForm):
+    """A POST that may say where to go back to (a local path, checked by the view)."""
+
+    next = HiddenField()
+
+
+class ApproveForm(NextForm):
+    """Approve one sign-on."""
+
+
+class RejectForm(NextForm):
+    """Reject one sign-on, with the reason."""
+
+    reason = TextAreaField("Reason for rejecting", validators=[DataRequired(), Length(max=2000)])
+
+
+class WithdrawForm(NextForm):
+    """Take a sign-on off the letter at the organization's request."""
+
+    asked_on = DateField("Date the organization asked", validators=[DataRequired()])
+
+
+class MergeForm(NextForm):
+    """Merge this sign-on into another one of the letter."""
+
+    into = SelectField("Merge into", coerce=int, validators=[InputRequired()])
+
+
+class RenameForm(NextForm):
+    """Correct how the organization's name is displayed."""
+
+    org_name = StringField(
+        "Organization name as it should appear", validators=[DataRequired(), Length(max=300)]
+    )
+
+
+class BulkApproveForm(ReviewForm):
+    """Approve confirmed sign-ons in one go; the filters travel as hidden fields."""
+
+    scope = RadioField(
+        "Approve",
+        choices=[
+            ("all", "every confirmed sign-on"),
+            ("filtered", "the confirmed ones matching the filters"),
+            ("selected", "the confirmed ones ticked below"),
+        ],
+        default="all",
+        validators=[InputRequired()],
+    )
+
+
+class ManualSignOnForm(ReviewForm):
+    """A sign-on gathered by phone or on paper."""
+
+    org_name = StringField("Organization name", validators=[DataRequired(), Length(max=300)])
+    level = RadioField(
+        "Level",
+        choices=[(level.value, level.label) for level in Level],
+        validators=[InputRequired(message="Choose national, state or local.")],
+    )
+    state = SelectField(
+        "State",
+        description="Required for state and local organizations.",
+        choices=[("", "—"), *STATE_CHOICES],
+        validators=[Optional(), Length(max=2)],
+    )
+    city = StringField("City", validators=[Optional(), Length(max=120)])
+    website = StringField("Website", validators=[Optional(), Length(max=300)])
+    signer_name = StringField("Signer's name", validators=[DataRequired(), Length(max=200)])
+    signer_title = StringField("Signer's title", validators=[Optional(), Length(max=200)])
+    signer_email = StringField(
+        "Signer's email (optional: no email is sent)",
+        validators=[Optional(), Length(max=254), Email()],
+    )
+    listed = BooleanField("List the organization by name", default=True)
+    comment = TextAreaField("Note (how it was gathered, …)", validators=[Length(max=2000)])
+    approved = BooleanField("Approve at once (otherwise it waits for review as confirmed)")
+
+    def validate_state(self, field):
+        if self.level.data in (Level.STATE.value, Level.LOCAL.value) and not field.data:
+            raise ValidationError("Choose the state for a state or local organization.")
+
+
+class UploadForm(ReviewForm):
+    """The CSV file to import."""
+
+    file = FileField(
+        "CSV file",
+        description="UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab; up to 10 MB.",
+    )
+
+
+def mapping_form(headers: list[str], formdata=None, data: dict | None = None) -> FlaskForm:
+    """A form with one column <select> per field (values are column names)."""
+
+    class MappingForm(ReviewForm):
+        approved = BooleanField("Approve the imported sign-ons at once")
+
+    choices = [("", "— not in the file —"), *[(h, h) for h in headers]]
+    for name, label, _limit in FIELDS:
+        setattr(MappingForm, name, SelectField(label, choices=choices, default=""))
+    kwargs = {"data": data} if data else {}
+    return (
+        MappingForm(formdata=formdata, **kwargs) if formdata is not None else MappingForm(**kwargs)
+    )

@@ -1,0 +1,355 @@
+"""Importing sign-ons from a CSV file (a Google Forms or spreadsheet export).
+
+The file is kept in ``csv_uploads`` between the mapping step and the import; the
+mapping (field → column name) is remembered per campaign. Rows go through the same
+normalisation and de-duplication as the public page, so importing a file twice
+adds nothing the second time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.orm import Session
+
+from campaign.audit.services import record
+from campaign.auth.models import User
+from campaign.core.errors import DomainError
+from campaign.core.names import fold
+from campaign.db import utcnow
+from campaign.letters.models import Letter, LetterStatus
+from campaign.letters.services import current_version
+from campaign.review.csvio import CsvError, CsvFile, read_csv
+from campaign.review.models import CsvMapping, CsvUpload
+from campaign.review.values import parse_level, parse_listed, parse_state, parse_timestamp
+from campaign.signons.models import Level, SignOn, SignOnSource, SignOnStatus
+from campaign.signons.services import DedupIndex, Identity, normalise_identity
+
+# (field, label, the longest value the model takes), in the order the form shows them.
+FIELDS: list[tuple[str, str, int]] = [
+    ("org_name", "Organization name", 300),
+    ("level", "Level (national, state, local)", 100),
+    ("state", "State", 100),
+    ("city", "City", 120),
+    ("website", "Website", 300),
+    ("signer_name", "Signer's name", 200),
+    ("signer_title", "Signer's title", 200),
+    ("signer_email", "Signer's email", 254),
+    ("listed", "List the name publicly (yes/no)", 200),
+    ("comment", "Comment", 2000),
+    ("created_at", "Signed at (timestamp)", 100),
+]
+FIELD_NAMES = [name for name, _label, _max in FIELDS]
+PREVIEW_ROWS = 20
+UPLOAD_LIFETIME = timedelta(days=1)
+
+# Words in a column name that say which field it holds, tried in this order so that
+# "Level of your organization" is the level, not the organization's name.
+_GUESSES: list[tuple[str, tuple[str, ...]]] = [
+    ("created_at", ("timestamp", "submitted", "date")),
+    ("signer_email", ("email", "e-mail", "correo")),
+    ("listed", ("publicly", "list", "public", "display")),
+    ("level", ("level", "scope", "type of organization")),
+    ("state", ("state", "estado")),
+    ("website", ("website", "web site", "url")),
+    ("city", ("city", "town")),
+    ("signer_title", ("title", "position", "role")),
+    ("comment", ("comment", "note", "message")),
+    ("org_name", ("organization", "organisation", "org name", "group", "organizacion")),
+    ("signer_name", ("your name", "signer", "contact", "full name", "name")),
+]
+# --- the stored file and the remembered mapping ---------------------------------------
+
+
+def store_upload(
+    session: Session, letter: Letter, data: bytes, *, filename: str, actor: User
+) -> CsvUpload:
+    """Check the file is a usable CSV and keep it for the mapping step (the same file
+    uploaded again reuses its row). Uploads older than a day are cleared out."""
+    try:
+        read_csv(data)
+    except CsvError as err:
+        raise DomainError(err.message, field="file")
+    now = utcnow()
+    session.execute(sa.delete(CsvUpload).where(CsvUpload.created_at < now - UPLOAD_LIFETIME))
+    digest = hashlib.sha256(data).hexdigest()
+    upload = session.scalar(
+        sa.select(CsvUpload).where(CsvUpload.letter_id == letter.id, CsvUpload.sha256 == digest)
+    )
+    if upload is None:
+        upload = CsvUpload(
+            letter_id=letter.id,
+            sha256=digest,
+            filename=(filename or "")[:255],
+            size=len(data),
+            data=data,
+            created_by_id=actor.id,
+        )
+        session.add(upload)
+    upload.created_at = now
+    session.flush()
+    return upload
+
+
+def remembered_mapping(session: Session, campaign_id: int) -> dict[str, str]:
+    """The last mapping used in this campaign (field → column name), or {}."""
+    row = session.scalar(sa.select(CsvMapping).where(CsvMapping.campaign_id == campaign_id))
+    return dict(row.columns) if row else {}
+
+
+def remember_mapping(session: Session, campaign_id: int, mapping: dict[str, str]) -> None:
+    """Keep this mapping for the next import in the campaign."""
+    row = session.scalar(sa.select(CsvMapping).where(CsvMapping.campaign_id == campaign_id))
+    if row is None:
+        row = CsvMapping(campaign_id=campaign_id)
+        session.add(row)
+    # Unmapped fields are kept as "" so that the next file is not guessed back onto them.
+    row.columns = {name: mapping.get(name) or "" for name in FIELD_NAMES}
+    row.updated_at = utcnow()
+    session.flush()
+
+
+def initial_mapping(headers: list[str], remembered: dict[str, str]) -> dict[str, str]:
+    """Field → column name: the remembered choice where the file has that column,
+    otherwise a guess from the column names.
+
+    When the remembered mapping fits the file (the same form again), a field the
+    coordinator left unmapped stays unmapped rather than being guessed.
+    """
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    fits = any(h and h in headers for h in remembered.values())
+    left_out = set()
+    for name in FIELD_NAMES:
+        header = remembered.get(name)
+        if header and header in headers:
+            mapping[name] = header
+            used.add(header)
+        elif fits and name in remembered and not header:
+            left_out.add(name)
+    for name, words in _GUESSES:
+        if name in mapping or name in left_out:
+            continue
+        for header in headers:
+            folded = fold(header)
+            if header not in used and any(w in folded for w in words):
+                mapping[name] = header
+                used.add(header)
+                break
+    return mapping
+
+
+# --- rows -----------------------------------------------------------------------------
+
+
+@dataclass
+class RowReport:
+    """One row of the file: its values, what will happen to it, and why."""
+
+    line: int  # the line number in the spreadsheet (the header is line 1)
+    values: dict[str, str]
+    outcome: str = "new"  # new | already | error
+    errors: list[str] = field(default_factory=list)
+    note: str = ""
+    signon: SignOn | None = None
+
+
+@dataclass
+class Report:
+    """Every row's fate; ``rows`` holds all of them, the page shows the first few."""
+
+    rows: list[RowReport]
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for r in self.rows if r.outcome == outcome)
+
+    @property
+    def preview(self) -> list[RowReport]:
+        return self.rows[:PREVIEW_ROWS]
+
+
+def _values(csvfile: CsvFile, row: list[str], mapping: dict[str, str]) -> dict[str, str]:
+    index = {h: i for i, h in enumerate(csvfile.headers)}
+    return {name: row[index[h]] for name, h in mapping.items() if h in index}
+
+
+def _build(
+    values: dict[str, str], letter: Letter, mapping: dict[str, str], errors: list[str]
+) -> SignOn | None:
+    for name, label, limit in FIELDS:
+        if len(values.get(name, "")) > limit:
+            errors.append(f"{label}: longer than {limit} characters.")
+    try:
+        level = parse_level(values.get("level", ""))
+    except ValueError as err:
+        errors.append(str(err))
+        level = None
+    try:
+        state = parse_state(values.get("state", ""))
+    except ValueError as err:
+        errors.append(str(err))
+        state = ""
+    if level is None and not errors:
+        # no level given: a state says state-level, none says national
+        level = Level.STATE if state else Level.NATIONAL
+    listed = True  # no such column: the coordinator vouches for listing
+    if "listed" in mapping:
+        try:
+            listed = parse_listed(values.get("listed", ""))
+        except ValueError as err:
+            errors.append(str(err))
+    created_at = None
+    try:
+        created_at = parse_timestamp(values.get("created_at", ""), letter.deadline_tz)
+    except ValueError as err:
+        errors.append(str(err))
+    email = values.get("signer_email", "")
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            errors.append(f"“{email}” is not an email address.")
+    if not values.get("org_name", "").strip():
+        errors.append("The organization's name is missing.")
+    if errors or level is None:
+        return None
+    try:
+        ident = normalise_identity(values["org_name"], level.value, state)
+    except DomainError as err:
+        errors.append(err.message)
+        return None
+    website = values.get("website", "").strip()
+    if website and "://" not in website:
+        website = "https://" + website
+    return SignOn(
+        letter_id=letter.id,
+        org_name=" ".join(values["org_name"].split()),
+        org_key=ident.key,
+        level=ident.level,
+        state=ident.state,
+        city=values.get("city", "").strip(),
+        website=website[:300],
+        signer_name=values.get("signer_name", "").strip(),
+        signer_title=values.get("signer_title", "").strip(),
+        signer_email=email,
+        authorized=True,
+        listed=listed,
+        comment=values.get("comment", "").strip(),
+        source=SignOnSource.IMPORT,
+        created_at=created_at,
+    )
+
+
+def analyse(
+    session: Session,
+    letter: Letter,
+    csvfile: CsvFile,
+    mapping: dict[str, str],
+    *,
+    flag: bool = False,
+) -> Report:
+    """What importing the file with this mapping would do, row by row (nothing is saved).
+
+    ``flag`` also looks for probable duplicates (fuzzy names), which only the import needs.
+    """
+    if not mapping.get("org_name"):
+        raise DomainError("Choose the column that holds the organization's name.", field="org_name")
+    index = DedupIndex.for_letter(session, letter.id)
+    first_seen: dict[tuple[str, str], int] = {}
+    rows = []
+    for n, raw in enumerate(csvfile.rows, start=2):
+        report = RowReport(line=n, values=_values(csvfile, raw, mapping))
+        signon = _build(report.values, letter, mapping, report.errors)
+        if signon is None:
+            report.outcome = "error"
+        else:
+            ident = _ident(signon)
+            existing = index.existing(ident)
+            if existing is not None:
+                report.outcome = "already"
+                report.note = "Already on the letter."
+            elif (signon.state, signon.org_key) in first_seen:
+                report.outcome = "already"
+                line = first_seen[signon.state, signon.org_key]
+                report.note = f"Same organization as line {line} of the file."
+            else:
+                first_seen[signon.state, signon.org_key] = n
+                if flag:
+                    signon.probable_duplicate_of_id = index.probable(ident)
+                report.signon = signon
+        rows.append(report)
+    return Report(rows)
+
+
+def _ident(signon: SignOn) -> Identity:
+    return Identity(signon.level, signon.state, signon.org_key)
+
+
+def import_rows(
+    session: Session,
+    letter: Letter,
+    upload: CsvUpload,
+    mapping: dict[str, str],
+    *,
+    approved: bool,
+    actor: User,
+    now: datetime | None = None,
+) -> Report:
+    """Import the good rows in one go (confirmed, or approved), remember the mapping.
+
+    Rows in error and organizations already on the letter are left out; the report
+    says which. Within the caller's transaction: all the rows, or none.
+    """
+    if letter.status == LetterStatus.SENT:
+        raise DomainError("The letter has been sent: no more sign-ons can be added.")
+    now = now or utcnow()
+    csvfile = read_csv(upload.data)
+    report = analyse(session, letter, csvfile, mapping, flag=True)
+    version_id = current_version(session, letter).id
+    new = [r.signon for r in report.rows if r.outcome == "new" and r.signon is not None]
+    for signon in new:
+        signon.version_id = version_id
+        signon.status = SignOnStatus.APPROVED if approved else SignOnStatus.CONFIRMED
+        signon.confirmed_at = now
+        signon.reviewed_at = now if approved else None
+        signon.created_at = signon.created_at or now
+    try:
+        with session.begin_nested():
+            session.add_all(new)
+            session.flush()
+    except sa.exc.IntegrityError:
+        raise DomainError(
+            "A sign-on for one of these organizations arrived while importing. Nothing was "
+            "imported; import again (organizations already on the letter are skipped)."
+        )
+    for signon in new:
+        record(
+            session,
+            actor,
+            "signon.add",
+            "sign_on",
+            signon.id,
+            source="import",
+            status=signon.status.value,
+            letter_id=letter.id,
+            upload=upload.sha256[:12],
+        )
+    remember_mapping(session, letter.campaign_id, mapping)
+    record(
+        session,
+        actor,
+        "signon.import",
+        "letter",
+        letter.id,
+        filename=upload.filename,
+        sha256=upload.sha256,
+        added=len(new),
+        already=report.count("already"),
+        errors=report.count("error"),
+        approved=approved,
+    )
+    return report

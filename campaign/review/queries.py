@@ -1,0 +1,210 @@
+"""The coordinator's sign-on list: filters, search, counts and sign-ons per day.
+
+Each function is one query whatever the number of sign-ons, so a page of the list
+runs the same number of queries for 10 sign-ons as for 10,000.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
+
+from campaign.core.names import fold, org_key
+from campaign.core.states import STATES
+from campaign.letters.models import Letter, LetterVersion
+from campaign.signons.models import COUNTED, Level, SignOn, SignOnSource, SignOnStatus
+from campaign.signons.services import status_counts
+
+
+@dataclass
+class SignOnFilters:
+    """What the list is narrowed to; odd values from the query string are ignored."""
+
+    status: str = ""
+    level: str = ""
+    state: str = ""
+    version: int | None = None
+    source: str = ""
+    flagged: bool = False
+    reconfirm: bool = False
+    q: str = ""
+    # the number of the newest material version, for the "needs re-confirmation" filter
+    material_number: int = 0
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str], *, material_number: int = 0) -> SignOnFilters:
+        """Filters from a query string (or a form), keeping only sensible values."""
+        status = args.get("status", "")
+        level = args.get("level", "")
+        state = (args.get("state") or "").upper()
+        source = args.get("source", "")
+        version = args.get("version") or ""
+        return cls(
+            status=status if status in {s.value for s in SignOnStatus} else "",
+            level=level if level in {lv.value for lv in Level} else "",
+            state=state if state in STATES or state == "NATIONAL" else "",
+            version=int(version) if version.isdigit() and len(version) < 7 else None,
+            source=source if source in {s.value for s in SignOnSource} else "",
+            flagged=args.get("flagged") in ("1", "y", "on"),
+            reconfirm=args.get("reconfirm") in ("1", "y", "on"),
+            q=(args.get("q") or "").strip()[:200],
+            material_number=material_number,
+        )
+
+    def as_args(self) -> dict[str, str]:
+        """The filters as query-string values (for links and hidden fields)."""
+        out: dict[str, str] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "material_number" or value in ("", None, False):
+                continue
+            out[f.name] = "1" if value is True else str(value)
+        return out
+
+    @property
+    def active(self) -> bool:
+        """True when anything narrows the list."""
+        return bool(self.as_args())
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _where(query: sa.Select, letter: Letter, filters: SignOnFilters) -> sa.Select:
+    query = query.where(SignOn.letter_id == letter.id)
+    if filters.status:
+        query = query.where(SignOn.status == SignOnStatus(filters.status))
+    if filters.level:
+        query = query.where(SignOn.level == Level(filters.level))
+    if filters.state:
+        query = query.where(SignOn.state == ("" if filters.state == "NATIONAL" else filters.state))
+    if filters.version is not None:
+        query = query.where(LetterVersion.number == filters.version)
+    if filters.source:
+        query = query.where(SignOn.source == SignOnSource(filters.source))
+    if filters.flagged:
+        query = query.where(
+            SignOn.probable_duplicate_of_id.is_not(None), SignOn.status != SignOnStatus.MERGED
+        )
+    if filters.reconfirm:
+        query = query.where(
+            SignOn.status.in_(COUNTED), LetterVersion.number < filters.material_number
+        )
+    if filters.q:
+        terms = [
+            sa.func.lower(column).like(_like(text), escape="\\")
+            for text in dict.fromkeys((filters.q.lower(), fold(filters.q)))
+            for column in (SignOn.org_name, SignOn.signer_name, SignOn.signer_email)
+        ]
+        if key := org_key(filters.q):
+            # the key has no accents, so "Pérez" finds "Perez" and the other way round
+            terms.append(SignOn.org_key.like(_like(key), escape="\\"))
+        query = query.where(sa.or_(*terms))
+    return query
+
+
+def filtered_query(letter: Letter, filters: SignOnFilters) -> sa.Select:
+    """The letter's sign-ons matching ``filters``, newest first, with version and the
+    flagged and merged-into sign-ons loaded in the same query."""
+    dup, into = aliased(SignOn), aliased(SignOn)
+    query = (
+        sa.select(SignOn)
+        .join(LetterVersion, LetterVersion.id == SignOn.version_id)
+        .outerjoin(dup, dup.id == SignOn.probable_duplicate_of_id)
+        .outerjoin(into, into.id == SignOn.merged_into_id)
+        .options(
+            contains_eager(SignOn.version),
+            contains_eager(SignOn.probable_duplicate_of.of_type(dup)),
+            contains_eager(SignOn.merged_into.of_type(into)),
+        )
+        .order_by(SignOn.created_at.desc(), SignOn.id.desc())
+    )
+    return _where(query, letter, filters)
+
+
+def filtered_ids(letter: Letter, filters: SignOnFilters) -> sa.Select:
+    """The ids of the sign-ons matching ``filters``."""
+    query = sa.select(SignOn.id).join(LetterVersion, LetterVersion.id == SignOn.version_id)
+    return _where(query, letter, filters)
+
+
+@dataclass
+class Counts:
+    """Counted sign-ons by level and by state, and every sign-on by status."""
+
+    by_level: dict[Level, int]
+    by_state: list[tuple[str, int]]  # (state code, count), by state name
+    by_status: dict[SignOnStatus, int]
+
+    @property
+    def counted(self) -> int:
+        return sum(self.by_level.values())
+
+
+def counts(session: Session, letter: Letter) -> Counts:
+    """Three GROUP BY queries, whatever the number of sign-ons."""
+    counted = (SignOn.letter_id == letter.id, SignOn.status.in_(COUNTED))
+    by_level = {level: 0 for level in Level}
+    for level, n in session.execute(
+        sa.select(SignOn.level, sa.func.count()).where(*counted).group_by(SignOn.level)
+    ):
+        by_level[Level(level)] = n
+    states = dict(
+        session.execute(
+            sa.select(SignOn.state, sa.func.count())
+            .where(*counted, SignOn.state != "")
+            .group_by(SignOn.state)
+        ).all()
+    )
+    by_status = status_counts(session, letter)
+    by_state = sorted(states.items(), key=lambda item: STATES.get(item[0], item[0]))
+    return Counts(by_level=by_level, by_state=by_state, by_status=by_status)
+
+
+def per_day(session: Session, letter: Letter) -> dict[date, int]:
+    """Counted sign-ons per (UTC) day they were made, in one GROUP BY."""
+    if session.get_bind().dialect.name == "sqlite":
+        day = sa.func.date(SignOn.created_at)
+    else:
+        day = sa.cast(SignOn.created_at, sa.Date)
+    rows = session.execute(
+        sa.select(day, sa.func.count())
+        .where(SignOn.letter_id == letter.id, SignOn.status.in_(COUNTED))
+        .group_by(day)
+    )
+    out: dict[date, int] = {}
+    for value, n in rows:
+        if isinstance(value, str):
+            value = date.fromisoformat(value[:10])
+        out[value] = n
+    return out
+
+
+def latest_versions(session: Session, letter: Letter) -> list[int]:
+    """The letter's version numbers, newest first (for the version filter)."""
+    return list(
+        session.scalars(
+            sa.select(LetterVersion.number)
+            .where(LetterVersion.letter_id == letter.id)
+            .order_by(LetterVersion.number.desc())
+        )
+    )
+
+
+def signon_for_page(session: Session, letter: Letter, signon_id: int) -> SignOn | None:
+    """One sign-on of the letter with its version and the related sign-ons loaded."""
+    return session.scalar(
+        sa.select(SignOn)
+        .where(SignOn.id == signon_id, SignOn.letter_id == letter.id)
+        .options(
+            joinedload(SignOn.version),
+            joinedload(SignOn.probable_duplicate_of),
+            joinedload(SignOn.merged_into),
+        )
+    )

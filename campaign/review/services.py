@@ -1,0 +1,352 @@
+"""Coordinator actions on sign-ons: approve, reject, merge, rename, withdraw, add by hand.
+
+Every action checks ``TRANSITIONS``, flushes, and writes one audit event per
+sign-on it changes. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from campaign.audit.models import AuditEvent
+from campaign.audit.services import record
+from campaign.auth.models import User
+from campaign.core.errors import Conflict, DomainError
+from campaign.core.names import org_key
+from campaign.db import utcnow
+from campaign.letters.models import Letter, LetterStatus
+from campaign.letters.services import current_version
+from campaign.review.queries import SignOnFilters, filtered_ids
+from campaign.signons.models import SignOn, SignOnSource, SignOnStatus
+from campaign.signons.services import DedupIndex, insert_unique, normalise_identity
+
+S = SignOnStatus
+# Which status a coordinator may move a sign-on to. Pending ones are approved only
+# after the signer confirms (or by adding them by hand); withdrawn and merged are final.
+TRANSITIONS: dict[SignOnStatus, frozenset[SignOnStatus]] = {
+    S.PENDING: frozenset({S.REJECTED, S.WITHDRAWN, S.MERGED}),
+    S.CONFIRMED: frozenset({S.APPROVED, S.REJECTED, S.WITHDRAWN, S.MERGED}),
+    S.APPROVED: frozenset({S.REJECTED, S.WITHDRAWN, S.MERGED}),
+    S.REJECTED: frozenset({S.APPROVED, S.WITHDRAWN, S.MERGED}),
+    S.WITHDRAWN: frozenset(),
+    S.MERGED: frozenset(),
+}
+_VERB = {
+    S.APPROVED: "approved",
+    S.REJECTED: "rejected",
+    S.WITHDRAWN: "marked withdrawn",
+    S.MERGED: "merged",
+}
+
+
+def can_move(signon: SignOn, new: SignOnStatus) -> bool:
+    """True when ``TRANSITIONS`` allows it (and an approval has a confirmation behind it)."""
+    if new not in TRANSITIONS[signon.status]:
+        return False
+    return not (new == S.APPROVED and signon.confirmed_at is None)
+
+
+def _check_letter(letter: Letter) -> None:
+    if letter.status == LetterStatus.SENT:
+        raise DomainError("The letter has been sent: its sign-ons can no longer change.")
+
+
+def _move(signon: SignOn, letter: Letter, new: SignOnStatus, now: datetime) -> SignOnStatus:
+    _check_letter(letter)
+    if signon.letter_id != letter.id:
+        raise DomainError("This sign-on belongs to another letter.")
+    if new not in TRANSITIONS[signon.status]:
+        raise DomainError(f"A {signon.status.value} sign-on cannot be {_VERB[new]}.")
+    if new == S.APPROVED and signon.confirmed_at is None:
+        raise DomainError("This sign-on was never confirmed, so it cannot be approved.")
+    old = signon.status
+    signon.status = new
+    signon.reviewed_at = signon.updated_at = now
+    return old
+
+
+def approve(session: Session, signon: SignOn, letter: Letter, *, actor: User, now=None) -> SignOn:
+    """Approve a confirmed (or earlier rejected) sign-on: it will be printed if listed."""
+    now = now or utcnow()
+    old = _move(signon, letter, S.APPROVED, now)
+    signon.rejection_reason = ""
+    session.flush()
+    record(session, actor, "signon.approve", "sign_on", signon.id, old=old.value)
+    return signon
+
+
+def reject(
+    session: Session, signon: SignOn, letter: Letter, *, reason: str, actor: User, now=None
+) -> SignOn:
+    """Reject a sign-on, saying why (the reason stays with it and in the audit log)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Say why the sign-on is rejected.", field="reason")
+    now = now or utcnow()
+    old = _move(signon, letter, S.REJECTED, now)
+    signon.rejection_reason = reason
+    session.flush()
+    record(session, actor, "signon.reject", "sign_on", signon.id, old=old.value, reason=reason)
+    return signon
+
+
+def withdraw(
+    session: Session, signon: SignOn, letter: Letter, *, asked_on: date, actor: User, now=None
+) -> SignOn:
+    """Take a sign-on off the letter on the organization's request (``asked_on``)."""
+    now = now or utcnow()
+    if asked_on is None:
+        raise DomainError("Give the date the organization asked.", field="asked_on")
+    # A day of slack: "today" in Hawaii can be tomorrow in UTC.
+    if asked_on > (now + timedelta(days=1)).date():
+        raise DomainError("The date cannot be in the future.", field="asked_on")
+    old = _move(signon, letter, S.WITHDRAWN, now)
+    signon.withdrawn_on = asked_on
+    session.flush()
+    record(
+        session,
+        actor,
+        "signon.withdraw",
+        "sign_on",
+        signon.id,
+        old=old.value,
+        asked_on=asked_on.isoformat(),
+    )
+    return signon
+
+
+def merge(
+    session: Session, duplicate: SignOn, original: SignOn, letter: Letter, *, actor: User, now=None
+) -> SignOn:
+    """Merge a duplicate into the original: it leaves the counts, its row and history stay."""
+    now = now or utcnow()
+    if original.letter_id != letter.id or original.id == duplicate.id:
+        raise DomainError("Choose another sign-on of this letter to merge into.", field="into")
+    if original.status == S.MERGED:
+        raise DomainError("That sign-on was itself merged; merge into its original.", field="into")
+    old = _move(duplicate, letter, S.MERGED, now)
+    duplicate.merged_into_id = original.id
+    # Sign-ons merged earlier into this duplicate now point at the original.
+    session.execute(
+        sa.update(SignOn)
+        .where(SignOn.merged_into_id == duplicate.id, SignOn.id != duplicate.id)
+        .values(merged_into_id=original.id)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    record(
+        session,
+        actor,
+        "signon.merge",
+        "sign_on",
+        duplicate.id,
+        old=old.value,
+        into=original.id,
+        into_name=original.org_name,
+    )
+    return duplicate
+
+
+def _same_org(session: Session, signon: SignOn, key: str) -> SignOn | None:
+    return session.scalar(
+        sa.select(SignOn).where(
+            SignOn.letter_id == signon.letter_id,
+            SignOn.state == signon.state,
+            SignOn.org_key == key,
+            SignOn.id != signon.id,
+        )
+    )
+
+
+def rename(
+    session: Session, signon: SignOn, letter: Letter, *, name: str, actor: User, now=None
+) -> SignOn:
+    """Correct an organization's display name; its de-dup key follows the new name.
+
+    The key must follow, or a later sign-on under the corrected name would not be
+    recognised as the same organization. When the new key is another sign-on's in
+    the same state, the two are the same organization: merging is the remedy.
+    """
+    _check_letter(letter)
+    new = " ".join((name or "").split())
+    key = org_key(new)
+    if not key:
+        raise DomainError("Enter the organization's name.", field="org_name")
+    if len(new) > 300:
+        raise DomainError("The name is longer than 300 characters.", field="org_name")
+    if new == signon.org_name:
+        raise DomainError("The name is unchanged.", field="org_name")
+
+    def clash(other: SignOn) -> Conflict:
+        return Conflict(
+            f"“{other.org_name}” (sign-on #{other.id}) is already on this letter under that "
+            "name in the same state. Merge the two sign-ons instead of renaming.",
+            field="org_name",
+        )
+
+    old_name, old_key = signon.org_name, signon.org_key
+    if key != old_key and (other := _same_org(session, signon, key)) is not None:
+        raise clash(other)
+    try:
+        with session.begin_nested():
+            signon.org_name, signon.org_key = new, key
+            signon.updated_at = now or utcnow()
+            session.flush()
+    except sa.exc.IntegrityError:
+        # A concurrent sign-on took the key between the check and the update.
+        signon.org_name, signon.org_key = old_name, old_key
+        other = _same_org(session, signon, key)
+        raise clash(other) if other else Conflict("Please try again.", field="org_name")
+    record(
+        session,
+        actor,
+        "signon.rename",
+        "sign_on",
+        signon.id,
+        as_written=old_name,
+        new=new,
+        key_changed=key != old_key,
+    )
+    return signon
+
+
+def bulk_approve(
+    session: Session,
+    letter: Letter,
+    *,
+    actor: User,
+    filters: SignOnFilters | None = None,
+    ids: list[int] | None = None,
+    now=None,
+) -> int:
+    """Approve every confirmed sign-on of the letter (or those matching ``filters``, or
+    those in ``ids``) in one UPDATE; one audit event each. Returns how many."""
+    _check_letter(letter)
+    now = now or utcnow()
+    query = filtered_ids(letter, filters or SignOnFilters()).where(
+        SignOn.status == S.CONFIRMED, SignOn.confirmed_at.is_not(None)
+    )
+    if ids is not None:
+        query = query.where(SignOn.id.in_(ids[:10_000]))
+    chosen = list(session.scalars(query))
+    if not chosen:
+        return 0
+    for start in range(0, len(chosen), 500):
+        batch = chosen[start : start + 500]
+        session.execute(
+            sa.update(SignOn)
+            .where(SignOn.id.in_(batch), SignOn.status == S.CONFIRMED)
+            .values(status=S.APPROVED, reviewed_at=now, updated_at=now, rejection_reason="")
+            .execution_options(synchronize_session=False)
+        )
+    # The same events record() writes, in one multi-row INSERT rather than one per row.
+    at = utcnow()
+    session.execute(
+        sa.insert(AuditEvent),
+        [
+            {
+                "user_id": actor.id,
+                "action": "signon.approve",
+                "entity": "sign_on",
+                "entity_id": signon_id,
+                "at": at,
+                "details": {"old": "confirmed", "bulk": True},
+            }
+            for signon_id in chosen
+        ],
+    )
+    session.flush()
+    session.expire_all()
+    return len(chosen)
+
+
+@dataclass
+class ManualInput:
+    """A sign-on gathered by phone or on paper, as the coordinator typed it."""
+
+    org_name: str
+    level: str
+    state: str
+    signer_name: str
+    city: str = ""
+    website: str = ""
+    signer_title: str = ""
+    signer_email: str = ""
+    listed: bool = True
+    comment: str = ""
+
+
+def add_manual(
+    session: Session,
+    letter: Letter,
+    data: ManualInput,
+    *,
+    approved: bool,
+    actor: User,
+    now: datetime | None = None,
+) -> SignOn:
+    """Add a sign-on by hand: no email, confirmed (or approved) at once, same de-duplication."""
+    _check_letter(letter)
+    now = now or utcnow()
+    ident = normalise_identity(data.org_name, data.level, data.state)
+    index = DedupIndex.for_state(session, letter.id, ident.state)
+    existing_id = index.existing(ident)
+    if existing_id is not None:
+        raise already_on_letter(session.get(SignOn, existing_id))
+    signon = SignOn(
+        letter_id=letter.id,
+        version_id=current_version(session, letter).id,
+        org_name=" ".join(data.org_name.split()),
+        org_key=ident.key,
+        probable_duplicate_of_id=index.probable(ident),
+        level=ident.level,
+        state=ident.state,
+        city=data.city.strip(),
+        website=data.website.strip(),
+        signer_name=data.signer_name.strip(),
+        signer_title=data.signer_title.strip(),
+        signer_email=data.signer_email.strip(),
+        authorized=True,
+        listed=data.listed,
+        comment=data.comment.strip(),
+        source=SignOnSource.MANUAL,
+        status=S.APPROVED if approved else S.CONFIRMED,
+        confirmed_at=now,
+        reviewed_at=now if approved else None,
+        created_at=now,
+    )
+    if not insert_unique(session, signon):
+        existing = session.scalar(
+            sa.select(SignOn).where(
+                SignOn.letter_id == letter.id,
+                SignOn.state == ident.state,
+                SignOn.org_key == ident.key,
+            )
+        )
+        raise already_on_letter(existing)
+    record(
+        session,
+        actor,
+        "signon.add",
+        "sign_on",
+        signon.id,
+        source="manual",
+        status=signon.status.value,
+        letter_id=letter.id,
+    )
+    return signon
+
+
+def already_on_letter(existing: SignOn | None) -> Conflict:
+    """The error for an organization that has signed the letter already."""
+    if existing is None:
+        return Conflict("This organization is already on the letter.", field="org_name")
+    return Conflict(
+        f"This organization is already on the letter: “{existing.org_name}” "
+        f"(sign-on #{existing.id}, {existing.status.value}).",
+        field="org_name",
+    )
