@@ -40,12 +40,16 @@ def _next() -> int:
         return next(_seq)
 
 
-def _pg_reachable() -> bool:
+def _reachable(port: int) -> bool:
     try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
             return True
     except OSError:
         return False
+
+
+def _pg_reachable() -> bool:
+    return _reachable(5432)
 
 
 def _load(base: str, n: int, threads: int, make_request) -> tuple[float, list[float], int]:
@@ -138,7 +142,8 @@ def bench_database(name: str, pg_url: str | None, args) -> dict:
         tmp_path = Path(tmp)
         with scratch_database(tmp_path, pg_url, suffix="") as url:
             slug = seed_letter(url)
-            with gunicorn("campaign:create_app()", url, tmp_path) as base:
+            env = {"CAMPAIGN_RATELIMIT_STORAGE_URI": args.ratelimit_storage}
+            with gunicorn("campaign:create_app()", url, tmp_path, env=env) as base:
                 out["signon"] = _measure("sign-on", base, _signon_requests(slug), args)
             with gunicorn("bench.ceiling_app:create_app()", url, tmp_path) as base:
                 out["ceiling"] = _measure("ceiling", base, _ceiling_requests, args)
@@ -152,7 +157,16 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--ratelimit-storage",
+        default=None,
+        help="rate-limit counters (default: Redis on 127.0.0.1:6379 when it answers, as a "
+        "multi-process deployment should use; else memory://)",
+    )
     args = parser.parse_args()
+    if args.ratelimit_storage is None:
+        args.ratelimit_storage = "redis://127.0.0.1:6379/15" if _reachable(6379) else "memory://"
+    print(f"rate-limit storage: {args.ratelimit_storage}")
     results = {"sqlite": bench_database("SQLite", None, args)}
     if _pg_reachable():
         results["postgres"] = bench_database("PostgreSQL", PG_URL.format(pid=os.getpid()), args)
