@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from campaign.agencies.models import AgencyType
+from campaign.agencies.models import AgencyType, AgreementModel, AgreementStatus
 from campaign.core.states import STATE_CHOICES
 from campaign.demands.models import DemandStatus, Priority
 
@@ -60,6 +60,8 @@ class BulkDemandForm(DemandForm):
     state = HiddenField()
     type = HiddenField()
     q = HiddenField()
+    model = HiddenField()
+    agreement_status = HiddenField()
 
 
 class AgencyFilterForm(Form):
@@ -70,6 +72,16 @@ class AgencyFilterForm(Form):
     type = SelectField(
         "Type",
         choices=[("", "Any type")] + [(t.value, t.value.capitalize()) for t in AgencyType],
+        validators=[Optional()],
+    )
+    model = SelectField(
+        "287(g) model",
+        choices=[("", "Any model")] + [(m.value, m.label) for m in AgreementModel],
+        validators=[Optional()],
+    )
+    agreement_status = SelectField(
+        "Agreement status",
+        choices=[("", "Any status")] + [(s.value, s.label) for s in AgreementStatus],
         validators=[Optional()],
     )
 

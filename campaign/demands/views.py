@@ -10,7 +10,8 @@ from flask_login import current_user
 from sqlalchemy.orm import contains_eager, joinedload
 
 from campaign import db
-from campaign.agencies.models import Agency, AgencyType
+from campaign.agencies.models import Agency, AgencyType, AgreementModel, AgreementStatus
+from campaign.agencies.services import AgencyFilters, agency_query
 from campaign.auth.access import coordinator_required, member_required
 from campaign.campaigns.models import Campaign
 from campaign.campaigns.views import get_campaign_or_404
@@ -73,14 +74,24 @@ def agency_demands_section(agency: Agency):
     return "demands/_agency_section.html", {"demands": rows, "today": today()}
 
 
-def _agency_filter(query: sa.Select, state: str | None, type_: str | None, q: str | None):
-    if state:
-        query = query.where(Agency.state == state)
-    if type_ and type_ in AgencyType.__members__.values():
-        query = query.where(Agency.type == AgencyType(type_))
-    if q and q.strip():
-        query = query.where(sa.func.lower(Agency.name).contains(q.strip().lower(), autoescape=True))
-    return query
+def _agency_filter(values: dict[str, str | None]) -> sa.Select:
+    """Agencies matching the agency list's own filters (state, type, name, model, status)."""
+
+    def pick(enum_cls, raw):
+        try:
+            return enum_cls(raw) if raw else None
+        except ValueError:
+            return None
+
+    return agency_query(
+        AgencyFilters(
+            state=(values.get("state") or None),
+            type=pick(AgencyType, values.get("type")),
+            q=(values.get("q") or "").strip() or None,
+            model=pick(AgreementModel, values.get("model")),
+            status=pick(AgreementStatus, values.get("agreement_status")),
+        )
+    )
 
 
 @bp.route("")
@@ -153,9 +164,7 @@ def new(campaign_slug: str):
     agency = db.session.get(Agency, int(raw_id)) if raw_id.isdigit() else None
     if agency is None:
         filters = AgencyFilterForm(request.args)
-        query = _agency_filter(
-            sa.select(Agency), filters.state.data, filters.type.data, filters.q.data
-        )
+        query = _agency_filter(filters.data)
         agencies = (
             db.session.scalars(query.order_by(Agency.state, Agency.name).limit(25)).all()
             if request.args.get("q") or request.args.get("state")
@@ -370,16 +379,18 @@ def bulk(campaign_slug: str):
     """Create one demand per selected agency from a template with placeholders."""
     campaign = get_campaign_or_404(campaign_slug)
     form = BulkDemandForm()
+    keys = ("state", "type", "q", "model", "agreement_status")
     if request.method == "POST":
-        state, type_, q = form.state.data, form.type.data, form.q.data
+        values = {k: form[k].data or "" for k in keys}
     else:
-        state, type_, q = (request.args.get(k) or "" for k in ("state", "type", "q"))
-        form.state.data, form.type.data, form.q.data = state, type_, q
+        values = {k: request.args.get(k) or "" for k in keys}
+        for k in keys:
+            form[k].data = values[k]
         form.title.data = "Terminate the 287(g) agreement of {agency}"
         form.ask.data = services.DEFAULT_ASK
         form.addressed_to.data = "Secretary of Homeland Security"
-    filters = AgencyFilterForm(data={"state": state, "type": type_, "q": q})
-    matching = _agency_filter(sa.select(Agency), state, type_, q)
+    filters = AgencyFilterForm(data=values)
+    matching = _agency_filter(values)
     if form.validate_on_submit():
         if form.scope.data == "matching":
             agencies = list(db.session.scalars(matching.order_by(Agency.state, Agency.name)))

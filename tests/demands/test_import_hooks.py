@@ -96,3 +96,39 @@ def test_confirmed_rename_moves_demands_and_evidence(session):
     session.commit()
     assert session.get(Demand, demand.id).agency_id == new.id
     assert session.get(EvidenceRecord, record.id).agency_id == new.id
+
+
+def test_bulk_creation_filters_by_the_agreement_model_and_status(login_as, session):
+    """The bulk page offers the agency list's own filters, 287(g) model and status included."""
+    from tests import factories
+
+    _import(
+        session,
+        [
+            _row("Arcadia Police Department"),
+            _row("Desoto County Sheriff's Office", "Jail Enforcement Model"),
+        ],
+        1,
+    )
+    c = login_as("coordinator")
+    campaign = factories.create_campaign(session, actor=c.user)
+    base = f"/campaigns/{campaign.slug}/demands/bulk"
+    page = c.get(base + "?state=FL&model=JEM").get_data(as_text=True)
+    assert "Desoto County Sheriff" in page and "Arcadia Police Department" not in page
+    response = c.post(
+        base,
+        data={
+            "addressed_to": "ICE Director",
+            "title": "End {agency}",
+            "ask": "Terminate it.",
+            "rationale": "",
+            "priority": "normal",
+            "scope": "matching",
+            "state": "FL",
+            "model": "TFM",
+            "agreement_status": "participating",
+        },
+    )
+    assert response.status_code == 302
+    titles = session.scalars(sa.select(Demand.title).where(Demand.campaign_id == campaign.id)).all()
+    assert titles == ["End Arcadia Police Department"]
