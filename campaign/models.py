@@ -7,8 +7,10 @@ from campaign.campaigns.models import Campaign
 from campaign.db import Base
 from campaign.demands.models import Demand, DemandEvent
 from campaign.evidence.models import DemandEvidence, EvidenceAttachment, EvidenceRecord
+from campaign.followups.models import FollowUp
 from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
+from campaign.responses.models import Response, ResponseAttachment
 from campaign.signons.models import SignOn
 
 __all__ = [
@@ -21,9 +23,12 @@ __all__ = [
     "DemandEvidence",
     "EvidenceAttachment",
     "EvidenceRecord",
+    "FollowUp",
     "Letter",
     "LetterVersion",
     "OutboxMessage",
+    "Response",
+    "ResponseAttachment",
     "SignOn",
     "User",
 ]

@@ -17,6 +17,7 @@ from campaign.core.errors import DomainError
 NAV: list[tuple[str, str, Role]] = [
     ("campaigns.index", "Campaigns", Role.MEMBER),
     ("evidence.index", "Evidence", Role.MEMBER),
+    ("followups.overdue_all", "Overdue", Role.MEMBER),
     ("audit.index", "Audit log", Role.COORDINATOR),
     ("auth.users", "Accounts", Role.ADMIN),
 ]

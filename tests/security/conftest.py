@@ -9,6 +9,7 @@ import pytest
 from campaign.auth.models import Role
 from tests.demands.factories import create_demand_row, create_evidence_record
 from tests.letters.factories import make_letter
+from tests.responses.factories import make_response
 
 
 @dataclass
@@ -33,6 +34,8 @@ def world(session, make_campaign, make_user) -> World:
     letter = make_letter(session, campaign=campaign)
     demand = create_demand_row(session, campaign=campaign, with_evidence=True)
     record = create_evidence_record(session)
+    # a pending response (a member's, to the letter), so approve/reject have work to do
+    response = make_response(session, letter=letter)
     return World(
         values={
             "slug": campaign.slug,
@@ -47,6 +50,7 @@ def world(session, make_campaign, make_user) -> World:
             "record_id": record.id,
             "attachment_id": 1,
             "action": "dismiss",
+            "response_id": response.id,
         },
         # the public pages take the letter's own public slug
         by_prefix={"signons.": {"slug": letter.slug}},
