@@ -4,6 +4,7 @@ from campaign.agencies.models import Agency
 from campaign.audit.models import AuditEvent
 from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
+from campaign.dashboard import indexes as _dashboard_indexes  # noqa: F401 (sign-on indexes)
 from campaign.db import Base
 from campaign.demands.models import Demand, DemandEvent
 from campaign.evidence.models import DemandEvidence, EvidenceAttachment, EvidenceRecord

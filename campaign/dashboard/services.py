@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from campaign.agencies.models import Agency
 from campaign.campaigns.models import Campaign
-from campaign.core.clock import local_date
+from campaign.core.clock import coalition_zone
 from campaign.demands.models import AWAITING_STATUSES, Demand, DemandStatus
 from campaign.demands.tracking import overdue_condition, status_counts
 from campaign.letters.models import Letter
@@ -69,33 +69,39 @@ def _hour_bucket(session: Session, column):
     # offset is a whole number of hours (all US zones).
     if session.get_bind().dialect.name == "postgresql":
         return sa.func.date_trunc("hour", column)
-    return sa.func.strftime("%Y-%m-%d %H:00:00", column)
+    # SQLite stores "YYYY-MM-DD HH:MM:SS.ffffff": the first 13 characters are the
+    # hour (substr is several times cheaper than strftime over 100,000 rows)
+    return sa.func.substr(sa.type_coerce(column, sa.String), 1, 13)
 
 
 def _as_utc(value) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
+    if isinstance(value, str):  # "YYYY-MM-DD HH" (SQLite); much cheaper than strptime
+        return datetime(
+            int(value[0:4]), int(value[5:7]), int(value[8:10]), int(value[11:13]), tzinfo=UTC
+        )
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def signon_figures(session: Session, campaign: Campaign, tz: str | None = None) -> SignOnFigures:
-    """Total, by level and per local day, in one grouped query."""
+    """Total, by level and per local day, in one query grouped by hour."""
     when = sa.func.coalesce(SignOn.confirmed_at, SignOn.created_at)
     bucket = _hour_bucket(session, when).label("bucket")
+    levels = list(Level)
+    per_level = [sa.func.sum(sa.case((SignOn.level == level, 1), else_=0)) for level in levels]
     rows = session.execute(
-        sa.select(SignOn.level, bucket, sa.func.count())
+        sa.select(bucket, *per_level)
         .join(Letter, Letter.id == SignOn.letter_id)
         .where(Letter.campaign_id == campaign.id, SignOn.status.in_(COUNTED))
-        .group_by(SignOn.level, bucket)
+        .group_by(bucket)
     ).all()
-    figures = SignOnFigures(by_level={level.value: 0 for level in Level})
+    zone = coalition_zone(tz)
+    by_level = dict.fromkeys((level.value for level in levels), 0)
     per_day: Counter[date] = Counter()
-    for level, hour, n in rows:
-        figures.total += n
-        figures.by_level[Level(level).value] += n
-        per_day[local_date(_as_utc(hour), tz)] += n
-    figures.per_day = dict(per_day)
-    return figures
+    for hour, *counts in rows:
+        for level, n in zip(levels, counts, strict=True):
+            by_level[level.value] += int(n or 0)
+        per_day[_as_utc(hour).astimezone(zone).date()] += sum(int(n or 0) for n in counts)
+    return SignOnFigures(total=sum(by_level.values()), by_level=by_level, per_day=dict(per_day))
 
 
 def state_categories(session: Session, campaign: Campaign, today: date) -> dict[str, str]:

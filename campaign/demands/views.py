@@ -130,10 +130,14 @@ def index(campaign_slug: str):
 def _evidence_counts(demand_ids: list[int]) -> dict[int, int]:
     if not demand_ids:
         return {}
+    # From the page's links, each record checked by its key: a join lets SQLite's
+    # planner walk all 10,000 records by their deleted_at index instead (240 ms).
+    deleted = sa.exists().where(
+        EvidenceRecord.id == DemandEvidence.evidence_id, EvidenceRecord.deleted_at.is_not(None)
+    )
     rows = db.session.execute(
         sa.select(DemandEvidence.demand_id, sa.func.count())
-        .join(EvidenceRecord, EvidenceRecord.id == DemandEvidence.evidence_id)
-        .where(DemandEvidence.demand_id.in_(demand_ids), EvidenceRecord.deleted_at.is_(None))
+        .where(DemandEvidence.demand_id.in_(demand_ids), ~deleted)
         .group_by(DemandEvidence.demand_id)
     )
     return {demand_id: n for demand_id, n in rows}

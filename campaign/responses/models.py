@@ -100,6 +100,8 @@ class Response(Base):
             name="letter_or_demand",
         ),
         sa.Index("ix_responses_campaign_status_received", "campaign_id", "status", "received_on"),
+        # the list and the dashboard's recent responses: newest first
+        sa.Index("ix_responses_campaign_received", "campaign_id", "received_on", "id"),
         sa.Index("ix_responses_demand_id", "demand_id"),
         sa.Index("ix_responses_letter_id", "letter_id"),
     )
