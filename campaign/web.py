@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask import Flask, g, has_request_context, render_template, request
+from flask import Flask, abort, g, has_request_context, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -99,6 +99,13 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _mark_write_intent() -> None:
         db.write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+    @app.before_request
+    def _refuse_nul_characters() -> None:
+        # PostgreSQL cannot store U+0000 in text: refuse it up front (a 400, never a 500)
+        for values in (request.args, request.form):
+            if any("\x00" in v for _key, items in values.lists() for v in items):
+                abort(400, "The form contains a NUL character, which is not allowed.")
 
     @app.after_request
     def _security_headers(response):

@@ -465,3 +465,10 @@ def test_response_list_runs_a_fixed_number_of_queries(session, login_as, count_q
         assert page.status_code == 200
         counts.append(q.count)
     assert counts[0] == counts[1], counts
+
+
+def test_nul_characters_are_refused_before_the_database(session, login_as, demand):
+    url = f"/campaigns/{demand.slug}/demands/{demand.id}/responses/new"
+    r = login_as("member").post(url, data=_form(outcome="none", summary="nul\x00byte"))
+    assert r.status_code == 400
+    assert session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
