@@ -72,6 +72,9 @@ def _finish_config(app: Flask) -> None:
     cfg["RATELIMIT_HEADERS_ENABLED"] = False
     cfg["BOOTSTRAP_SERVE_LOCAL"] = True
     cfg["WTF_CSRF_TIME_LIMIT"] = None  # the token lives as long as the session
+    from campaign.core.clock import check_timezone
+
+    cfg["TIMEZONE"] = check_timezone(cfg.get("TIMEZONE") or "America/New_York")
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -80,20 +83,25 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.auth.views import bp as auth_bp
     from campaign.campaigns.views import bp as campaigns_bp
     from campaign.campaigns.views import register_section
+    from campaign.dashboard.views import bp as dashboard_bp
+    from campaign.dashboard.views import dashboard_section
     from campaign.demands.views import bp as demands_bp
     from campaign.demands.views import demands_section
     from campaign.evidence.views import bp as evidence_bp
+    from campaign.followups.views import bp as followups_bp
     from campaign.letters.views import bp as letters_bp
     from campaign.letters.views import letters_section
+    from campaign.responses.views import bp as responses_bp
     from campaign.review.views import bp as review_bp
     from campaign.signons.views import bp as signons_bp
 
     blueprints = (
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
-        demands_bp, evidence_bp,
+        demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
+    register_section(dashboard_section)
     register_section(letters_section)
     register_section(demands_section)
     _wire_features()

@@ -28,6 +28,8 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "UPLOAD_DIR": (str, None),
     "SQLITE_BUSY_TIMEOUT_MS": (int, 5000),
     "PROXY_FIX": (int, 0),
+    # The coalition's time zone: "today" (due dates, overdue, per-day charts) is its date.
+    "TIMEZONE": (str, "America/New_York"),
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -13,8 +13,10 @@ from campaign.campaigns.models import Campaign
 from campaign.db import Base
 from campaign.demands.models import Demand, DemandEvent
 from campaign.evidence.models import DemandEvidence, EvidenceAttachment, EvidenceRecord
+from campaign.followups.models import FollowUp
 from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
+from campaign.responses.models import Response, ResponseAttachment
 from campaign.review.models import CsvMapping, CsvUpload
 from campaign.signons.models import SignOn
 
@@ -32,11 +34,14 @@ __all__ = [
     "DemandEvidence",
     "EvidenceAttachment",
     "EvidenceRecord",
+    "FollowUp",
     "ImportSnapshot",
     "Letter",
     "LetterVersion",
     "OutboxMessage",
     "RenameProposal",
+    "Response",
+    "ResponseAttachment",
     "SignOn",
     "User",
 ]

@@ -20,7 +20,7 @@ from campaign.demands.models import (
     DemandEventKind,
     DemandStatus,
 )
-from campaign.demands.services import PLACEHOLDERS, DemandFields, add_event
+from campaign.demands.services import PLACEHOLDERS, DemandFields, add_event, check_letter
 
 
 def template_fields(text: str, field_name: str) -> None:
@@ -89,6 +89,7 @@ def bulk_create_demands(
         template_fields(getattr(template, name), name)
     if not agencies:
         raise DomainError("Select at least one agency.")
+    check_letter(session, campaign.id, template.letter_id)
     busy = open_demand_agency_ids(session, campaign, [a.id for a in agencies])
     result = BulkResult()
     seen: set[int] = set()

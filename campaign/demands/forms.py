@@ -19,6 +19,18 @@ from campaign.core.states import STATE_CHOICES
 from campaign.demands.models import DemandStatus, Priority
 
 PRIORITY_CHOICES = [(p.value, p.label) for p in Priority]
+
+
+def optional_id(value) -> int | None:
+    """A select's value as an id ("" → None); anything else is left for the choice check."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # never a choice: "Not a valid choice"
+
+
 STATE_FILTER_CHOICES = [("", "Any state"), *STATE_CHOICES]
 
 
@@ -37,6 +49,10 @@ class DemandForm(FlaskForm):
     )
     priority = SelectField("Priority", choices=PRIORITY_CHOICES, default=Priority.NORMAL.value)
     due_on = DateField("Response due on", validators=[Optional()])
+    # choices: the campaign's letters, set by the view
+    letter_id = SelectField(
+        "Delivered with letter", choices=[("", "No letter")], coerce=optional_id, default=""
+    )
 
 
 class NewDemandForm(DemandForm):
@@ -101,6 +117,8 @@ class DemandFilterForm(Form):
     )
     flagged = BooleanField("Flagged: confirm termination")
     overdue = BooleanField("Overdue")
+    # from a letter's page: the demands delivered with it
+    letter = IntegerField(validators=[Optional(), NumberRange(min=1)])
 
 
 class TransitionForm(FlaskForm):

@@ -144,11 +144,23 @@ class DemandFields:
         )
 
 
+def check_letter(session: Session, campaign_id: int, letter_id: int | None) -> None:
+    """Refuse a letter that is not one of the campaign's (a demand is delivered with it)."""
+    if letter_id is None:
+        return
+    from campaign.letters.models import Letter
+
+    letter = session.get(Letter, letter_id)
+    if letter is None or letter.campaign_id != campaign_id:
+        raise DomainError("Choose one of this campaign's letters.", field="letter_id")
+
+
 def create_demand(
     session: Session, campaign: Campaign, agency: Agency, fields: DemandFields, *, actor: User
 ) -> Demand:
     """Create a draft demand on one agency."""
     f = fields.checked()
+    check_letter(session, campaign.id, f.letter_id)
     demand = Demand(
         campaign_id=campaign.id,
         agency_id=agency.id,
@@ -181,6 +193,7 @@ def create_demand(
 def update_demand(session: Session, demand: Demand, fields: DemandFields, *, actor: User) -> Demand:
     """Edit a demand's text, priority and due date (the status moves only by transitions)."""
     f = fields.checked()
+    check_letter(session, demand.campaign_id, f.letter_id)
     new = {
         "title": f.title,
         "addressed_to": f.addressed_to,

@@ -15,6 +15,7 @@ from campaign.agencies.services import AgencyFilters, agency_query
 from campaign.auth.access import coordinator_required, member_required
 from campaign.campaigns.models import Campaign
 from campaign.campaigns.views import get_campaign_or_404
+from campaign.core.clock import local_today
 from campaign.core.errors import DomainError
 from campaign.core.forms import apply_domain_error
 from campaign.core.markdown import render_markdown
@@ -35,6 +36,9 @@ from campaign.demands.models import OPEN_STATUSES, Demand, DemandEvent, DemandSt
 from campaign.evidence.models import DemandEvidence, EvidenceRecord
 from campaign.evidence.search import evidence_query
 from campaign.evidence.services import link_evidence, unlink_evidence
+from campaign.followups.forms import new_follow_up_form
+from campaign.letters.models import Letter
+from campaign.responses.timeline import build_timeline
 
 bp = Blueprint("demands", __name__, url_prefix="/campaigns/<campaign_slug>/demands")
 
@@ -43,8 +47,8 @@ BULK_SHOWN = 200
 
 
 def today() -> date:
-    """Today's date (one place, so "overdue" means the same everywhere in a request)."""
-    return date.today()
+    """Today's date in the coalition's time zone (CAMPAIGN_TIMEZONE): "overdue" is judged there."""
+    return local_today()
 
 
 def get_demand_or_404(campaign: Campaign, demand_id: int) -> Demand:
@@ -119,6 +123,8 @@ def index(campaign_slug: str):
             query = query.where(Demand.delisted_flag.is_(True))
         if form.overdue.data:
             query = query.where(tracking.overdue_condition(today()))
+        if form.letter.data:
+            query = query.where(Demand.letter_id == form.letter.data)
     query = query.order_by(Agency.state, Agency.name, Demand.id)
     page = paginate(db.session, query, page=parse_page(request.args.get("page")), per_page=PER_PAGE)
     evidence_counts = _evidence_counts([d.id for d in page.items])
@@ -135,13 +141,27 @@ def index(campaign_slug: str):
 def _evidence_counts(demand_ids: list[int]) -> dict[int, int]:
     if not demand_ids:
         return {}
+    # From the page's links, each record checked by its key: a join lets SQLite's
+    # planner walk all 10,000 records by their deleted_at index instead (240 ms).
+    deleted = sa.exists().where(
+        EvidenceRecord.id == DemandEvidence.evidence_id, EvidenceRecord.deleted_at.is_not(None)
+    )
     rows = db.session.execute(
         sa.select(DemandEvidence.demand_id, sa.func.count())
-        .join(EvidenceRecord, EvidenceRecord.id == DemandEvidence.evidence_id)
-        .where(DemandEvidence.demand_id.in_(demand_ids), EvidenceRecord.deleted_at.is_(None))
+        .where(DemandEvidence.demand_id.in_(demand_ids), ~deleted)
         .group_by(DemandEvidence.demand_id)
     )
     return {demand_id: n for demand_id, n in rows}
+
+
+def _letter_choices(form: DemandForm, campaign: Campaign) -> None:
+    """Limit the form's letter select to this campaign's letters."""
+    rows = db.session.execute(
+        sa.select(Letter.id, Letter.title)
+        .where(Letter.campaign_id == campaign.id)
+        .order_by(Letter.created_at.desc(), Letter.id.desc())
+    ).all()
+    form.letter_id.choices = [("", "No letter")] + [(str(i), title) for i, title in rows]
 
 
 def _fields(form: DemandForm) -> services.DemandFields:
@@ -152,6 +172,7 @@ def _fields(form: DemandForm) -> services.DemandFields:
         rationale=form.rationale.data or "",
         priority=Priority(form.priority.data),
         due_on=form.due_on.data,
+        letter_id=form.letter_id.data,
     )
 
 
@@ -174,6 +195,7 @@ def new(campaign_slug: str):
             "demands/pick_agency.html", campaign=campaign, filters=filters, agencies=agencies
         )
     form = NewDemandForm(agency_id=str(agency.id))
+    _letter_choices(form, campaign)
     if request.method == "GET":
         form.title.data = f"Terminate the 287(g) agreement of {agency.name}"
         form.ask.data = bulk_services.fill_template(services.DEFAULT_ASK, agency)
@@ -212,10 +234,10 @@ def detail(campaign_slug: str, demand_id: int):
     """One demand: agency, status, timeline, evidence and the actions allowed."""
     campaign = get_campaign_or_404(campaign_slug)
     demand = get_demand_or_404(campaign, demand_id)
-    return _render_detail(campaign, demand)
+    return render_detail(campaign, demand)
 
 
-def _render_detail(campaign: Campaign, demand: Demand, status: int = 200, **forms):
+def render_detail(campaign: Campaign, demand: Demand, status: int = 200, **forms):
     links = db.session.execute(
         sa.select(DemandEvidence, EvidenceRecord)
         .join(EvidenceRecord, EvidenceRecord.id == DemandEvidence.evidence_id)
@@ -229,6 +251,7 @@ def _render_detail(campaign: Campaign, demand: Demand, status: int = 200, **form
         .where(DemandEvent.demand_id == demand.id)
         .order_by(DemandEvent.at, DemandEvent.id)
     ).all()
+    timeline = build_timeline(db.session, demand, events, links)
     linked_ids = {record.id for _link, record in links}
     eq = (request.args.get("eq") or "").strip()
     candidates_query = evidence_query(q=eq) if eq else evidence_query(agency_id=demand.agency_id)
@@ -240,7 +263,7 @@ def _render_detail(campaign: Campaign, demand: Demand, status: int = 200, **form
         campaign=campaign,
         demand=demand,
         links=links,
-        events=events,
+        timeline=timeline,
         candidates=candidates,
         eq=eq,
         transitions=services.allowed_transitions(demand.status),
@@ -248,6 +271,9 @@ def _render_detail(campaign: Campaign, demand: Demand, status: int = 200, **form
         failed_transition=forms.get("failed_transition"),
         link_form=forms.get("link_form") or LinkEvidenceForm(),
         flag_form=forms.get("flag_form") or FlagForm(),
+        follow_up_form=forms.get("follow_up_form") or new_follow_up_form(),
+        can_follow_up=demand.status in services.DELIVERED_OPEN,
+        letter=db.session.get(Letter, demand.letter_id) if demand.letter_id else None,
         rationale_html=render_markdown(demand.rationale),
         overdue=demand.is_overdue(today()),
     ), status
@@ -260,6 +286,7 @@ def edit(campaign_slug: str, demand_id: int):
     campaign = get_campaign_or_404(campaign_slug)
     demand = get_demand_or_404(campaign, demand_id)
     form = DemandForm(obj=demand)
+    _letter_choices(form, campaign)
     if request.method == "GET":
         form.priority.data = demand.priority.value
     if form.validate_on_submit():
@@ -305,7 +332,7 @@ def transition(campaign_slug: str, demand_id: int):
     elif target is None:
         form.form_errors.append("Choose a status.")
     demand = get_demand_or_404(campaign, demand_id)
-    return _render_detail(campaign, demand, 400, transition_form=form, failed_transition=target)
+    return render_detail(campaign, demand, 400, transition_form=form, failed_transition=target)
 
 
 @bp.route("/<int:demand_id>/evidence", methods=["POST"])
@@ -330,7 +357,7 @@ def link(campaign_slug: str, demand_id: int):
             flash("Evidence linked.", "success")
             return redirect(url_for(".detail", campaign_slug=campaign.slug, demand_id=demand.id))
     demand = get_demand_or_404(campaign, demand_id)
-    return _render_detail(campaign, demand, 400, link_form=form)
+    return render_detail(campaign, demand, 400, link_form=form)
 
 
 @bp.route("/<int:demand_id>/evidence/<int:evidence_id>/unlink", methods=["POST"])
@@ -370,7 +397,7 @@ def flag(campaign_slug: str, demand_id: int, action: str):
             )
             return redirect(url_for(".detail", campaign_slug=campaign.slug, demand_id=demand.id))
     demand = get_demand_or_404(campaign, demand_id)
-    return _render_detail(campaign, demand, 400, flag_form=form)
+    return render_detail(campaign, demand, 400, flag_form=form)
 
 
 @bp.route("/bulk", methods=["GET", "POST"])
@@ -379,6 +406,7 @@ def bulk(campaign_slug: str):
     """Create one demand per selected agency from a template with placeholders."""
     campaign = get_campaign_or_404(campaign_slug)
     form = BulkDemandForm()
+    _letter_choices(form, campaign)
     keys = ("state", "type", "q", "model", "agreement_status")
     if request.method == "POST":
         values = {k: form[k].data or "" for k in keys}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -24,11 +22,16 @@ from campaign.evidence.models import (
     EvidenceType,
 )
 from campaign.evidence.search import search_text_for
+from campaign.uploads.attachments import (
+    ATTACHMENT_KINDS,
+    MAX_ATTACHMENT_BYTES,
+    clean_filename,
+    save_attachment,
+)
 from campaign.uploads.store import UploadStore
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-ATTACHMENT_KINDS = {"pdf", "png", "jpeg"}
-_UNSAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
+# Re-exported: the rules live in campaign.uploads.attachments (responses share them).
+__all__ = ["ATTACHMENT_KINDS", "MAX_ATTACHMENT_BYTES", "clean_filename"]
 
 
 def check_source_url(url: str | None) -> str | None:
@@ -42,18 +45,6 @@ def check_source_url(url: str | None) -> str | None:
     if any(ch.isspace() or ord(ch) < 32 for ch in url):
         raise DomainError("The source address cannot contain spaces.", field="source_url")
     return url
-
-
-def clean_filename(name: str | None) -> str:
-    """A display name for an uploaded file: no folders, no control characters, short.
-
-    It is only ever shown and offered as a download name, never used as a path.
-    """
-    name = unicodedata.normalize("NFKC", name or "")
-    name = re.split(r"[\\/]", name)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = _UNSAFE_NAME.sub("_", name).strip(" .")
-    return name[:200] or "attachment"
 
 
 def find_agency(session: Session, state: str | None, name: str | None) -> Agency | None:
@@ -158,7 +149,7 @@ def add_attachment(
 ) -> EvidenceAttachment:
     """Check a file by its content (PDF, PNG, JPEG, ≤ 20 MB), store it, attach it."""
     _live(record)
-    stored = store.save(data, allowed=ATTACHMENT_KINDS, max_bytes=MAX_ATTACHMENT_BYTES)
+    stored = save_attachment(store, data)
     existing = session.scalar(
         sa.select(EvidenceAttachment).where(
             EvidenceAttachment.record_id == record.id, EvidenceAttachment.sha256 == stored.sha256

@@ -29,6 +29,7 @@ from campaign.evidence.models import (
     EvidenceType,
 )
 from campaign.evidence.search import evidence_query
+from campaign.uploads.attachments import read_upload
 from campaign.uploads.store import send_stored, store_for
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
@@ -78,14 +79,6 @@ def index():
     return render_template("evidence/index.html", form=form, page=page)
 
 
-def _read_upload(field) -> tuple[bytes, str] | None:
-    storage = field.data
-    if storage is None or not getattr(storage, "filename", ""):
-        return None
-    # one byte past the limit is enough to refuse it without reading a huge body
-    return storage.stream.read(services.MAX_ATTACHMENT_BYTES + 1), storage.filename
-
-
 def _record_values(form: EvidenceForm) -> dict:
     return {
         "type": EvidenceType(form.type.data),
@@ -114,7 +107,7 @@ def new():
             record = services.create_evidence(
                 db.session, actor=current_user, **_record_values(form)
             )
-            upload = _read_upload(form.attachment)
+            upload = read_upload(form.attachment)
             if upload is not None:
                 services.add_attachment(
                     db.session, record, store=store_for(current_app), data=upload[0],
@@ -237,7 +230,7 @@ def attach(record_id: int):
     record = get_record_or_404(record_id)
     form = AttachmentForm()
     if form.validate_on_submit():
-        upload = _read_upload(form.attachment)
+        upload = read_upload(form.attachment)
         try:
             if upload is None:
                 raise DomainError("Choose a file.", field="attachment")

@@ -10,6 +10,7 @@ from campaign.auth.access import coordinator_required, member_required
 from campaign.auth.models import Role
 from campaign.campaigns.models import Campaign
 from campaign.campaigns.views import get_campaign_or_404
+from campaign.core.clock import local_today
 from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error
 from campaign.core.markdown import render_markdown
@@ -24,6 +25,7 @@ from campaign.letters.services import (
     update_letter,
     versions,
 )
+from campaign.responses.letter_page import letter_aftermath
 from campaign.signons import services as signon_services
 from campaign.signons.models import SignOn
 from campaign.uploads.store import send_stored, store_for
@@ -118,6 +120,8 @@ def detail(campaign_slug: str, letter_id: int):
         status_form=status_form,
         material_number=latest_material_number(db.session, letter),
         accepting=letter.accepts_signons(),
+        today=local_today(),
+        **letter_aftermath(db.session, letter, local_today()),
     )
 
 

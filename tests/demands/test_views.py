@@ -1,11 +1,12 @@
 """Demand pages: who may do what, campaign scoping, filters, query counts, forms."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from campaign.audit.models import AuditEvent
+from campaign.core.clock import local_today
 from campaign.demands.models import Demand, DemandEvent, DemandStatus, Priority
 from campaign.demands.tracking import flag_delisted_agencies
 from tests import factories
@@ -99,7 +100,8 @@ def test_list_filters(login_as, session):
     campaign = factories.create_campaign(session, actor=actor)
     tx = create_agency(session, name="Harris County Sheriff", state="TX")
     fl = create_agency(session, name="Arcadia Police Department", state="FL")
-    yesterday = date.today() - timedelta(days=1)
+    # the app judges "overdue" by the date in the coalition's zone, not the server's
+    yesterday = local_today("America/New_York") - timedelta(days=1)
     create_demand_row(session, campaign=campaign, agency=tx, title="Texas ask",
                       status=S.AWAITING_RESPONSE, due_on=yesterday, priority=Priority.HIGH,
                       actor=actor)  # fmt: skip

@@ -9,6 +9,7 @@ import pytest
 from campaign.auth.models import Role
 from tests.demands.factories import create_demand_row, create_evidence_record
 from tests.letters.factories import make_letter
+from tests.responses.factories import make_response
 from tests.review.factories import make_signon
 
 
@@ -36,6 +37,8 @@ def world(session, make_campaign, make_user) -> World:
     record = create_evidence_record(session)
     signon = make_signon(session, letter)
     upload = _csv_upload(session, letter, target)
+    # a pending response (a member's, to the letter), so approve/reject have work to do
+    response = make_response(session, letter=letter)
     return World(
         values={
             "slug": campaign.slug,
@@ -54,6 +57,7 @@ def world(session, make_campaign, make_user) -> World:
             "agency_id": demand.agency_id,
             "snapshot_id": 1,
             "proposal_id": 1,
+            "response_id": response.id,
         },
         # the public pages take the letter's own public slug
         by_prefix={"signons.": {"slug": letter.slug}},

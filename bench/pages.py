@@ -1,0 +1,331 @@
+"""Main pages at scale: 100,000 sign-ons, 2,000 demands, 10,000 evidence records.
+
+Usage: .venv/bin/python bench/pages.py [--runs 5] [--sqlite-only]
+
+Fills a fresh SQLite file, and a PostgreSQL database of its own when a server
+answers at 127.0.0.1:5432 (created here and dropped at the end), with bulk inserts
+(executemany / insert().values, never the ORM row by row). Then times each main
+page through the Flask test client logged in as a coordinator: the median of
+``--runs`` requests after one warm-up, beside a baseline (the /login page) measured
+in the same run. Target: every page under 300 ms on both databases. The last line
+is ``RESULT <page>_ms_<db>=… max_ms_<db>=…``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from campaign import create_app, db
+from campaign.agencies.models import Agency, AgencyType
+from campaign.auth.models import Role
+from campaign.auth.services import create_user
+from campaign.campaigns.services import create_campaign
+from campaign.core.clock import local_today
+from campaign.core.states import STATES
+from campaign.demands.models import Demand, DemandEvent, DemandEventKind, DemandStatus
+from campaign.evidence.models import DemandEvidence, EvidenceRecord, EvidenceType
+from campaign.evidence.search import search_text_for
+from campaign.followups.models import FollowUp, FollowUpMethod
+from campaign.letters.models import LetterStatus
+from campaign.letters.services import change_status, create_letter, current_version
+from campaign.migrate import upgrade
+from campaign.responses.models import (
+    Response,
+    ResponseChannel,
+    ResponseOutcome,
+    ResponseStatus,
+)
+from campaign.signons.models import Level, SignOn, SignOnStatus
+
+SIGNONS = 100_000
+DEMANDS = 2_000
+EVIDENCE = 10_000
+RESPONSES = 3_000
+FOLLOW_UPS = 2_000
+CHUNK = 5_000
+PASSWORD = "bench password 287g"
+TARGET_MS = 300
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+rng = random.Random(287)
+VOCAB = [
+    "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(4, 10)))
+    for _ in range(3000)
+] + ["sheriff", "deputies", "profiling", "detention", "jail", "custody", "traffic", "stops"]
+
+
+def _words(n: int) -> str:
+    return " ".join(rng.choice(VOCAB) for _ in range(n))
+
+
+def _insert(session, model, rows: list[dict]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        session.execute(sa.insert(model), rows[start : start + CHUNK])
+
+
+def _ids(session, column, where) -> list[int]:
+    return list(session.scalars(sa.select(column).where(where).order_by(column)))
+
+
+def fill(session) -> dict:
+    """Everything the pages show, at the sizes above; returns the ids the pages need."""
+    today = local_today()
+    coordinator = create_user(
+        session, email="coordinator@bench.org", name="Bench Coordinator",
+        password=PASSWORD, role=Role.COORDINATOR,
+    )  # fmt: skip
+    campaign = create_campaign(session, name="End 287(g)", description="Bench.", actor=coordinator)
+    deadline = today + timedelta(days=30)
+    letters = []
+    for title in ("Coalition letter to DHS", "Second letter"):
+        letter = create_letter(
+            session, campaign, title=title, addressees="The Secretary", body="End 287(g).",
+            closing="Sincerely,", sender="The coalition", deadline_on=deadline,
+            deadline_time=dtime(17), deadline_tz="America/New_York", actor=coordinator,
+        )  # fmt: skip
+        change_status(session, letter, LetterStatus.OPEN, actor=coordinator)
+        letters.append(letter)
+    session.flush()
+    versions = {letter.id: current_version(session, letter).id for letter in letters}
+    codes = list(STATES)
+
+    # sign-ons: 80% on the first letter, over the last 60 days
+    levels = list(Level)
+    statuses = [SignOnStatus.CONFIRMED] * 6 + [SignOnStatus.APPROVED] * 3 + [
+        SignOnStatus.PENDING, SignOnStatus.REJECTED, SignOnStatus.WITHDRAWN,
+    ]  # fmt: skip
+    now = datetime.now(UTC)
+    rows = []
+    for i in range(SIGNONS):
+        letter = letters[0] if i % 5 else letters[1]
+        level = levels[i % 3]
+        status = statuses[i % len(statuses)]
+        at = now - timedelta(minutes=rng.randint(0, 60 * 24 * 60))
+        rows.append({
+            "letter_id": letter.id, "version_id": versions[letter.id],
+            "org_name": f"Organization {i}", "org_key": f"organization {i}", "level": level,
+            "state": "" if level == Level.NATIONAL else codes[i % len(codes)],
+            "signer_name": f"Signer {i}", "signer_email": f"signer{i % 40_000}@example.org",
+            "authorized": True, "keep_informed": i % 4 == 0, "status": status,
+            "confirmed_at": at if status != SignOnStatus.PENDING else None, "created_at": at,
+        })  # fmt: skip
+    _insert(session, SignOn, rows)
+
+    # agencies and demands, one demand per agency, all delivered with the first letter
+    _insert(session, Agency, [
+        {"name": f"County {i} Sheriff's Office", "key": f"county {i} sheriffs office",
+         "state": codes[i % len(codes)], "type": AgencyType.COUNTY}
+        for i in range(DEMANDS)
+    ])  # fmt: skip
+    agency_ids = _ids(session, Agency.id, Agency.name.like("County % Sheriff%"))
+    spread = [
+        DemandStatus.DRAFT, DemandStatus.SENT, DemandStatus.ACKNOWLEDGED,
+        DemandStatus.AWAITING_RESPONSE, DemandStatus.AWAITING_RESPONSE,
+        DemandStatus.MEETING_SCHEDULED, DemandStatus.PARTIALLY_MET, DemandStatus.MET,
+        DemandStatus.DENIED, DemandStatus.RENEWED, DemandStatus.WITHDRAWN,
+    ]  # fmt: skip
+    _insert(session, Demand, [
+        {"campaign_id": campaign.id, "agency_id": agency_id,
+         "addressed_to": "Secretary of Homeland Security",
+         "title": f"Terminate the 287(g) agreement of County {i} Sheriff's Office",
+         "ask": "Terminate the agreement.", "rationale": _words(60),
+         "status": spread[i % len(spread)], "letter_id": letters[0].id,
+         "due_on": today + timedelta(days=rng.randint(-90, 60)), "created_by_id": coordinator.id}
+        for i, agency_id in enumerate(agency_ids)
+    ])  # fmt: skip
+    demand_ids = _ids(session, Demand.id, Demand.campaign_id == campaign.id)
+    _insert(session, DemandEvent, [
+        {"demand_id": d, "user_id": coordinator.id, "kind": kind, "note": "bench",
+         "from_status": frm, "to_status": to}
+        for d in demand_ids
+        for kind, frm, to in (
+            (DemandEventKind.CREATED, None, DemandStatus.DRAFT),
+            (DemandEventKind.STATUS, DemandStatus.DRAFT, DemandStatus.SENT),
+        )
+    ])  # fmt: skip
+
+    # evidence, linked to the demands
+    types = list(EvidenceType)
+    rows = []
+    for i in range(EVIDENCE):
+        title, summary, citation = _words(8), _words(80), _words(12)
+        rows.append({
+            "type": types[i % len(types)], "title": title, "summary": summary,
+            "citation": citation, "event_on": date(2020, 1, 1) + timedelta(days=i % 2000),
+            "agency_id": agency_ids[i % len(agency_ids)] if i % 5 else None,
+            "added_by_id": coordinator.id,
+            "search_text": search_text_for(title, summary, citation),
+        })  # fmt: skip
+    _insert(session, EvidenceRecord, rows)
+    evidence_ids = _ids(session, EvidenceRecord.id, EvidenceRecord.deleted_at.is_(None))
+    _insert(session, DemandEvidence, [
+        {"demand_id": d, "evidence_id": evidence_ids[(i * 3 + k) % len(evidence_ids)],
+         "note": "Supports the demand.", "linked_by_id": coordinator.id}
+        for i, d in enumerate(demand_ids)
+        for k in range(2)
+    ])  # fmt: skip
+
+    # responses and follow-ups
+    _insert(session, Response, [
+        {"campaign_id": campaign.id, "demand_id": demand_ids[i % len(demand_ids)],
+         "received_on": today - timedelta(days=rng.randint(0, 120)),
+         "channel": list(ResponseChannel)[i % len(ResponseChannel)],
+         "summary": _words(30), "outcome": ResponseOutcome.NONE,
+         "status": ResponseStatus.APPROVED if i % 10 else ResponseStatus.PENDING,
+         "logged_by_id": coordinator.id}
+        for i in range(RESPONSES)
+    ])  # fmt: skip
+    _insert(session, FollowUp, [
+        {"demand_id": demand_ids[i % len(demand_ids)],
+         "done_on": today - timedelta(days=rng.randint(0, 60)), "method": FollowUpMethod.EMAIL,
+         "note": "Reminder sent.", "new_due_on": today + timedelta(days=14),
+         "by_id": coordinator.id}
+        for i in range(FOLLOW_UPS)
+    ])  # fmt: skip
+    session.commit()
+    if session.get_bind().dialect.name == "postgresql":
+        # the steady state autovacuum reaches: statistics, and a visibility map so
+        # that counts are answered from the indexes alone
+        with session.get_bind().connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
+    return {
+        "slug": campaign.slug,
+        "letter_id": letters[0].id,
+        "demand_id": demand_ids[3],
+        "agency_id": agency_ids[0],
+        "coordinator_email": coordinator.email,
+    }
+
+
+def pages(app, ids: dict) -> dict[str, str]:
+    """The pages to time: name → URL (optional features only when this build has them)."""
+    slug = ids["slug"]
+    urls = {
+        "campaign": f"/campaigns/{slug}",
+        "dashboard": f"/campaigns/{slug}/dashboard",
+        "letter": f"/campaigns/{slug}/letters/{ids['letter_id']}",
+        "demands": f"/campaigns/{slug}/demands",
+        "demand": f"/campaigns/{slug}/demands/{ids['demand_id']}",
+        "evidence": "/evidence",
+        "evidence_search": "/evidence?q=profiling+custody",
+        "overdue": f"/campaigns/{slug}/overdue",
+        "overdue_all": "/overdue",
+        "responses": f"/campaigns/{slug}/responses",
+    }
+    values = {"slug": slug, "campaign_slug": slug, "letter_id": ids["letter_id"]}
+    with app.test_request_context():
+        from flask import url_for
+
+        for rule in app.url_map.iter_rules():
+            name = rule.endpoint.split(".")[0]
+            if name not in ("review", "agencies") or "GET" not in rule.methods:
+                continue
+            if not set(rule.arguments) <= values.keys():
+                continue
+            key = rule.endpoint.replace(".", "_")
+            urls.setdefault(key, url_for(rule.endpoint, **{a: values[a] for a in rule.arguments}))
+    return urls
+
+
+def time_pages(url: str, runs: int) -> dict[str, float]:
+    """Median milliseconds per page (and the baseline) on the database at ``url``."""
+    instance = tempfile.mkdtemp(prefix="bench-pages-")
+    app = create_app({
+        "TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": instance,
+        "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+    })  # fmt: skip
+    with app.app_context():
+        start = time.perf_counter()
+        ids = fill(db.session)
+        db.session.remove()
+        print(f"  filled in {time.perf_counter() - start:.1f} s")
+    client = app.test_client()
+    login = client.post("/login", data={"email": ids["coordinator_email"], "password": PASSWORD})
+    assert login.status_code == 302, login.status_code
+    results: dict[str, float] = {}
+    for name, page in {"baseline": "/login", **pages(app, ids)}.items():
+        samples = []
+        for i in range(runs + 1):
+            begin = time.perf_counter()
+            response = client.get(page)
+            elapsed = (time.perf_counter() - begin) * 1000
+            assert response.status_code == (302 if name == "baseline" else 200), (page, response)
+            if i:  # the first request is the warm-up
+                samples.append(elapsed)
+        results[name] = statistics.median(samples)
+    db.get_engine(app).dispose()
+    return results
+
+
+def _postgres_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sqlite-only", action="store_true")
+    args = parser.parse_args()
+
+    all_results: dict[str, dict[str, float]] = {}
+    folder = Path(tempfile.mkdtemp(prefix="bench-pages-db-"))
+    sqlite_url = f"sqlite:///{folder / 'pages.sqlite3'}"
+    print(f"SQLite ({SIGNONS:,} sign-ons, {DEMANDS:,} demands, {EVIDENCE:,} evidence records)")
+    upgrade(sqlite_url)
+    all_results["sqlite"] = time_pages(sqlite_url, args.runs)
+
+    if not args.sqlite_only and _postgres_up():
+        name = f"campaign_bench_pages_{os.getpid()}"
+        admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        pg_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        try:
+            print("PostgreSQL")
+            upgrade(pg_url)
+            all_results["postgres"] = time_pages(pg_url, args.runs)
+        finally:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.dispose()
+    else:
+        print("PostgreSQL: not reachable at 127.0.0.1:5432, skipped")
+
+    print()
+    print(f"{'page':18}" + "".join(f"{db_name:>22}" for db_name in all_results))
+    names = list(next(iter(all_results.values())))
+    for name in names:
+        cells = []
+        for results in all_results.values():
+            ms = results.get(name)
+            ratio = ms / results["baseline"] if ms is not None else 0
+            cells.append(f"{ms:9.1f} ms {ratio:6.1f}x" if ms is not None else f"{'—':>20}")
+        print(f"{name:18}" + "".join(f"{c:>22}" for c in cells))
+    parts = []
+    for db_name, results in all_results.items():
+        parts += [f"{k}_ms_{db_name}={v:.1f}" for k, v in results.items()]
+    for db_name, results in all_results.items():
+        worst = max(v for k, v in results.items() if k != "baseline")
+        parts.append(f"max_ms_{db_name}={worst:.1f}")
+        verdict = "under" if worst < TARGET_MS else "OVER"
+        print(f"{db_name}: slowest page {worst:.1f} ms, {verdict} the {TARGET_MS} ms target")
+    print("RESULT " + " ".join(parts))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The campaign dashboard: sign-ons, demands, overdue, responses and the state map."""

@@ -1,0 +1,1 @@
+"""Following up overdue demands: what was done, and the new due date."""

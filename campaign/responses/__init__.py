@@ -1,0 +1,1 @@
+"""Agency responses to letters and demands, with moderated intake."""
