@@ -308,10 +308,22 @@ def test_long_lists_are_cut_into_column_boxes_mostly_between_groups():
     assert chunk_groups(()) == []
 
 
+def _css_columns_only(monkeypatch):
+    """Make render_pdf use its fallback, CSS columns in boxes (as when a plan fails)."""
+    from campaign.printing import pdf as pdf_module
+    from campaign.printing.columns import PlanError
+
+    def refuse(*args, **kwargs):
+        raise PlanError("test")
+
+    monkeypatch.setattr(pdf_module, "_planned_pdf", refuse)
+
+
 def test_a_group_split_over_boxes_repeats_its_heading(tmp, monkeypatch):
     from campaign.printing import pdf as pdf_module
     from campaign.printing.snapshot import Signatory
 
+    _css_columns_only(monkeypatch)
     monkeypatch.setattr(pdf_module, "CHUNK", 4)
     monkeypatch.setattr(pdf_module.chunk_groups, "__defaults__", (4,))
     people = [Signatory(f"Texas Group {i:02d}", "state", "TX") for i in range(12)]
