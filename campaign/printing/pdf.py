@@ -1,4 +1,10 @@
-"""The delivery-ready letter as PDF: Jinja (templates/pdf/) to HTML, WeasyPrint to bytes."""
+"""The delivery-ready letter as PDF: Jinja (templates/pdf/) to HTML, WeasyPrint to bytes.
+
+The signatory list is cut into pages of columns beforehand (campaign.printing.columns):
+a quick layout of the letter with a probe shows where the list starts, Pango measures
+the names, and WeasyPrint then lays each page out once. If the printed pages do not come
+out as planned, the letter is laid out again with CSS columns (slower, always right).
+"""
 
 from __future__ import annotations
 
@@ -46,8 +52,9 @@ def _jinja() -> Environment:
     return env
 
 
-# WeasyPrint copies every remaining child of a multi-column box on each new page, so one
-# box of 10,000 names costs O(n²); boxes of about ten pages each keep the list linear.
+# The fallback layout. WeasyPrint copies every remaining child of a multi-column box on
+# each new page, so one box of 10,000 names costs O(n²); boxes of about ten pages each
+# keep the list linear.
 CHUNK = 1000
 
 
@@ -158,7 +165,12 @@ def html_to_pdf(html: str, *, static_dir: Path | str, upload_store: UploadStore 
 def _planned_pdf(context: dict, columns: int, fetcher, static_root: Path) -> bytes:
     """The letter with its list cut into pages by campaign.printing.columns, or PlanError."""
     probe = _document(_template_html(context, probe=True), fetcher, static_root)
-    frame = read_frame(probe)
+    try:
+        frame = read_frame(probe)
+    except (AttributeError, ImportError, KeyError, TypeError) as err:
+        # read_frame uses WeasyPrint internals (boxes, its Pango layout): a WeasyPrint
+        # upgrade that changes them costs speed, never the letter.
+        raise PlanError(f"Cannot measure the list: {err!r}") from err
     pages = plan_pages(context["signatories"].groups, frame, columns)
     document = _document(_template_html(context, pages=pages), fetcher, static_root)
     if not layout_matches(document, len(pages), frame.page_index):

@@ -121,3 +121,18 @@ def test_render_pdf_uses_the_plan_for_the_test_letters(caplog):
     ):
         assert render_pdf(snapshot, static_dir=STATIC, upload_store=None).startswith(b"%PDF")
     assert "CSS columns instead" not in caplog.text
+
+
+def test_a_measuring_failure_falls_back_to_css_columns(monkeypatch, caplog, tmp_path):
+    """read_frame leans on WeasyPrint internals: if they change, the letter still prints."""
+    from campaign.printing import columns, render_pdf
+    from tests.printing.conftest import STATIC, make_snapshot, pdftotext, squash
+
+    def broken(*args, **kwargs):
+        raise AttributeError("'BlockBox' object has no attribute 'something'")
+
+    monkeypatch.setattr(columns, "_Measure", broken)
+    caplog.set_level(logging.WARNING, logger="campaign.printing.pdf")
+    pdf = render_pdf(make_snapshot(body_markdown="Short."), static_dir=STATIC, upload_store=None)
+    assert "CSS columns instead" in caplog.text
+    assert squash("Brooklyn Défense Committee") in squash(pdftotext(pdf, tmp_path))
