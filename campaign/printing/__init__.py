@@ -59,6 +59,7 @@ def render_docx(snapshot: LetterSnapshot, *, upload_store: UploadStore | None) -
 _RENDERER_FILES = (
     "templates/pdf/letter.html",
     "static/pdf/letter.css",
+    "campaign/printing/columns.py",
     "campaign/printing/docx.py",
     "campaign/printing/grouping.py",
     "campaign/printing/markup.py",

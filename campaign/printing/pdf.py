@@ -1,7 +1,15 @@
-"""The delivery-ready letter as PDF: Jinja (templates/pdf/) to HTML, WeasyPrint to bytes."""
+"""The delivery-ready letter as PDF: Jinja (templates/pdf/) to HTML, WeasyPrint to bytes.
+
+The signatory list is cut into pages of columns beforehand (campaign.printing.columns):
+a quick layout of the letter with a probe shows where the list starts, Pango measures
+the names, and WeasyPrint then lays each page out once. If the printed pages do not come
+out as planned, the letter is laid out again with CSS columns (slower, always right).
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -10,11 +18,14 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from campaign.config import ROOT
+from campaign.printing.columns import PlanError, layout_matches, plan_pages, read_frame
 from campaign.printing.fetcher import RestrictedURLFetcher, upload_url
 from campaign.printing.grouping import Entry, Group, build_list, name_key
 from campaign.printing.markup import body_html
 from campaign.printing.snapshot import LetterSnapshot
 from campaign.uploads.store import UploadStore
+
+logger = logging.getLogger(__name__)
 
 # English month names whatever the process locale (strftime's %B follows the locale).
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -41,8 +52,9 @@ def _jinja() -> Environment:
     return env
 
 
-# WeasyPrint copies every remaining child of a multi-column box on each new page, so one
-# box of 10,000 names costs O(n²); boxes of about ten pages each keep the list linear.
+# The fallback layout. WeasyPrint copies every remaining child of a multi-column box on
+# each new page, so one box of 10,000 names costs O(n²); boxes of about ten pages each
+# keep the list linear.
 CHUNK = 1000
 
 
@@ -85,8 +97,8 @@ def _logo(sha256: str | None, store: UploadStore | None) -> str | None:
     return None
 
 
-def render_html(snapshot: LetterSnapshot, *, upload_store: UploadStore | None = None) -> str:
-    """The letter as print HTML (what WeasyPrint lays out)."""
+def _context(snapshot: LetterSnapshot, upload_store: UploadStore | None) -> dict:
+    """What the template needs besides the list's layout."""
     signatories = build_list(
         snapshot.signatories,
         snapshot.grouping,
@@ -102,27 +114,67 @@ def render_html(snapshot: LetterSnapshot, *, upload_store: UploadStore | None = 
             url = _logo(s.logo_sha256, upload_store)
             if url:
                 logos.append((s.name, url))
-    return (
-        _jinja()
-        .get_template("pdf/letter.html")
-        .render(
-            letter=snapshot,
-            body=body_html(snapshot.body_markdown) if not snapshot.list_only else "",
-            letterhead_logo=_logo(snapshot.logo_sha256, upload_store),
-            signatories=signatories,
-            boxes=chunk_groups(signatories.groups),
-            logos=logos,
-        )
-    )
+    return {
+        "letter": snapshot,
+        "body": body_html(snapshot.body_markdown) if not snapshot.list_only else "",
+        "letterhead_logo": _logo(snapshot.logo_sha256, upload_store),
+        "signatories": signatories,
+        "logos": logos,
+        "boxes": [],
+        "pages": None,
+        "probe": False,
+    }
+
+
+def _template_html(context: dict, **layout) -> str:
+    return _jinja().get_template("pdf/letter.html").render(**{**context, **layout})
+
+
+def render_html(snapshot: LetterSnapshot, *, upload_store: UploadStore | None = None) -> str:
+    """The letter as print HTML with the list in CSS columns (the fallback layout)."""
+    context = _context(snapshot, upload_store)
+    return _template_html(context, boxes=chunk_groups(context["signatories"].groups))
+
+
+_local = threading.local()
+
+
+def _font_config():
+    # One per thread, reused: a fresh one per render starts Pango's font caches cold.
+    from weasyprint.text.fonts import FontConfiguration
+
+    if getattr(_local, "font_config", None) is None:
+        _local.font_config = FontConfiguration()
+    return _local.font_config
+
+
+def _document(html: str, fetcher: RestrictedURLFetcher, static_root: Path):
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=static_root.as_uri() + "/", url_fetcher=fetcher)
+    return document.render(font_config=_font_config())
 
 
 def html_to_pdf(html: str, *, static_dir: Path | str, upload_store: UploadStore | None) -> bytes:
     """Lay out print HTML with the restricted fetcher (static/ and the upload store only)."""
-    from weasyprint import HTML
-
     static_root = Path(static_dir).resolve()
     fetcher = RestrictedURLFetcher(static_root, upload_store)
-    document = HTML(string=html, base_url=static_root.as_uri() + "/", url_fetcher=fetcher)
+    return _document(html, fetcher, static_root).write_pdf()
+
+
+def _planned_pdf(context: dict, columns: int, fetcher, static_root: Path) -> bytes:
+    """The letter with its list cut into pages by campaign.printing.columns, or PlanError."""
+    probe = _document(_template_html(context, probe=True), fetcher, static_root)
+    try:
+        frame = read_frame(probe)
+    except (AttributeError, ImportError, KeyError, TypeError) as err:
+        # read_frame uses WeasyPrint internals (boxes, its Pango layout): a WeasyPrint
+        # upgrade that changes them costs speed, never the letter.
+        raise PlanError(f"Cannot measure the list: {err!r}") from err
+    pages = plan_pages(context["signatories"].groups, frame, columns)
+    document = _document(_template_html(context, pages=pages), fetcher, static_root)
+    if not layout_matches(document, len(pages), frame.page_index):
+        raise PlanError("The planned list pages did not come out as planned.")
     return document.write_pdf()
 
 
@@ -130,5 +182,13 @@ def render_pdf(
     snapshot: LetterSnapshot, *, static_dir: Path | str, upload_store: UploadStore | None
 ) -> bytes:
     """The letter and its signatory list as PDF bytes."""
-    html = render_html(snapshot, upload_store=upload_store)
-    return html_to_pdf(html, static_dir=static_dir, upload_store=upload_store)
+    context = _context(snapshot, upload_store)
+    static_root = Path(static_dir).resolve()
+    fetcher = RestrictedURLFetcher(static_root, upload_store)
+    if context["signatories"].groups:
+        try:
+            return _planned_pdf(context, snapshot.columns, fetcher, static_root)
+        except PlanError as err:
+            logger.warning("Signatory list laid out with CSS columns instead: %s", err)
+    html = _template_html(context, boxes=chunk_groups(context["signatories"].groups))
+    return _document(html, fetcher, static_root).write_pdf()

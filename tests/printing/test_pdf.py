@@ -90,7 +90,10 @@ def test_counts_and_heading(letter, tmp):
     assert "2 further organizations signed and asked not to be listed." in text
 
 
-def test_groups_in_order_and_each_name_under_its_heading(tmp):
+@pytest.mark.parametrize("css_columns", [False, True], ids=["planned", "css-columns"])
+def test_groups_in_order_and_each_name_under_its_heading(tmp, monkeypatch, css_columns):
+    if css_columns:
+        _css_columns_only(monkeypatch)
     pdf = render_pdf(make_snapshot(body_markdown="Short letter."), static_dir=STATIC,
                      upload_store=None)  # fmt: skip
     text = reading_order(pdf, tmp, columns=3)
@@ -244,7 +247,8 @@ def test_title_and_author_metadata(letter, tmp):
     assert re.search(r"^Author:\s+End 287\(g\) Coalition$", info, re.M)
 
 
-def test_a_heading_is_never_alone_at_the_foot_of_a_column(tmp):
+@pytest.mark.parametrize("css_columns", [False, True], ids=["planned", "css-columns"])
+def test_a_heading_is_never_alone_at_the_foot_of_a_column(tmp, monkeypatch, css_columns):
     """Every group heading has a name below it, in its own column on its own page
     (break-after: avoid); long names wrap with a hanging indent.
 
@@ -255,6 +259,8 @@ def test_a_heading_is_never_alone_at_the_foot_of_a_column(tmp):
     from campaign.printing.snapshot import Signatory
     from tests.printing.conftest import GAP, MARGIN, PAGE_WIDTH
 
+    if css_columns:
+        _css_columns_only(monkeypatch)
     people = [Signatory(f"{name} Org {i}", "state", code) for code, name in STATES.items()
               for i in range(3)]  # fmt: skip
     people.append(Signatory(LONG, "local", "TX"))
@@ -308,10 +314,22 @@ def test_long_lists_are_cut_into_column_boxes_mostly_between_groups():
     assert chunk_groups(()) == []
 
 
+def _css_columns_only(monkeypatch):
+    """Make render_pdf use its fallback, CSS columns in boxes (as when a plan fails)."""
+    from campaign.printing import pdf as pdf_module
+    from campaign.printing.columns import PlanError
+
+    def refuse(*args, **kwargs):
+        raise PlanError("test")
+
+    monkeypatch.setattr(pdf_module, "_planned_pdf", refuse)
+
+
 def test_a_group_split_over_boxes_repeats_its_heading(tmp, monkeypatch):
     from campaign.printing import pdf as pdf_module
     from campaign.printing.snapshot import Signatory
 
+    _css_columns_only(monkeypatch)
     monkeypatch.setattr(pdf_module, "CHUNK", 4)
     monkeypatch.setattr(pdf_module.chunk_groups, "__defaults__", (4,))
     people = [Signatory(f"Texas Group {i:02d}", "state", "TX") for i in range(12)]
@@ -335,3 +353,21 @@ def test_control_characters_in_names_do_not_break_the_pdf(tmp):
     )
     pdf = render_pdf(snap, static_dir=STATIC, upload_store=None)
     assert "Name" in pdftotext(pdf, tmp)
+
+
+def test_a_page_that_starts_inside_a_group_repeats_its_heading(tmp):
+    from campaign.printing.snapshot import Signatory
+
+    people = [Signatory(f"Texas Group {i:03d}", "state", "TX") for i in range(400)]
+    pdf = render_pdf(make_snapshot(signatories=people, body_markdown="Short."),
+                     static_dir=STATIC, upload_store=None)  # fmt: skip
+    pages = page_count(pdf, tmp)
+    assert pages >= 3
+    found = [w for w in words(pdf, tmp) if w["y"] < w["h"] - 60]  # without the footer
+    for page in range(2, pages + 1):
+        first_column = [w for w in found if w["page"] == page and w["x"] < 200]
+        top = sorted(first_column, key=lambda w: (w["y"], w["x"]))[:2]
+        assert [w["text"] for w in top] == ["TEXAS", "(CONTINUED)"], page
+    text = reading_order(pdf, tmp, columns=3)
+    spots = [text.index(f"TexasGroup{i:03d}") for i in range(400)]
+    assert spots == sorted(spots)
