@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 from pathlib import Path
@@ -91,6 +92,30 @@ def send_mail_command(loop: bool, interval: float) -> None:
         time.sleep(interval)
 
 
+def _writes(command: click.Command) -> click.Command:
+    """Run the command with write intent: on SQLite its transactions BEGIN IMMEDIATE.
+
+    A deferred transaction that reads, then writes, fails at once with "database is
+    locked" when another process (the app, the mail worker) wrote in between; taking
+    the write lock first makes it wait on the busy timeout instead.
+    """
+    callback = command.callback
+    if callback is None or getattr(callback, "_writes", False):
+        return command
+
+    @functools.wraps(callback)
+    def wrapped(*args, **kwargs):
+        token = db.write_intent.set(True)
+        try:
+            return callback(*args, **kwargs)
+        finally:
+            db.write_intent.reset(token)
+
+    wrapped._writes = True  # type: ignore[attr-defined]
+    command.callback = wrapped
+    return command
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     from campaign.agencies.cli import import_287g_command
@@ -106,3 +131,5 @@ def init_app(app: Flask) -> None:
         import_287g_command,
     ):
         app.cli.add_command(cmd)
+    for cmd in (create_user_command, demo_command, import_287g_command):
+        _writes(cmd)

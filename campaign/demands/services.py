@@ -166,7 +166,8 @@ def create_demand(
         agency_id=agency.id,
         title=f.title,
         addressed_to=f.addressed_to,
-        ask=f.ask,
+        # the default ask names its agency; any other text is kept as written
+        ask=DEFAULT_ASK.format(agency=agency.name) if f.ask == DEFAULT_ASK else f.ask,
         rationale=f.rationale,
         priority=f.priority,
         due_on=f.due_on,

@@ -212,3 +212,13 @@ def test_confirm_moves_to_met_and_dismiss_clears(session):
     ) == {"reason": "ICE's list dropped it by mistake."}
     with pytest.raises(DomainError, match="not flagged"):
         dismiss_delisting(session, two, reason="again", actor=member)
+
+
+def test_the_default_ask_names_the_agency(session):
+    """Found in a browser journey: the default ask showed a raw {agency} placeholder."""
+    agency = create_agency(session, name="Collier County Sheriff's Office")
+    demand = create_demand_row(session, agency=agency)
+    assert demand.ask == (
+        "Terminate the 287(g) agreement between Collier County Sheriff's Office and "
+        "U.S. Immigration and Customs Enforcement."
+    )
