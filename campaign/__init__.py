@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.campaigns.views import register_section
     from campaign.demands.views import bp as demands_bp
     from campaign.demands.views import demands_section
+    from campaign.directory.views import bp as directory_bp
     from campaign.evidence.views import bp as evidence_bp
     from campaign.letters.views import bp as letters_bp
     from campaign.letters.views import letters_section
@@ -90,7 +91,7 @@ def _register_blueprints(app: Flask) -> None:
 
     blueprints = (
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
-        demands_bp, evidence_bp,
+        demands_bp, evidence_bp, directory_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -12,6 +12,7 @@ from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
 from campaign.db import Base
 from campaign.demands.models import Demand, DemandEvent
+from campaign.directory.models import Contact, Invitation, Organization
 from campaign.evidence.models import DemandEvidence, EvidenceAttachment, EvidenceRecord
 from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
@@ -25,6 +26,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Campaign",
+    "Contact",
     "CsvMapping",
     "CsvUpload",
     "Demand",
@@ -33,8 +35,10 @@ __all__ = [
     "EvidenceAttachment",
     "EvidenceRecord",
     "ImportSnapshot",
+    "Invitation",
     "Letter",
     "LetterVersion",
+    "Organization",
     "OutboxMessage",
     "RenameProposal",
     "SignOn",

@@ -36,6 +36,7 @@ def world(session, make_campaign, make_user) -> World:
     record = create_evidence_record(session)
     signon = make_signon(session, letter)
     upload = _csv_upload(session, letter, target)
+    org_id, contact_id = _directory(session, signon)
     return World(
         values={
             "slug": campaign.slug,
@@ -54,10 +55,21 @@ def world(session, make_campaign, make_user) -> World:
             "agency_id": demand.agency_id,
             "snapshot_id": 1,
             "proposal_id": 1,
+            "org_id": org_id,
+            "contact_id": contact_id,
+            "event_id": 1,
         },
         # the public pages take the letter's own public slug
         by_prefix={"signons.": {"slug": letter.slug}},
     )
+
+
+def _directory(session, signon):
+    from campaign.directory.linking import link_signons
+
+    link_signons(session, [signon])
+    session.commit()
+    return signon.organization_id, signon.contact_id
 
 
 def _csv_upload(session, letter, actor):
