@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -21,10 +25,11 @@ from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error
 from campaign.core.pagination import paginate, parse_page
 from campaign.core.states import STATE_CHOICES
-from campaign.directory import invitations, queries, services
+from campaign.directory import csvport, invitations, queries, services
 from campaign.directory.forms import InviteForm, MergeForm
 from campaign.directory.models import Contact, Organization
 from campaign.letters.models import Letter
+from campaign.review.csvio import MAX_BYTES, read_csv
 from campaign.signons.models import Level
 
 bp = Blueprint("directory", __name__)
@@ -233,3 +238,84 @@ def unsubscribe(token: str):
     return render_template(
         "directory/unsubscribe.html", done=contact.unsubscribed_at is not None, form=form
     ), status
+
+
+@bp.route("/directory/export.csv")
+@coordinator_required
+def export_csv():
+    """The directory (as filtered) as CSV: one row per organization and contact."""
+    filters = queries.DirectoryFilters.from_args(request.args)
+    data = csvport.export_directory(db.session, filters)
+    return Response(
+        data,
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="directory.csv"'},
+    )
+
+
+@bp.route("/directory/import", methods=["GET", "POST"])
+@coordinator_required
+def import_csv():
+    """Upload a CSV, check the column mapping and the per-row preview, then import.
+
+    The file travels in the mapping form (base64) rather than being stored: the
+    directory import is small and the coordinator's own.
+    """
+    form = ActionForm()
+    context = {"form": form, "fields": csvport.FIELDS, "error": None}
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("directory/import.html", **context), status
+    upload = request.files.get("file")
+    try:
+        if upload is not None and upload.filename:
+            data = upload.read(MAX_BYTES + 1)
+            mapping = None
+        else:
+            data = base64.b64decode(request.form.get("data", ""), validate=True)
+            mapping = {
+                name: request.form.get(f"map_{name}", "")
+                for name in csvport.FIELD_NAMES
+                if request.form.get(f"map_{name}", "")
+            }
+        csvfile = read_csv(data)
+        if mapping is None:
+            mapping = csvport.guess_mapping(csvfile.headers)
+        # a fresh upload is always previewed first
+        apply = request.form.get("action") == "import" and not (upload and upload.filename)
+        if mapping.get("org_name"):
+            report = csvport.run_import(
+                db.session,
+                csvfile,
+                mapping,
+                actor=current_user,
+                apply=apply,
+                filename=(upload.filename if upload else request.form.get("filename", "")) or "",
+            )
+        else:
+            # shown on the mapping page, where the column can be chosen
+            context["error"] = "Choose the column that holds the organization's name."
+            report, apply = csvport.Report([]), False
+    except (DomainError, binascii.Error, ValueError) as err:
+        db.session.rollback()
+        context["error"] = getattr(err, "message", "The file could not be read; upload it again.")
+        return render_template("directory/import.html", **context), 400
+    if apply:
+        db.session.commit()
+        flash(
+            f"Imported: {report.count('new')} new, {report.count('updated')} updated, "
+            f"{report.count('unchanged')} unchanged, {report.count('error')} row(s) in error "
+            "(left out).",
+            "success",
+        )
+        return redirect(url_for("directory.index"))
+    db.session.rollback()
+    context.update(
+        csvfile=csvfile,
+        mapping=mapping,
+        report=report,
+        data=base64.b64encode(data).decode("ascii"),
+        filename=(upload.filename if upload and upload.filename else "")
+        or request.form.get("filename", ""),
+    )
+    return render_template("directory/import.html", **context), 400 if context["error"] else 200

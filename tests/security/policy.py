@@ -61,6 +61,8 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     "directory.undo_merge": (NO, COORD),
     "directory.forget": (NO, COORD),
     "directory.invite": (COORD, COORD),
+    "directory.export_csv": (COORD, NO),
+    "directory.import_csv": (COORD, COORD),
     "directory.unsubscribe": (PUBLIC, PUBLIC),
     "review.index": (COORD, NO),
     "review.bulk_approve": (NO, COORD),
