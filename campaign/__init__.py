@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.dashboard.views import dashboard_section
     from campaign.demands.views import bp as demands_bp
     from campaign.demands.views import demands_section
+    from campaign.directory.views import bp as directory_bp
     from campaign.evidence.views import bp as evidence_bp
     from campaign.followups.views import bp as followups_bp
     from campaign.letters.views import bp as letters_bp
@@ -97,7 +98,7 @@ def _register_blueprints(app: Flask) -> None:
 
     blueprints = (
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
-        demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp,
+        demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)

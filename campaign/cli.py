@@ -120,6 +120,7 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     from campaign.agencies.cli import import_287g_command
     from campaign.backup.cli import backup_command, restore_command
+    from campaign.directory.cli import backfill_command
 
     for cmd in (
         db_cli,
@@ -129,6 +130,7 @@ def init_app(app: Flask) -> None:
         backup_command,
         restore_command,
         import_287g_command,
+        backfill_command,
     ):
         app.cli.add_command(cmd)
     for cmd in (create_user_command, demo_command, import_287g_command):

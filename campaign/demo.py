@@ -79,6 +79,9 @@ def load_demo(session: Session, instance: Path) -> Login:
         member=find_user_by_email(session, "member@example.org"),
         upload_dir=_upload_dir(instance),
     )
+    from campaign.directory.demo import load_directory_demo
+
+    load_directory_demo(session)
     return Login(email=DEMO_ADMIN, password=password)
 
 

@@ -12,6 +12,7 @@ from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
 from campaign.db import Base
 from campaign.demands.models import Demand, DemandEvent
+from campaign.directory.models import Contact, Invitation, Organization
 from campaign.evidence.models import DemandEvidence, EvidenceAttachment, EvidenceRecord
 from campaign.followups.models import FollowUp
 from campaign.letters.models import Letter, LetterVersion
@@ -27,6 +28,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Campaign",
+    "Contact",
     "CsvMapping",
     "CsvUpload",
     "Demand",
@@ -36,8 +38,10 @@ __all__ = [
     "EvidenceRecord",
     "FollowUp",
     "ImportSnapshot",
+    "Invitation",
     "Letter",
     "LetterVersion",
+    "Organization",
     "OutboxMessage",
     "RenameProposal",
     "Response",

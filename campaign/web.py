@@ -21,6 +21,7 @@ NAV: list[tuple[str, str, Role]] = [
     ("campaigns.index", "Campaigns", Role.MEMBER),
     ("agencies.index", "Agencies", Role.MEMBER),
     ("evidence.index", "Evidence", Role.MEMBER),
+    ("directory.index", "Directory", Role.MEMBER),
     ("followups.overdue_all", "Overdue", Role.MEMBER),
     ("audit.index", "Audit log", Role.COORDINATOR),
     ("auth.users", "Accounts", Role.ADMIN),

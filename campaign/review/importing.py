@@ -21,6 +21,7 @@ from campaign.auth.models import User
 from campaign.core.errors import DomainError
 from campaign.core.names import fold
 from campaign.db import utcnow
+from campaign.directory.linking import link_signons
 from campaign.letters.models import Letter, LetterStatus
 from campaign.letters.services import current_version
 from campaign.review.csvio import CsvError, CsvFile, read_csv
@@ -319,6 +320,7 @@ def import_rows(
         signon.created_at = signon.created_at or now
     try:
         with session.begin_nested():
+            link_signons(session, new)
             session.add_all(new)
             session.flush()
     except sa.exc.IntegrityError:

@@ -125,6 +125,14 @@ class SignOn(Base):
     # the day the organization asked to be taken off the letter
     withdrawn_on: Mapped[date | None]
     reviewed_at: Mapped[datetime | None]
+    # the directory's organization and contact (campaign.directory); the columns above
+    # keep what was written on this letter even when the directory changes later
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    contact_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
 
     letter: Mapped[Letter] = relationship(lazy="raise")
     version: Mapped[LetterVersion] = relationship(lazy="raise")

@@ -181,9 +181,16 @@ class DedupIndex:
 
 def insert_unique(session: Session, signon: SignOn) -> bool:
     """Add ``signon`` inside a SAVEPOINT; False when the unique constraint finds the
-    organization already on the letter (a concurrent request committed it first)."""
+    organization already on the letter (a concurrent request committed it first).
+
+    The one place a sign-on row is inserted one at a time: it is linked to the
+    directory's organization and contact here (the CSV import links its batch too).
+    """
+    from campaign.directory.linking import link_signons
+
     try:
         with session.begin_nested():
+            link_signons(session, [signon])
             session.add(signon)
             session.flush()
     except sa.exc.IntegrityError:

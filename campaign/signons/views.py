@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from campaign import db
 from campaign.core.errors import DomainError
@@ -103,8 +112,31 @@ def sign(slug: str):
         else:
             db.session.commit()
             return redirect(url_for("signons.thanks", slug=letter.slug))
+    elif not form.is_submitted() and request.args.get("invite"):
+        _prefill_from_invitation(letter, form, request.args["invite"])
     status = 400 if form.errors else 200
     return render_template("signons/sign.html", **public_context(letter, form)), status
+
+
+def _prefill_from_invitation(letter: Letter, form: SignOnForm, token: str) -> None:
+    """An invitation link fills in the organization's details (and records the opening)."""
+    from campaign.directory.invitations import INVITE_SALT, open_invitation, serializer
+
+    found = open_invitation(
+        db.session, letter, token, serializer(current_app.secret_key, INVITE_SALT)
+    )
+    if found is None:
+        return  # a bad or foreign link: the blank form, as for anyone
+    org, contact = found
+    db.session.commit()
+    form.org_name.data = org.name
+    form.level.data = org.level.value
+    form.state.data = org.state
+    form.city.data = org.city
+    form.website.data = org.website
+    form.signer_name.data = contact.name
+    form.signer_title.data = contact.title
+    form.signer_email.data = contact.email
 
 
 @bp.route("/sign/<slug>/thanks")

@@ -44,7 +44,9 @@ def test_member_logs_a_response_that_a_coordinator_approves(server, new_page):
     coordinator = new_page()
     log_in(coordinator, server.url, "coordinator@example.org")
     coordinator.goto(server.url + demand_url)
-    assert coordinator.get_by_text("The sheriff's office agreed to meet the coalition.").is_visible()
+    assert coordinator.get_by_text(
+        "The sheriff's office agreed to meet the coalition."
+    ).is_visible()
     coordinator.get_by_role("link", name="Response (letter): Meeting scheduled").click()
     coordinator.get_by_role("button", name="Approve").click()
     coordinator.goto(server.url + demand_url)

@@ -39,6 +39,7 @@ def world(session, make_campaign, make_user) -> World:
     upload = _csv_upload(session, letter, target)
     # a pending response (a member's, to the letter), so approve/reject have work to do
     response = make_response(session, letter=letter)
+    org_id, contact_id = _directory(session, signon)
     return World(
         values={
             "slug": campaign.slug,
@@ -58,10 +59,21 @@ def world(session, make_campaign, make_user) -> World:
             "snapshot_id": 1,
             "proposal_id": 1,
             "response_id": response.id,
+            "org_id": org_id,
+            "contact_id": contact_id,
+            "event_id": 1,
         },
         # the public pages take the letter's own public slug
         by_prefix={"signons.": {"slug": letter.slug}},
     )
+
+
+def _directory(session, signon):
+    from campaign.directory.linking import link_signons
+
+    link_signons(session, [signon])
+    session.commit()
+    return signon.organization_id, signon.contact_id
 
 
 def _csv_upload(session, letter, actor):

@@ -1,0 +1,1 @@
+"""The coalition directory: organizations and their contacts across letters."""

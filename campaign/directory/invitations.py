@@ -1,0 +1,225 @@
+"""Invitations to sign a letter: one personal link per contact, never twice, unsubscribe.
+
+The link carries a token signed with the app's secret (itsdangerous); only its sha256
+is stored. Services get the serializer from the view: they never see the app.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import Session
+
+from campaign.audit.services import record
+from campaign.auth.models import User
+from campaign.core.errors import DomainError
+from campaign.db import utcnow
+from campaign.directory.models import Contact, Invitation, Organization, organization_contacts
+from campaign.letters.models import Letter
+from campaign.mail.services import enqueue_template
+from campaign.signons.models import COUNTED, SignOn
+
+INVITE_SALT = "directory.invitation"
+UNSUBSCRIBE_SALT = "directory.unsubscribe"
+# (token) -> absolute URL, built by the view with url_for(..., _external=True)
+LinkFor = Callable[[str], str]
+
+
+def serializer(secret: str, salt: str) -> URLSafeSerializer:
+    """The signer of invitation or unsubscribe tokens."""
+    return URLSafeSerializer(secret, salt=salt)
+
+
+def hash_token(token: str) -> str:
+    """The stored form of an invitation token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def organizations_signed(session: Session, letter_id: int) -> list[int]:
+    """The organizations with a counted sign-on on the letter ("everyone who signed X")."""
+    return list(
+        session.scalars(
+            sa.select(SignOn.organization_id)
+            .distinct()
+            .where(
+                SignOn.letter_id == letter_id,
+                SignOn.status.in_(COUNTED),
+                SignOn.organization_id.is_not(None),
+            )
+        )
+    )
+
+
+def invite(
+    session: Session,
+    letter: Letter,
+    org_ids: Iterable[int],
+    *,
+    actor: User,
+    invite_signer: URLSafeSerializer,
+    unsubscribe_signer: URLSafeSerializer,
+    sign_link: LinkFor,
+    unsubscribe_link: LinkFor,
+    now: datetime | None = None,
+) -> tuple[int, int]:
+    """Queue one invitation per contact of these organizations; returns (queued, skipped).
+
+    Skipped: contacts already invited to this letter (by any organization), unsubscribed
+    or forgotten. Organizations already on the letter are not invited again.
+    """
+    now = now or utcnow()
+    if not letter.accepts_signons(now):
+        raise DomainError("This letter does not accept sign-ons now.")
+    ids = sorted({int(i) for i in org_ids})
+    if not ids:
+        raise DomainError("No organization matches.")
+    on_letter = set(
+        session.scalars(
+            sa.select(SignOn.organization_id).where(
+                SignOn.letter_id == letter.id, SignOn.organization_id.in_(ids)
+            )
+        )
+    )
+    pairs = session.execute(
+        sa.select(Organization, Contact)
+        .join(organization_contacts, organization_contacts.c.organization_id == Organization.id)
+        .join(Contact, Contact.id == organization_contacts.c.contact_id)
+        .where(Organization.id.in_(ids), Organization.merged_into_id.is_(None))
+        .order_by(Organization.id, Contact.id)
+    ).all()
+    invited = set(
+        session.scalars(sa.select(Invitation.contact_id).where(Invitation.letter_id == letter.id))
+    )
+    queued = skipped = 0
+    for org, contact in pairs:
+        if (
+            org.id in on_letter
+            or contact.id in invited
+            or contact.unsubscribed_at is not None
+            or contact.forgotten_at is not None
+        ):
+            skipped += 1
+            continue
+        token = invite_signer.dumps([letter.id, contact.id, secrets.token_urlsafe(8)])
+        invitation = Invitation(
+            letter_id=letter.id,
+            contact_id=contact.id,
+            organization_id=org.id,
+            token_hash=hash_token(token),
+            sent_at=now,
+        )
+        try:
+            # (letter, contact) is unique: a concurrent invite of the same contact loses here
+            with session.begin_nested():
+                session.add(invitation)
+                session.flush()
+        except sa.exc.IntegrityError:
+            skipped += 1
+            continue
+        invited.add(contact.id)
+        enqueue_template(
+            session,
+            to=contact.email,
+            subject=f"Will {org.name} sign? {letter.title}",
+            template="directory_invitation",
+            kind="directory.invitation",
+            letter=letter,
+            org=org,
+            contact=contact,
+            link=sign_link(token),
+            unsubscribe=unsubscribe_link(unsubscribe_signer.dumps(contact.id)),
+        )
+        queued += 1
+    record(
+        session,
+        actor,
+        "letter.invite",
+        "letter",
+        letter.id,
+        queued=queued,
+        skipped=skipped,
+        organizations=len(ids),
+    )
+    return queued, skipped
+
+
+def open_invitation(
+    session: Session,
+    letter: Letter,
+    token: str,
+    invite_signer: URLSafeSerializer,
+    now: datetime | None = None,
+) -> tuple[Organization, Contact] | None:
+    """The organization and contact behind an invitation link (first opening recorded)."""
+    if not token or len(token) > 300:
+        return None
+    try:
+        letter_id, _contact_id, _nonce = invite_signer.loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if letter_id != letter.id:
+        return None
+    invitation = session.scalar(
+        sa.select(Invitation).where(Invitation.token_hash == hash_token(token))
+    )
+    if invitation is None:
+        return None
+    contact = session.get(Contact, invitation.contact_id)
+    org = session.get(Organization, invitation.organization_id)
+    if contact is None or org is None or contact.forgotten_at is not None:
+        return None
+    if invitation.opened_at is None:
+        invitation.opened_at = now or utcnow()
+        session.flush()
+    return org, contact
+
+
+def mark_signed(session: Session, signon: SignOn, now: datetime | None = None) -> None:
+    """Record that an invited organization (or contact) signed the letter."""
+    if signon.organization_id is None:
+        return
+    conds = [Invitation.organization_id == signon.organization_id]
+    if signon.contact_id is not None:
+        conds.append(Invitation.contact_id == signon.contact_id)
+    session.execute(
+        sa.update(Invitation)
+        .where(
+            Invitation.letter_id == signon.letter_id,
+            Invitation.signed_at.is_(None),
+            sa.or_(*conds),
+        )
+        .values(signed_at=now or utcnow())
+    )
+
+
+def contact_for_unsubscribe(
+    session: Session, token: str, unsubscribe_signer: URLSafeSerializer
+) -> Contact | None:
+    """The contact an unsubscribe link names, or None for a bad link."""
+    if not token or len(token) > 300:
+        return None
+    try:
+        contact_id = unsubscribe_signer.loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(contact_id, int):
+        return None
+    return session.get(Contact, contact_id)
+
+
+def invitation_stats(session: Session) -> dict[int, dict[str, int]]:
+    """Sent, opened and signed invitations per letter, in one query."""
+    rows = session.execute(
+        sa.select(
+            Invitation.letter_id,
+            sa.func.count(Invitation.id),
+            sa.func.count(Invitation.opened_at),
+            sa.func.count(Invitation.signed_at),
+        ).group_by(Invitation.letter_id)
+    )
+    return {lid: {"sent": s, "opened": o, "signed": g} for lid, s, o, g in rows}
