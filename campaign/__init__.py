@@ -80,6 +80,8 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.auth.views import bp as auth_bp
     from campaign.campaigns.views import bp as campaigns_bp
     from campaign.campaigns.views import register_section
+    from campaign.delivery.views import bp as delivery_bp
+    from campaign.delivery.views import delivery_panel
     from campaign.demands.views import bp as demands_bp
     from campaign.demands.views import demands_section
     from campaign.evidence.views import bp as evidence_bp
@@ -89,12 +91,14 @@ def _register_blueprints(app: Flask) -> None:
 
     blueprints = (
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, agencies_bp, demands_bp,
-        evidence_bp,
+        evidence_bp, delivery_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
     register_section(letters_section)
     register_section(demands_section)
+    # the letter page's "Print & send" block asks for its deliveries itself
+    app.add_template_global(delivery_panel)
     _wire_features()
 
 

@@ -1,4 +1,4 @@
-"""Flask commands: db upgrade, create-user, demo, send-mail, backup, restore, import-287g."""
+"""Flask commands: db upgrade, create-user, demo, worker/send-mail, backup, restore, import-287g."""
 
 from __future__ import annotations
 
@@ -68,27 +68,56 @@ def demo_command() -> None:
     click.echo(f"Demo admin login: {login.email} / {login.password}")
 
 
-@click.command("send-mail")
-@with_appcontext
-@click.option("--loop", is_flag=True, help="Keep running, polling the outbox.")
-@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
-def send_mail_command(loop: bool, interval: float) -> None:
-    """Deliver due messages from the outbox (SMTP, or .eml files without SMTP settings)."""
+def _work(loop: bool, interval: float) -> None:
     from sqlalchemy.orm import sessionmaker
 
+    from campaign.delivery.rendering import process_render_jobs
     from campaign.mail.transport import from_config
     from campaign.mail.worker import deliver_due
+    from campaign.uploads.store import store_for
 
     app = current_app
     transport = from_config(app.config, Path(app.config["MAIL_DIR"]))
     factory = sessionmaker(bind=db.get_engine(app), expire_on_commit=False)
+    store = store_for(app)
     while True:
         sent, failed = deliver_due(factory, transport, app.config["MAIL_FROM"])
         if sent or failed or not loop:
             click.echo(f"Outbox: {sent} sent, {failed} failed.")
+        # one render per round, so that a long list delays the mail by one render at most
+        done, broken = process_render_jobs(
+            factory, static_dir=app.static_folder, store=store, limit=1 if loop else 100
+        )
+        if done or broken or not loop:
+            click.echo(f"Renders: {done} done, {broken} failed.")
         if not loop:
             return
-        time.sleep(interval)
+        if not (sent or failed or done or broken):
+            time.sleep(interval)
+
+
+_LOOP = click.option("--loop", is_flag=True, help="Keep running, polling for work.")
+_INTERVAL = click.option(
+    "--interval", default=2.0, show_default=True, help="Seconds between polls when idle."
+)
+
+
+@click.command("worker")
+@with_appcontext
+@_LOOP
+@_INTERVAL
+def worker_command(loop: bool, interval: float) -> None:
+    """Background work: deliver the outbox and render queued letters (PDF, .docx)."""
+    _work(loop, interval)
+
+
+@click.command("send-mail")
+@with_appcontext
+@_LOOP
+@_INTERVAL
+def send_mail_command(loop: bool, interval: float) -> None:
+    """The worker under its first name: delivers the outbox and renders queued letters."""
+    _work(loop, interval)
 
 
 def init_app(app: Flask) -> None:
@@ -101,6 +130,7 @@ def init_app(app: Flask) -> None:
         create_user_command,
         demo_command,
         send_mail_command,
+        worker_command,
         backup_command,
         restore_command,
         import_287g_command,

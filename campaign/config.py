@@ -28,6 +28,8 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "UPLOAD_DIR": (str, None),
     "SQLITE_BUSY_TIMEOUT_MS": (int, 5000),
     "PROXY_FIX": (int, 0),
+    # letters with more signatories than this are rendered by the worker, not the request
+    "RENDER_INLINE_MAX": (int, 300),
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -11,6 +11,12 @@ from campaign.audit.models import AuditEvent
 from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
 from campaign.db import Base
+from campaign.delivery.models import (
+    LetterDelivery,
+    LetterDeliverySignOn,
+    LetterPrintOptions,
+    RenderJob,
+)
 from campaign.demands.models import Demand, DemandEvent
 from campaign.evidence.models import DemandEvidence, EvidenceAttachment, EvidenceRecord
 from campaign.letters.models import Letter, LetterVersion
@@ -31,9 +37,13 @@ __all__ = [
     "EvidenceRecord",
     "ImportSnapshot",
     "Letter",
+    "LetterDelivery",
+    "LetterDeliverySignOn",
+    "LetterPrintOptions",
     "LetterVersion",
     "OutboxMessage",
     "RenameProposal",
+    "RenderJob",
     "SignOn",
     "User",
 ]

@@ -50,6 +50,8 @@ def world(session, make_campaign, make_user) -> World:
             "agency_id": demand.agency_id,
             "snapshot_id": 1,
             "proposal_id": 1,
+            "kind": "pdf",
+            "delivery_id": 1,
         },
         # the public pages take the letter's own public slug
         by_prefix={"signons.": {"slug": letter.slug}},

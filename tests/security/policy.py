@@ -55,4 +55,10 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     "evidence.attachment": (MEMBER, NO),
     "evidence.link": (NO, MEMBER),
     "evidence.unlink": (NO, MEMBER),
+    "delivery.page": (COORD, COORD),
+    "delivery.render": (NO, COORD),
+    "delivery.draft": (COORD, NO),
+    "delivery.send": (NO, COORD),
+    "delivery.addendum": (NO, COORD),
+    "delivery.delivered_pdf": (MEMBER, NO),
 }
