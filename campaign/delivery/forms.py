@@ -43,7 +43,7 @@ class PrintOptionsForm(FlaskForm):
 class DeliveryForm(FlaskForm):
     """Mark as sent, or send an addendum: when, to whom, how."""
 
-    sent_on = DateField("Date sent", validators=[DataRequired()])
+    sent_on = DateField("Date sent", validators=[InputRequired()])
     recipients = TextAreaField(
         "Recipients",
         description="Who received it, e.g. the Secretary's office and the ICE Director.",
