@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -16,6 +18,18 @@ from campaign.auth.services import create_user
 from campaign.core.errors import DomainError
 
 db_cli = AppGroup("db", help="Database migrations.")
+
+
+@contextlib.contextmanager
+def _writing() -> Iterator[None]:
+    # A command that reads before it writes takes SQLite's write lock up front (BEGIN
+    # IMMEDIATE) and so waits its turn: upgrading a read transaction while a worker holds
+    # the lock fails at once with "database is locked", without waiting.
+    token = db.write_intent.set(True)
+    try:
+        yield
+    finally:
+        db.write_intent.reset(token)
 
 
 @db_cli.command("upgrade")
@@ -45,14 +59,15 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool) 
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        user = create_user(
-            db.session, email=email, name=name or email, password=password, role=Role(role)
-        )
-    except DomainError as err:
-        db.session.rollback()
-        raise click.ClickException(err.message)
-    db.session.commit()
+    with _writing():
+        try:
+            user = create_user(
+                db.session, email=email, name=name or email, password=password, role=Role(role)
+            )
+        except DomainError as err:
+            db.session.rollback()
+            raise click.ClickException(err.message)
+        db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}.")
 
 
@@ -62,8 +77,9 @@ def demo_command() -> None:
     """Load demo data (idempotent: a second run changes nothing)."""
     from campaign.demo import load_demo
 
-    login = load_demo(db.session, Path(current_app.instance_path))
-    db.session.commit()
+    with _writing():
+        login = load_demo(db.session, Path(current_app.instance_path))
+        db.session.commit()
     click.echo("Demo data ready.")
     click.echo(f"Demo admin login: {login.email} / {login.password}")
 

@@ -191,6 +191,13 @@ def finish(session: Session, job: RenderJob, outcome: StoredFile | Exception) ->
     return job
 
 
+def _due(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        RenderJob.status == RenderStatus.QUEUED,
+        sa.and_(RenderJob.status == RenderStatus.RUNNING, RenderJob.started_at < now - STALE_AFTER),
+    )
+
+
 def claim_next(session: Session, now: datetime | None = None) -> RenderJob | None:
     """Take the oldest queued job (or one a dead worker left running) for this worker."""
     now = now or utcnow()
@@ -198,15 +205,7 @@ def claim_next(session: Session, now: datetime | None = None) -> RenderJob | Non
     # write lock (write_intent) serialises them instead.
     job = session.scalar(
         sa.select(RenderJob)
-        .where(
-            sa.or_(
-                RenderJob.status == RenderStatus.QUEUED,
-                sa.and_(
-                    RenderJob.status == RenderStatus.RUNNING,
-                    RenderJob.started_at < now - STALE_AFTER,
-                ),
-            )
-        )
+        .where(_due(now))
         .order_by(RenderJob.requested_at, RenderJob.id)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -215,6 +214,14 @@ def claim_next(session: Session, now: datetime | None = None) -> RenderJob | Non
         _claim(job, now)
         session.flush()
     return job
+
+
+def _any_due(session_factory: sessionmaker[Session] | object) -> bool:
+    # A plain read first: an idle worker polling every few seconds must not take SQLite's
+    # write lock each time (a command that read before writing would then fail at once
+    # with "database is locked" instead of waiting).
+    with session_factory() as session:
+        return session.scalar(sa.select(RenderJob.id).where(_due(utcnow())).limit(1)) is not None
 
 
 def process_render_jobs(
@@ -226,6 +233,8 @@ def process_render_jobs(
 ) -> tuple[int, int]:
     """Render up to ``limit`` queued jobs, one at a time; returns (done, failed) counts."""
     done = failed = 0
+    if not _any_due(session_factory):
+        return done, failed
     token = write_intent.set(True)
     try:
         for _ in range(limit):
