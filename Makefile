@@ -27,7 +27,7 @@ run: $(VENV)/.installed-run
 	@echo "  campaign is running at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@echo "  Mail is written to instance/mail/ and its links are printed below."
 	@echo
-	@$(BIN)/flask send-mail --loop & worker=$$!; \
+	@$(BIN)/flask worker --loop & worker=$$!; \
 	 trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	 $(BIN)/flask run --host $(HOST) --port $(PORT)
 

@@ -85,6 +85,8 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.campaigns.views import register_section
     from campaign.dashboard.views import bp as dashboard_bp
     from campaign.dashboard.views import dashboard_section
+    from campaign.delivery.views import bp as delivery_bp
+    from campaign.delivery.views import delivery_panel
     from campaign.demands.views import bp as demands_bp
     from campaign.demands.views import demands_section
     from campaign.directory.views import bp as directory_bp
@@ -99,12 +101,15 @@ def _register_blueprints(app: Flask) -> None:
     blueprints = (
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
+        delivery_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
     register_section(dashboard_section)
     register_section(letters_section)
     register_section(demands_section)
+    # the letter page's "Print & send" block asks for its deliveries itself
+    app.add_template_global(delivery_panel)
     _wire_features()
 
 

@@ -1,10 +1,12 @@
-"""Flask commands: db upgrade, create-user, demo, send-mail, backup, restore, import-287g."""
+"""Flask commands: db upgrade, create-user, demo, worker/send-mail, backup, restore, import-287g."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -17,6 +19,18 @@ from campaign.auth.services import create_user
 from campaign.core.errors import DomainError
 
 db_cli = AppGroup("db", help="Database migrations.")
+
+
+@contextlib.contextmanager
+def _writing() -> Iterator[None]:
+    # A command that reads before it writes takes SQLite's write lock up front (BEGIN
+    # IMMEDIATE) and so waits its turn: upgrading a read transaction while a worker holds
+    # the lock fails at once with "database is locked", without waiting.
+    token = db.write_intent.set(True)
+    try:
+        yield
+    finally:
+        db.write_intent.reset(token)
 
 
 @db_cli.command("upgrade")
@@ -46,14 +60,15 @@ def create_user_command(email: str, role: str, name: str, password_stdin: bool) 
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        user = create_user(
-            db.session, email=email, name=name or email, password=password, role=Role(role)
-        )
-    except DomainError as err:
-        db.session.rollback()
-        raise click.ClickException(err.message)
-    db.session.commit()
+    with _writing():
+        try:
+            user = create_user(
+                db.session, email=email, name=name or email, password=password, role=Role(role)
+            )
+        except DomainError as err:
+            db.session.rollback()
+            raise click.ClickException(err.message)
+        db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}.")
 
 
@@ -63,53 +78,75 @@ def demo_command() -> None:
     """Load demo data (idempotent: a second run changes nothing)."""
     from campaign.demo import load_demo
 
-    login = load_demo(db.session, Path(current_app.instance_path))
-    db.session.commit()
+    with _writing():
+        login = load_demo(db.session, Path(current_app.instance_path))
+        db.session.commit()
     click.echo("Demo data ready.")
     click.echo(f"Demo admin login: {login.email} / {login.password}")
 
 
-@click.command("send-mail")
-@with_appcontext
-@click.option("--loop", is_flag=True, help="Keep running, polling the outbox.")
-@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
-def send_mail_command(loop: bool, interval: float) -> None:
-    """Deliver due messages from the outbox (SMTP, or .eml files without SMTP settings)."""
+def _work(loop: bool, interval: float) -> None:
     from sqlalchemy.orm import sessionmaker
 
+    from campaign.delivery.rendering import process_render_jobs
     from campaign.mail.transport import from_config
     from campaign.mail.worker import deliver_due
+    from campaign.uploads.store import store_for
 
     app = current_app
     transport = from_config(app.config, Path(app.config["MAIL_DIR"]))
     factory = sessionmaker(bind=db.get_engine(app), expire_on_commit=False)
+    store = store_for(app)
     while True:
         sent, failed = deliver_due(factory, transport, app.config["MAIL_FROM"])
         if sent or failed or not loop:
             click.echo(f"Outbox: {sent} sent, {failed} failed.")
+        # one render per round, so that a long list delays the mail by one render at most
+        done, broken = process_render_jobs(
+            factory, static_dir=app.static_folder, store=store, limit=1 if loop else 100
+        )
+        if done or broken or not loop:
+            click.echo(f"Renders: {done} done, {broken} failed.")
         if not loop:
             return
-        time.sleep(interval)
+        if not (sent or failed or done or broken):
+            time.sleep(interval)
+
+
+_LOOP = click.option("--loop", is_flag=True, help="Keep running, polling for work.")
+_INTERVAL = click.option(
+    "--interval", default=2.0, show_default=True, help="Seconds between polls when idle."
+)
+
+
+@click.command("worker")
+@with_appcontext
+@_LOOP
+@_INTERVAL
+def worker_command(loop: bool, interval: float) -> None:
+    """Background work: deliver the outbox and render queued letters (PDF, .docx)."""
+    _work(loop, interval)
+
+
+@click.command("send-mail")
+@with_appcontext
+@_LOOP
+@_INTERVAL
+def send_mail_command(loop: bool, interval: float) -> None:
+    """The worker under its first name: delivers the outbox and renders queued letters."""
+    _work(loop, interval)
 
 
 def _writes(command: click.Command) -> click.Command:
-    """Run the command with write intent: on SQLite its transactions BEGIN IMMEDIATE.
-
-    A deferred transaction that reads, then writes, fails at once with "database is
-    locked" when another process (the app, the mail worker) wrote in between; taking
-    the write lock first makes it wait on the busy timeout instead.
-    """
+    """Run a whole command under ``_writing()`` (for commands defined in other packages)."""
     callback = command.callback
     if callback is None or getattr(callback, "_writes", False):
         return command
 
     @functools.wraps(callback)
     def wrapped(*args, **kwargs):
-        token = db.write_intent.set(True)
-        try:
+        with _writing():
             return callback(*args, **kwargs)
-        finally:
-            db.write_intent.reset(token)
 
     wrapped._writes = True  # type: ignore[attr-defined]
     command.callback = wrapped
@@ -127,11 +164,11 @@ def init_app(app: Flask) -> None:
         create_user_command,
         demo_command,
         send_mail_command,
+        worker_command,
         backup_command,
         restore_command,
         import_287g_command,
         backfill_command,
     ):
         app.cli.add_command(cmd)
-    for cmd in (create_user_command, demo_command, import_287g_command):
-        _writes(cmd)
+    _writes(import_287g_command)

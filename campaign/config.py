@@ -30,6 +30,8 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "PROXY_FIX": (int, 0),
     # The coalition's time zone: "today" (due dates, overdue, per-day charts) is its date.
     "TIMEZONE": (str, "America/New_York"),
+    # letters with more signatories than this are rendered by the worker, not the request
+    "RENDER_INLINE_MAX": (int, 300),
 }
 
 _TRUE = {"1", "true", "yes", "on"}

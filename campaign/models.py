@@ -11,6 +11,12 @@ from campaign.audit.models import AuditEvent
 from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
 from campaign.db import Base
+from campaign.delivery.models import (
+    LetterDelivery,
+    LetterDeliverySignOn,
+    LetterPrintOptions,
+    RenderJob,
+)
 from campaign.demands.models import Demand, DemandEvent
 from campaign.directory.models import Contact, Invitation, Organization
 from campaign.evidence.models import DemandEvidence, EvidenceAttachment, EvidenceRecord
@@ -40,10 +46,14 @@ __all__ = [
     "ImportSnapshot",
     "Invitation",
     "Letter",
+    "LetterDelivery",
+    "LetterDeliverySignOn",
+    "LetterPrintOptions",
     "LetterVersion",
     "Organization",
     "OutboxMessage",
     "RenameProposal",
+    "RenderJob",
     "Response",
     "ResponseAttachment",
     "SignOn",

@@ -142,7 +142,7 @@ def live_server(
         if mail_worker:
             server.processes.append(
                 subprocess.Popen(
-                    [str(BIN / "flask"), "--app", "campaign", "send-mail", "--loop",
+                    [str(BIN / "flask"), "--app", "campaign", "worker", "--loop",
                      "--interval", "0.2"],
                     env=full_env, stdout=log, stderr=subprocess.STDOUT,
                 )

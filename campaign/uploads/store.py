@@ -15,6 +15,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "png": ("image/png", ".png"),
     "jpeg": ("image/jpeg", ".jpg"),
     "pdf": ("application/pdf", ".pdf"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
 }
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -49,7 +50,20 @@ def sniff(data: bytes) -> str | None:
         return "jpeg" if _image_ok(data, "JPEG") else None
     if data.startswith(b"%PDF-") and b"%%EOF" in data[-2048:]:
         return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx" if _docx_ok(data) else None
     return None
+
+
+def _docx_ok(data: bytes) -> bool:
+    # A Word document is a ZIP holding word/document.xml; only the directory is read.
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except Exception:  # any unreadable archive is simply not a .docx
+        return False
 
 
 def _image_ok(data: bytes, fmt: str) -> bool:
@@ -121,8 +135,13 @@ def store_for(app) -> UploadStore:
     return UploadStore(app.config["UPLOAD_DIR"])
 
 
-def send_stored(store: UploadStore, sha256: str, *, kind: str, download_name: str):
-    """A response serving a stored file: Content-Disposition set, content type fixed, nosniff."""
+def send_stored(
+    store: UploadStore, sha256: str, *, kind: str, download_name: str, as_attachment: bool = False
+):
+    """A response serving a stored file: Content-Disposition set, content type fixed, nosniff.
+
+    ``as_attachment``: the browser saves the file instead of showing it.
+    """
     from flask import abort, send_file
 
     if kind not in KINDS or not store.exists(sha256):
@@ -135,7 +154,7 @@ def send_stored(store: UploadStore, sha256: str, *, kind: str, download_name: st
     response = send_file(
         store.path_for(sha256),
         mimetype=mimetype,
-        as_attachment=False,
+        as_attachment=as_attachment,
         download_name=name,
         conditional=True,
         max_age=0,

@@ -62,6 +62,8 @@ def world(session, make_campaign, make_user) -> World:
             "org_id": org_id,
             "contact_id": contact_id,
             "event_id": 1,
+            "kind": "pdf",
+            "delivery_id": 1,
         },
         # the public pages take the letter's own public slug
         by_prefix={"signons.": {"slug": letter.slug}},

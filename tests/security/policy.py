@@ -89,4 +89,10 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     "followups.overdue": (MEMBER, NO),
     "followups.follow_up": (NO, MEMBER),
     "dashboard.dashboard": (MEMBER, NO),
+    "delivery.page": (COORD, COORD),
+    "delivery.render": (NO, COORD),
+    "delivery.draft": (COORD, NO),
+    "delivery.send": (NO, COORD),
+    "delivery.addendum": (NO, COORD),
+    "delivery.delivered_pdf": (MEMBER, NO),
 }

@@ -1,0 +1,57 @@
+"""Print & send forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from campaign.delivery.models import DeliveryMethod, Grouping
+
+LOGO_READ_LIMIT = 1024 * 1024 + 1  # one byte past the limit tells it is too big
+
+
+class PrintOptionsForm(FlaskForm):
+    """How the letter and its list are printed."""
+
+    grouping = RadioField(
+        "Group the signatories",
+        choices=[(g.value, g.label) for g in Grouping],
+        default=Grouping.STATE.value,
+        validators=[InputRequired()],
+    )
+    columns = SelectField(
+        "Columns", choices=[(3, "3 columns"), (2, "2 columns")], coerce=int, default=3
+    )
+    show_places = BooleanField("Print the city (and state) after state and local names")
+    include_logo_page = BooleanField("Add a page of signatory logos")
+    logo = FileField(
+        "Letterhead logo",
+        description="PNG or JPEG, up to 1 MB. Leave empty to keep the current one.",
+    )
+    remove_logo = BooleanField("Remove the letterhead logo")
+
+    def logo_bytes(self) -> bytes | None:
+        """The uploaded logo's bytes (at most 1 MB + 1 byte), or None."""
+        file = self.logo.data
+        if file and getattr(file, "filename", None):
+            return file.read(LOGO_READ_LIMIT) or None
+        return None
+
+
+class DeliveryForm(FlaskForm):
+    """Mark as sent, or send an addendum: when, to whom, how."""
+
+    sent_on = DateField("Date sent", validators=[InputRequired()])
+    recipients = TextAreaField(
+        "Recipients",
+        description="Who received it, e.g. the Secretary's office and the ICE Director.",
+        validators=[DataRequired(), Length(max=2000)],
+    )
+    method = SelectField(
+        "Delivery method",
+        choices=[(m.value, m.label) for m in DeliveryMethod],
+        validators=[DataRequired()],
+    )
+    note = TextAreaField("Note", validators=[Length(max=5000)])

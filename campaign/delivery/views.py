@@ -1,0 +1,245 @@
+"""The Print & send page, renders and downloads, marking a letter as sent, addenda."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from campaign import db
+from campaign.auth.access import coordinator_required, member_required
+from campaign.campaigns.models import Campaign
+from campaign.campaigns.views import get_campaign_or_404
+from campaign.core.errors import DomainError
+from campaign.core.forms import ActionForm, apply_domain_error
+from campaign.delivery import rendering, services
+from campaign.delivery.forms import DeliveryForm, PrintOptionsForm
+from campaign.delivery.models import LetterDelivery, RenderKind, RenderStatus
+from campaign.delivery.snapshot import print_options
+from campaign.letters.models import Letter, LetterStatus
+from campaign.letters.views import get_letter_or_404
+from campaign.uploads.store import send_stored, store_for
+
+bp = Blueprint("delivery", __name__)
+
+PREFIX = "/campaigns/<campaign_slug>/letters/<int:letter_id>"
+
+
+def _load(campaign_slug: str, letter_id: int) -> tuple[Campaign, Letter]:
+    campaign = get_campaign_or_404(campaign_slug)
+    return campaign, get_letter_or_404(campaign, letter_id)
+
+
+def _kind(kind: str) -> RenderKind:
+    try:
+        return RenderKind(kind)
+    except ValueError:
+        abort(404)
+
+
+def _page_url(campaign: Campaign, letter: Letter) -> str:
+    return url_for("delivery.page", campaign_slug=campaign.slug, letter_id=letter.id)
+
+
+def _file_name(letter: Letter, suffix: str = "") -> str:
+    return f"{letter.slug}{suffix}"
+
+
+def delivery_panel(letter: Letter) -> dict:
+    """What the letter page shows about delivery: the frozen deliveries (one query)."""
+    return {"deliveries": services.deliveries(db.session, letter)}
+
+
+def _render_page(campaign: Campaign, letter: Letter, status: int = 200, **forms):
+    store = store_for(current_app)
+    options = print_options(db.session, letter)
+    options_form = forms.get("options_form")
+    if options_form is None:
+        options_form = PrintOptionsForm(
+            grouping=str(options.grouping),
+            columns=int(options.columns),
+            show_places=bool(options.show_places),
+            include_logo_page=bool(options.include_logo_page),
+            formdata=None,
+        )
+    delivery_form = forms.get("delivery_form")
+    if delivery_form is None:
+        delivery_form = DeliveryForm(formdata=None, sent_on=services.default_sent_on(letter))
+    renders, count = rendering.current_jobs(db.session, letter, store)
+    all_deliveries = services.deliveries(db.session, letter)
+    late = services.late_count(db.session, letter) if letter.status == LetterStatus.SENT else 0
+    busy = any(j is not None and j.status in (RenderStatus.QUEUED, RenderStatus.RUNNING)
+               for j in renders.values())  # fmt: skip
+    return render_template(
+        "delivery/page.html",
+        campaign=campaign,
+        letter=letter,
+        options=options,
+        options_form=options_form,
+        delivery_form=delivery_form,
+        renders=renders,
+        signatories=count,
+        busy=busy,
+        deliveries=all_deliveries,
+        late=late,
+        RenderKind=RenderKind,
+        RenderStatus=RenderStatus,
+    ), status
+
+
+@bp.route(f"{PREFIX}/delivery", methods=["GET", "POST"])
+@coordinator_required
+def page(campaign_slug: str, letter_id: int):
+    """Print & send: print options, the current PDF and .docx, marking the letter as sent."""
+    campaign, letter = _load(campaign_slug, letter_id)
+    form = PrintOptionsForm()
+    if not form.is_submitted():
+        return _render_page(campaign, letter)
+    if form.validate():
+        try:
+            services.save_print_options(
+                db.session,
+                letter,
+                grouping=form.grouping.data,
+                columns=form.columns.data,
+                include_logo_page=form.include_logo_page.data,
+                show_places=form.show_places.data,
+                logo=form.logo_bytes(),
+                remove_logo=form.remove_logo.data,
+                store=store_for(current_app),
+                actor=current_user,
+            )
+        except DomainError as err:
+            db.session.rollback()
+            apply_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash("Print options saved.", "success")
+            return redirect(_page_url(campaign, letter))
+    return _render_page(campaign, letter, 400, options_form=form)
+
+
+@bp.post(f"{PREFIX}/delivery/render/<kind>")
+@coordinator_required
+def render(campaign_slug: str, letter_id: int, kind: str):
+    """Ask for the current PDF or .docx: rendered now when the list is short, else queued."""
+    campaign, letter = _load(campaign_slug, letter_id)
+    render_kind = _kind(kind)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    store = store_for(current_app)
+    asked = rendering.request_render(
+        db.session,
+        letter,
+        render_kind,
+        actor=current_user,
+        inline_max=int(current_app.config["RENDER_INLINE_MAX"]),
+        store=store,
+    )
+    # Committed before rendering, so no transaction (nor SQLite's write lock) is held
+    # while the file is laid out; a second coordinator meanwhile sees "in progress".
+    db.session.commit()
+    job = asked.job
+    if asked.render_inline:
+        outcome = rendering.run_claimed(job, static_dir=current_app.static_folder, store=store)
+        rendering.finish(db.session, job, outcome)
+        db.session.commit()
+    if job.status == RenderStatus.DONE:
+        return redirect(
+            url_for("delivery.draft", campaign_slug=campaign.slug, letter_id=letter.id, kind=kind)
+        )
+    if job.status == RenderStatus.FAILED:
+        flash(f"The {render_kind.label} could not be made: {job.error}", "danger")
+    else:
+        flash(
+            f"The {render_kind.label} of {job.signatories:,} signatories is being made in the "
+            "background; this page refreshes until it is ready.",
+            "info",
+        )
+    return redirect(_page_url(campaign, letter))
+
+
+@bp.route(f"{PREFIX}/delivery/draft/<kind>")
+@coordinator_required
+def draft(campaign_slug: str, letter_id: int, kind: str):
+    """Download the current (unsent) PDF or .docx once it is made."""
+    campaign, letter = _load(campaign_slug, letter_id)
+    render_kind = _kind(kind)
+    store = store_for(current_app)
+    job = rendering.current_jobs(db.session, letter, store)[0][render_kind]
+    if job is None or job.status != RenderStatus.DONE:
+        flash(f"Make the {render_kind.label} first: the list or the text changed.", "warning")
+        return redirect(_page_url(campaign, letter))
+    return send_stored(
+        store,
+        job.result_sha256,
+        kind=render_kind.value,
+        download_name=_file_name(letter, "-draft"),
+        as_attachment=True,
+    )
+
+
+def _deliver(campaign_slug: str, letter_id: int, action):
+    campaign, letter = _load(campaign_slug, letter_id)
+    form = DeliveryForm()
+    if form.validate_on_submit():
+        details = services.DeliveryDetails(
+            sent_on=form.sent_on.data,
+            recipients=form.recipients.data,
+            method=form.method.data,
+            note=form.note.data or "",
+        )
+        try:
+            delivery = action(
+                db.session,
+                letter,
+                details,
+                static_dir=current_app.static_folder,
+                store=store_for(current_app),
+                actor=current_user,
+            )
+        except DomainError as err:
+            db.session.rollback()
+            apply_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash(
+                f"{delivery.kind.label} recorded as sent on {delivery.sent_on.isoformat()} "
+                f"with {delivery.signatory_count:,} signatories (sha256 {delivery.pdf_sha256}).",
+                "success",
+            )
+            return redirect(_page_url(campaign, letter))
+    return _render_page(campaign, letter, 400, delivery_form=form)
+
+
+@bp.post(f"{PREFIX}/delivery/send")
+@coordinator_required
+def send(campaign_slug: str, letter_id: int):
+    """Mark the letter as sent and freeze what was delivered."""
+    return _deliver(campaign_slug, letter_id, services.mark_as_sent)
+
+
+@bp.post(f"{PREFIX}/delivery/addendum")
+@coordinator_required
+def addendum(campaign_slug: str, letter_id: int):
+    """Deliver the sign-ons approved since the last delivery as a frozen addendum."""
+    return _deliver(campaign_slug, letter_id, services.send_addendum)
+
+
+@bp.route(f"{PREFIX}/deliveries/<int:delivery_id>/pdf")
+@member_required
+def delivered_pdf(campaign_slug: str, letter_id: int, delivery_id: int):
+    """The exact PDF that was delivered (the same bytes every time)."""
+    _campaign, letter = _load(campaign_slug, letter_id)
+    delivery = db.session.get(LetterDelivery, delivery_id)
+    if delivery is None or delivery.letter_id != letter.id:
+        abort(404)
+    suffix = f"-sent-{delivery.sent_on.isoformat()}"
+    if delivery.sequence:
+        suffix = f"-addendum-{delivery.sequence}-{delivery.sent_on.isoformat()}"
+    return send_stored(
+        store_for(current_app),
+        delivery.pdf_sha256,
+        kind="pdf",
+        download_name=_file_name(letter, suffix),
+        as_attachment=True,
+    )
