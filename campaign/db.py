@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -60,6 +63,38 @@ session = scoped_session(sessionmaker(expire_on_commit=False))
 # transaction with BEGIN IMMEDIATE, taking the write lock up front, so that
 # concurrent writers queue on busy_timeout instead of failing on lock upgrade.
 write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
+
+
+@contextmanager
+def read_phase() -> Iterator[None]:
+    """The reads of a state-changing request, done before it takes SQLite's write lock.
+
+    SQLite has one writer at a time; a request that holds the lock while it checks its
+    form, looks things up and renders an email makes every other writer wait (and poll).
+    Inside this block the transaction is a plain BEGIN; leaving it ends that read
+    transaction, so the writes that follow start their own with BEGIN IMMEDIATE.
+    (PostgreSQL locks rows, not the database: there the transaction simply goes on.)
+    Nothing may be written inside (a deferred transaction cannot safely upgrade).
+    """
+    token = write_intent.set(False)
+    try:
+        yield
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("read_phase() is for reads; this request changed objects")
+        if session.get_bind().dialect.name == "sqlite":
+            session.commit()  # ends the read transaction; keeps what was loaded (no expiry)
+    finally:
+        write_intent.reset(token)
+
+
+def insert_ignoring_conflicts(session: Session, target: Any) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` for the session's database (SQLite, PostgreSQL).
+
+    With ``RETURNING``, no row back means a unique constraint found the row already
+    there (perhaps inserted by a concurrent request): no SAVEPOINT, no failed transaction.
+    """
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(target).on_conflict_do_nothing()
 
 
 def _configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:

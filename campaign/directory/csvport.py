@@ -24,8 +24,8 @@ from campaign.directory.models import Contact, Organization, organization_contac
 from campaign.directory.queries import DirectoryFilters, filtered_query
 from campaign.review.csvio import CsvFile, write_csv
 from campaign.review.values import parse_level, parse_state
+from campaign.signons.dedup import normalise_identity
 from campaign.signons.models import Level
-from campaign.signons.services import normalise_identity
 
 EXPORT_HEADER = [
     "organization", "level", "state", "city", "website", "notes",

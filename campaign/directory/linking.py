@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from campaign.db import utcnow
+from campaign.db import insert_ignoring_conflicts, utcnow
 from campaign.directory.invitations import mark_signed
 from campaign.directory.models import Contact, Organization, organization_contacts
 from campaign.signons.models import SignOn
@@ -34,76 +34,67 @@ def resolve(session: Session, org: Organization) -> Organization:
     return org
 
 
-def _organization_for(session: Session, signon: SignOn) -> Organization:
-    org = session.scalar(
+def _organization_id(session: Session, signon: SignOn) -> tuple[int, bool]:
+    """The id of the sign-on's organization (merges followed) and whether it is new.
+
+    Insert first: most sign-ons come from organizations not yet in the directory, and
+    ``ON CONFLICT DO NOTHING`` lets the unique key settle a race without a SAVEPOINT.
+    """
+    new_id = session.scalar(
+        insert_ignoring_conflicts(session, Organization)
+        .values(
+            name=signon.org_name,
+            key=signon.org_key,
+            level=signon.level,
+            state=signon.state,
+            city=signon.city or "",
+            website=signon.website or "",
+            logo_sha256=signon.logo_sha256,
+            created_at=signon.created_at or utcnow(),
+        )
+        .returning(Organization.id)
+    )
+    if new_id is not None:
+        return new_id, True
+    org = session.scalars(
         sa.select(Organization).where(
             Organization.state == signon.state, Organization.key == signon.org_key
         )
-    )
-    if org is not None:
-        return resolve(session, org)
-    org = Organization(
-        name=signon.org_name,
-        key=signon.org_key,
-        level=signon.level,
-        state=signon.state,
-        city=signon.city or "",
-        website=signon.website or "",
-        logo_sha256=signon.logo_sha256,
-        created_at=signon.created_at or utcnow(),
-    )
-    try:
-        # a concurrent sign-on may create the same organization: the unique key decides
-        with session.begin_nested():
-            session.add(org)
-            session.flush()
-    except sa.exc.IntegrityError:
-        org = session.scalars(
-            sa.select(Organization).where(
-                Organization.state == signon.state, Organization.key == signon.org_key
-            )
-        ).one()
-        return resolve(session, org)
-    return org
+    ).one()
+    return resolve(session, org).id, False
 
 
-def _contact_for(session: Session, signon: SignOn) -> Contact | None:
+def _contact_id(session: Session, signon: SignOn) -> tuple[int | None, bool]:
+    """The id of the signer's contact (by email) and whether it is new; None without email."""
     email = normalise_email(signon.signer_email)
     if not email:
-        return None
-    contact = session.scalar(sa.select(Contact).where(Contact.email == email))
-    if contact is not None:
-        if not contact.name and signon.signer_name:
-            contact.name = signon.signer_name
-            contact.title = signon.signer_title or ""
-        return contact
-    contact = Contact(
-        name=signon.signer_name or "",
-        title=signon.signer_title or "",
-        email=email,
-        created_at=signon.created_at or utcnow(),
+        return None, False
+    new_id = session.scalar(
+        insert_ignoring_conflicts(session, Contact)
+        .values(
+            name=signon.signer_name or "",
+            title=signon.signer_title or "",
+            email=email,
+            created_at=signon.created_at or utcnow(),
+        )
+        .returning(Contact.id)
     )
-    try:
-        with session.begin_nested():
-            session.add(contact)
-            session.flush()
-    except sa.exc.IntegrityError:
-        contact = session.scalars(sa.select(Contact).where(Contact.email == email)).one()
-    return contact
+    if new_id is not None:
+        return new_id, True
+    contact = session.scalars(sa.select(Contact).where(Contact.email == email)).one()
+    if not contact.name and signon.signer_name:
+        contact.name = signon.signer_name
+        contact.title = signon.signer_title or ""
+    return contact.id, False
 
 
 def attach(session: Session, org_id: int, contact_id: int) -> None:
     """Record that the contact may sign for the organization (once)."""
-    exists = session.scalar(
-        sa.select(sa.literal(1)).where(
-            organization_contacts.c.organization_id == org_id,
-            organization_contacts.c.contact_id == contact_id,
+    session.execute(
+        insert_ignoring_conflicts(session, organization_contacts).values(
+            organization_id=org_id, contact_id=contact_id
         )
     )
-    if not exists:
-        session.execute(
-            organization_contacts.insert().values(organization_id=org_id, contact_id=contact_id)
-        )
 
 
 def link_signons(session: Session, signons: Iterable[SignOn]) -> None:
@@ -112,12 +103,13 @@ def link_signons(session: Session, signons: Iterable[SignOn]) -> None:
     The sign-on's own columns (name, signer, title) stay as written on the letter.
     """
     for signon in signons:
+        org_new = contact_new = False
         if signon.organization_id is None:
-            signon.organization_id = _organization_for(session, signon).id
+            signon.organization_id, org_new = _organization_id(session, signon)
         if signon.contact_id is None:
-            contact = _contact_for(session, signon)
-            if contact is not None:
-                signon.contact_id = contact.id
+            signon.contact_id, contact_new = _contact_id(session, signon)
         if signon.contact_id is not None:
             attach(session, signon.organization_id, signon.contact_id)
-        mark_signed(session, signon)
+        if not (org_new and (contact_new or signon.contact_id is None)):
+            # an invitation names an organization or a contact already in the directory
+            mark_signed(session, signon)

@@ -27,8 +27,8 @@ from campaign.letters.services import current_version
 from campaign.review.csvio import CsvError, CsvFile, read_csv
 from campaign.review.models import CsvMapping, CsvUpload
 from campaign.review.values import parse_level, parse_listed, parse_state, parse_timestamp
+from campaign.signons.dedup import DedupIndex, Identity, normalise_identity
 from campaign.signons.models import Level, SignOn, SignOnSource, SignOnStatus
-from campaign.signons.services import DedupIndex, Identity, normalise_identity
 
 # (field, label, the longest value the model takes), in the order the form shows them.
 FIELDS: list[tuple[str, str, int]] = [

@@ -21,8 +21,8 @@ from campaign.db import utcnow
 from campaign.letters.models import Letter, LetterStatus
 from campaign.letters.services import current_version
 from campaign.review.queries import SignOnFilters, filtered_ids
+from campaign.signons.dedup import DedupIndex, insert_unique, normalise_identity
 from campaign.signons.models import SignOn, SignOnSource, SignOnStatus
-from campaign.signons.services import DedupIndex, insert_unique, normalise_identity
 
 S = SignOnStatus
 # Which status a coordinator may move a sign-on to. Pending ones are approved only

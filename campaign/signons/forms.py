@@ -102,7 +102,7 @@ class SignOnForm(FlaskForm):
 
     def validate_logo(self, field):
         from campaign.core.errors import DomainError
-        from campaign.signons.services import check_logo
+        from campaign.signons.signing import check_logo
 
         data = self.logo_bytes()
         if data:

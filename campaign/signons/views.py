@@ -22,7 +22,7 @@ from campaign.db import utcnow
 from campaign.extensions import limiter
 from campaign.letters.models import Letter, LetterStatus
 from campaign.letters.services import current_version
-from campaign.signons import services
+from campaign.signons import services, signing
 from campaign.signons.forms import ConfirmForm, SignOnForm
 from campaign.signons.models import Level, SignOn, SignOnStatus
 from campaign.uploads.store import store_for
@@ -72,39 +72,21 @@ def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
 @limiter.limit(_signon_limit, methods=["POST"])
 def sign(slug: str):
     """The letter and its sign-on form; the same thank-you page whatever happened."""
-    letter = _public_letter_or_404(slug)
-    form = SignOnForm()
-    if form.is_submitted() and not letter.accepts_signons():
-        context = public_context(letter, form)
-        return render_template("signons/sign.html", **context), 403
-    if form.validate_on_submit():
-        if form.nickname.data:
+    with db.read_phase():
+        letter = _public_letter_or_404(slug)
+        form = SignOnForm()
+        if form.is_submitted() and not letter.accepts_signons():
+            context = public_context(letter, form)
+            return render_template("signons/sign.html", **context), 403
+        valid = form.validate_on_submit()
+        if valid and form.nickname.data:
             # A bot filled the honeypot: look the same as success, store nothing.
             return redirect(url_for("signons.thanks", slug=letter.slug))
-        data = services.SignOnInput(
-            org_name=form.org_name.data,
-            level=form.level.data,
-            state=form.state.data or "",
-            city=form.city.data or "",
-            website=form.website.data or "",
-            signer_name=form.signer_name.data,
-            signer_title=form.signer_title.data,
-            signer_email=form.signer_email.data,
-            authorized=form.authorized.data,
-            listed=form.listing.data == "list",
-            comment=form.comment.data or "",
-            keep_informed=form.keep_informed.data,
-            logo=form.logo_bytes(),
-        )
-        version_id = int(form.version_id.data) if form.version_id.data else None
+        prepared = _prepare(letter, form) if valid else None
+    if prepared is not None:
         try:
-            services.sign_letter(
-                db.session,
-                letter,
-                data,
-                version_id=version_id,
-                store=store_for(current_app),
-                link_for=_link_for(letter),
+            signing.record(
+                db.session, prepared, store=store_for(current_app), link_for=_link_for(letter)
             )
         except DomainError as err:
             db.session.rollback()
@@ -116,6 +98,33 @@ def sign(slug: str):
         _prefill_from_invitation(letter, form, request.args["invite"])
     status = 400 if form.errors else 200
     return render_template("signons/sign.html", **public_context(letter, form)), status
+
+
+def _prepare(letter: Letter, form: SignOnForm) -> signing.Prepared | None:
+    """Check a valid form against the letter (no writes); None (and field errors) if refused."""
+    data = signing.SignOnInput(
+        org_name=form.org_name.data,
+        level=form.level.data,
+        state=form.state.data or "",
+        city=form.city.data or "",
+        website=form.website.data or "",
+        signer_name=form.signer_name.data,
+        signer_title=form.signer_title.data,
+        signer_email=form.signer_email.data,
+        authorized=form.authorized.data,
+        listed=form.listing.data == "list",
+        comment=form.comment.data or "",
+        keep_informed=form.keep_informed.data,
+        logo=form.logo_bytes(),
+    )
+    version_id = int(form.version_id.data) if form.version_id.data else None
+    try:
+        return signing.prepare(
+            db.session, letter, data, version_id=version_id, link_for=_link_for(letter)
+        )
+    except DomainError as err:
+        apply_domain_error(form, err)
+        return None
 
 
 def _prefill_from_invitation(letter: Letter, form: SignOnForm, token: str) -> None:

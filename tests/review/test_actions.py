@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from campaign.core.errors import DomainError
 from campaign.letters.models import LetterStatus
 from campaign.review import services
+from campaign.signons import dedup
 from campaign.signons import services as signon_services
 from campaign.signons.models import Level, SignOn, SignOnSource, SignOnStatus
 from tests.factories import reload
@@ -148,8 +149,8 @@ def test_rename_keeps_the_original_and_moves_the_key(login_as, session):
     assert event.details["as_written"] == "Immigrant Rigths Coalition"
     assert event.details["new"] == "Immigrant Rights Coalition" and event.details["key_changed"]
     # the public page now recognises the corrected name as the same organization
-    existing = signon_services.DedupIndex.for_letter(session, letter.id).existing(
-        signon_services.normalise_identity("The Immigrant Rights Coalition, Inc.", "state", "TX")
+    existing = dedup.DedupIndex.for_letter(session, letter.id).existing(
+        dedup.normalise_identity("The Immigrant Rights Coalition, Inc.", "state", "TX")
     )
     assert existing == signon.id
 

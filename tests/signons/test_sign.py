@@ -11,7 +11,7 @@ from campaign.db import utcnow
 from campaign.letters.models import LetterStatus
 from campaign.mail.transport import SMTPTransport
 from campaign.mail.worker import deliver_due
-from campaign.signons import services
+from campaign.signons import dedup, services
 from campaign.signons.models import Level, SignOn, SignOnStatus
 from tests.factories import reload
 from tests.letters.factories import make_letter
@@ -160,10 +160,10 @@ def test_probable_duplicate_is_flagged_not_merged(client, session):
     assert second.status == SignOnStatus.PENDING
 
 
-def test_concurrent_insert_is_caught_in_a_savepoint(client, session, monkeypatch):
+def test_a_concurrent_insert_is_caught_by_the_unique_key(client, session, monkeypatch):
     letter = make_letter(session)
     sign(client, letter)
-    real_candidates = services._candidates
+    real_candidates = dedup.candidates
     calls = []
 
     def stale_candidates(*args):
@@ -171,7 +171,7 @@ def test_concurrent_insert_is_caught_in_a_savepoint(client, session, monkeypatch
         calls.append(1)
         return []
 
-    monkeypatch.setattr(services, "_candidates", stale_candidates)
+    monkeypatch.setattr(dedup, "candidates", stale_candidates)
     response = sign(client, letter, org_name="The Immigrant Rights Coalition")
     assert response.status_code == 302
     assert len(signons(session, letter)) == 1 and len(calls) == 1

@@ -1,0 +1,213 @@
+"""Signing a letter on the public page: checks and look-ups first, then a short write.
+
+``prepare`` does everything that needs no write (normalising, the logo check, the
+version shown, the fuzzy look-up, rendering the confirmation email); ``record`` then
+writes the rows. On SQLite the view runs ``prepare`` outside the write lock, so that
+concurrent signers queue only for the few INSERTs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from campaign.core.errors import DomainError
+from campaign.db import insert_ignoring_conflicts, utcnow
+from campaign.letters.models import Letter, LetterVersion
+from campaign.letters.services import current_version
+from campaign.signons import notify
+from campaign.signons.dedup import DedupIndex, Identity, find, normalise_identity
+from campaign.signons.models import SignOn, SignOnStatus
+from campaign.uploads.store import UploadStore, describe, sniff
+
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_KINDS = {"png", "jpeg"}
+
+# Builds the absolute confirmation link for a sign-on and its raw token (the view
+# passes url_for(..., _external=True); services never see the request).
+LinkFor = Callable[[SignOn, str], str]
+
+
+@dataclass
+class SignOnInput:
+    """What the signer typed on the public form (already length-checked by the form)."""
+
+    org_name: str
+    level: str
+    state: str
+    city: str
+    website: str
+    signer_name: str
+    signer_title: str
+    signer_email: str
+    authorized: bool
+    listed: bool
+    comment: str = ""
+    keep_informed: bool = False
+    logo: bytes | None = None
+
+
+@dataclass
+class SignResult:
+    """What happened; the page looks the same whatever it is, only the email differs."""
+
+    outcome: str  # "new", "pending", "already"
+    signon_id: int
+
+
+@dataclass
+class Prepared:
+    """A checked sign-on, ready to be written."""
+
+    letter: Letter
+    ident: Identity
+    email: str
+    existing_id: int | None  # the organization's sign-on, as seen before writing
+    signon: SignOn  # not yet in the session
+    confirm: notify.Message  # the email for a new sign-on
+    logo: bytes | None
+
+
+def check_logo(data: bytes) -> str:
+    """The kind of an acceptable logo (PNG or JPEG, ≤ 1 MB, checked by content)."""
+    if len(data) > LOGO_MAX_BYTES:
+        raise DomainError("The logo is larger than 1 MB.", field="logo")
+    kind = sniff(data)
+    if kind not in LOGO_KINDS:
+        raise DomainError(f"The logo must be a {describe(LOGO_KINDS)} image.", field="logo")
+    return kind
+
+
+def shown_version(session: Session, letter: Letter, version_id: int | None) -> LetterVersion:
+    """The version the signer was shown (from the form), or the current one if unknown."""
+    if version_id:
+        version = session.get(LetterVersion, version_id)
+        if version is not None and version.letter_id == letter.id:
+            return version
+    return current_version(session, letter)
+
+
+def prepare(
+    session: Session,
+    letter: Letter,
+    data: SignOnInput,
+    *,
+    version_id: int | None,
+    link_for: LinkFor,
+    now: datetime | None = None,
+) -> Prepared:
+    """Check the input and look up what the write needs; writes nothing."""
+    now = now or utcnow()
+    if not letter.accepts_signons(now):
+        raise DomainError("This letter no longer accepts sign-ons.")
+    ident = normalise_identity(data.org_name, data.level, data.state)
+    if not data.authorized:
+        raise DomainError(
+            "You must be authorized to sign for the organization.", field="authorized"
+        )
+    if data.logo:
+        check_logo(data.logo)
+    version = shown_version(session, letter, version_id)
+    # One query gives both the exact match and the fuzzy candidates (same letter and state).
+    index = DedupIndex.for_state(session, letter.id, ident.state)
+    email = data.signer_email.strip()
+    signon = SignOn(
+        letter_id=letter.id,
+        version_id=version.id,
+        org_name=" ".join(data.org_name.split()),
+        org_key=ident.key,
+        probable_duplicate_of_id=index.probable(ident),
+        level=ident.level,
+        state=ident.state,
+        city=data.city.strip(),
+        website=data.website.strip(),
+        signer_name=data.signer_name.strip(),
+        signer_title=data.signer_title.strip(),
+        signer_email=email,
+        authorized=True,
+        listed=data.listed,
+        comment=data.comment.strip(),
+        keep_informed=data.keep_informed,
+        status=SignOnStatus.PENDING,
+        created_at=now,
+    )
+    token = notify.issue_token(signon, now)
+    confirm = notify.message(signon, letter, "signon_confirm", "confirm", link_for(signon, token))
+    return Prepared(letter, ident, email, index.existing(ident), signon, confirm, data.logo)
+
+
+def record(
+    session: Session,
+    prepared: Prepared,
+    *,
+    store: UploadStore,
+    link_for: LinkFor,
+    now: datetime | None = None,
+) -> SignResult:
+    """Write the sign-on (or recognise the organization's earlier one) and email the signer.
+
+    The same organization (normalised name + state) never gets a second row: the
+    unique constraint decides, even between concurrent requests.
+    """
+    from campaign.directory.linking import link_signons
+
+    now = now or utcnow()
+    letter, ident = prepared.letter, prepared.ident
+    existing = None
+    if prepared.existing_id is not None:
+        existing = session.get(SignOn, prepared.existing_id)
+    if existing is None:
+        signon = prepared.signon
+        link_signons(session, [signon])
+        values = {
+            attr.key: getattr(signon, attr.key)
+            for attr in sa.inspect(SignOn).column_attrs
+            if attr.key in signon.__dict__
+        }
+        new_id = session.scalar(
+            insert_ignoring_conflicts(session, SignOn).values(values).returning(SignOn.id)
+        )
+        if new_id is not None:
+            if prepared.logo:
+                # Saved only now, so a refused or duplicate sign-on leaves no orphan file.
+                stored = store.save(prepared.logo, allowed=LOGO_KINDS, max_bytes=LOGO_MAX_BYTES)
+                session.execute(
+                    sa.update(SignOn)
+                    .where(SignOn.id == new_id)
+                    .values(logo_sha256=stored.sha256, logo_kind=stored.kind)
+                )
+            prepared.confirm.enqueue(session)
+            return SignResult("new", new_id)
+        # Another request for the same organization wrote it after we looked.
+        existing = find(session, letter.id, ident.state, ident.key)
+        if existing is None:
+            raise DomainError("Please try again.")
+    return _already_signed(session, letter, existing, prepared.email, link_for, now)
+
+
+def _already_signed(
+    session: Session,
+    letter: Letter,
+    existing: SignOn,
+    email: str,
+    link_for: LinkFor,
+    now: datetime,
+) -> SignResult:
+    """The organization is on record already: say so by email only, never on the page."""
+    if existing.status == SignOnStatus.PENDING:
+        token = notify.issue_token(existing, now)
+        link = link_for(existing, token)
+        # The link goes only to the address that first signed; a newcomer is told so.
+        notify.mail(session, existing, letter, "signon_pending_again", "confirm", link)
+        if existing.signer_email.casefold() != email.casefold():
+            notify.mail(session, existing, letter, "signon_pending_other", "notice", None, to=email)
+        existing.updated_at = now
+        session.flush()
+        return SignResult("pending", existing.id)
+    template = "signon_already_confirmed" if existing.counted else "signon_already_other"
+    notify.mail(session, existing, letter, template, "notice", None, to=email)
+    return SignResult("already", existing.id)
