@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -87,14 +88,24 @@ def read_phase() -> Iterator[None]:
         write_intent.reset(token)
 
 
-def insert_ignoring_conflicts(session: Session, target: Any) -> Any:
-    """``INSERT … ON CONFLICT DO NOTHING`` for the session's database (SQLite, PostgreSQL).
+def insert_ignoring_conflicts(
+    session: Session, table: sa.Table, *, returning: sa.Column | None = None
+) -> sa.Insert:
+    """``INSERT … ON CONFLICT DO NOTHING [RETURNING col]`` for the session's database.
 
     With ``RETURNING``, no row back means a unique constraint found the row already
     there (perhaps inserted by a concurrent request): no SAVEPOINT, no failed transaction.
+    The statement is built once per database and table and executed with parameters
+    on ``session.connection()``: building it anew costs more than running it.
     """
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(target).on_conflict_do_nothing()
+    return _insert_ignoring(session.get_bind().dialect.name, table, returning)
+
+
+@functools.cache
+def _insert_ignoring(dialect: str, table: sa.Table, returning: sa.Column | None) -> sa.Insert:
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    stmt = insert.on_conflict_do_nothing()
+    return stmt if returning is None else stmt.returning(returning)
 
 
 def _configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:

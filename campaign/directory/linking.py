@@ -34,25 +34,32 @@ def resolve(session: Session, org: Organization) -> Organization:
     return org
 
 
+_ORGS = Organization.__table__
+_CONTACTS = Contact.__table__
+
+
 def _organization_id(session: Session, signon: SignOn) -> tuple[int, bool]:
     """The id of the sign-on's organization (merges followed) and whether it is new.
 
     Insert first: most sign-ons come from organizations not yet in the directory, and
     ``ON CONFLICT DO NOTHING`` lets the unique key settle a race without a SAVEPOINT.
     """
-    new_id = session.scalar(
-        insert_ignoring_conflicts(session, Organization)
-        .values(
-            name=signon.org_name,
-            key=signon.org_key,
-            level=signon.level,
-            state=signon.state,
-            city=signon.city or "",
-            website=signon.website or "",
-            logo_sha256=signon.logo_sha256,
-            created_at=signon.created_at or utcnow(),
+    new_id = (
+        session.connection()
+        .execute(
+            insert_ignoring_conflicts(session, _ORGS, returning=_ORGS.c.id),
+            {
+                "name": signon.org_name,
+                "key": signon.org_key,
+                "level": signon.level,
+                "state": signon.state,
+                "city": signon.city or "",
+                "website": signon.website or "",
+                "logo_sha256": signon.logo_sha256,
+                "created_at": signon.created_at or utcnow(),
+            },
         )
-        .returning(Organization.id)
+        .scalar()
     )
     if new_id is not None:
         return new_id, True
@@ -69,15 +76,18 @@ def _contact_id(session: Session, signon: SignOn) -> tuple[int | None, bool]:
     email = normalise_email(signon.signer_email)
     if not email:
         return None, False
-    new_id = session.scalar(
-        insert_ignoring_conflicts(session, Contact)
-        .values(
-            name=signon.signer_name or "",
-            title=signon.signer_title or "",
-            email=email,
-            created_at=signon.created_at or utcnow(),
+    new_id = (
+        session.connection()
+        .execute(
+            insert_ignoring_conflicts(session, _CONTACTS, returning=_CONTACTS.c.id),
+            {
+                "name": signon.signer_name or "",
+                "title": signon.signer_title or "",
+                "email": email,
+                "created_at": signon.created_at or utcnow(),
+            },
         )
-        .returning(Contact.id)
+        .scalar()
     )
     if new_id is not None:
         return new_id, True
@@ -90,10 +100,9 @@ def _contact_id(session: Session, signon: SignOn) -> tuple[int | None, bool]:
 
 def attach(session: Session, org_id: int, contact_id: int) -> None:
     """Record that the contact may sign for the organization (once)."""
-    session.execute(
-        insert_ignoring_conflicts(session, organization_contacts).values(
-            organization_id=org_id, contact_id=contact_id
-        )
+    session.connection().execute(
+        insert_ignoring_conflicts(session, organization_contacts),
+        {"organization_id": org_id, "contact_id": contact_id},
     )
 
 

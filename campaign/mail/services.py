@@ -5,10 +5,12 @@ from __future__ import annotations
 from email.utils import make_msgid
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from campaign.mail.models import OutboxMessage
+
+_INSERT = sa.insert(OutboxMessage.__table__)
 
 
 def enqueue(
@@ -36,7 +38,7 @@ def insert(
     kind: str = "general",
 ) -> None:
     """``enqueue`` as one INSERT, without an ORM object (for busy paths like signing)."""
-    session.execute(sa.insert(OutboxMessage).values(_row(to, subject, body_text, body_html, kind)))
+    session.connection().execute(_INSERT, _row(to, subject, body_text, body_html, kind))
 
 
 def _row(to: str, subject: str, body_text: str, body_html: str | None, kind: str) -> dict:
@@ -50,9 +52,18 @@ def _row(to: str, subject: str, body_text: str, body_html: str | None, kind: str
     }
 
 
+def render_email(template: str, **context: object) -> str:
+    """The text of ``templates/email/<template>.txt``.
+
+    Rendered from the Jinja environment alone: an email is about its own context, not
+    the request's, so the page context processors (the logged-in user, the menu) stay out.
+    """
+    return current_app.jinja_env.get_template(f"email/{template}.txt").render(context)
+
+
 def enqueue_template(
     session: Session, *, to: str, subject: str, template: str, kind: str, **context: object
 ) -> OutboxMessage:
-    """Render ``templates/email/<template>.txt`` (and ``.html`` if asked) into the outbox."""
-    body = render_template(f"email/{template}.txt", **context)
+    """Render ``templates/email/<template>.txt`` into the outbox."""
+    body = render_email(template, **context)
     return enqueue(session, to=to, subject=subject, body_text=body, kind=kind)

@@ -45,16 +45,16 @@ def normalise_identity(org_name: str, level: str, state: str) -> Identity:
     return Identity(level_, state, key)
 
 
+_SIGN_ONS = SignOn.__table__
+_CANDIDATES = sa.select(_SIGN_ONS.c.id, _SIGN_ONS.c.org_key).where(
+    _SIGN_ONS.c.letter_id == sa.bindparam("letter_id"), _SIGN_ONS.c.state == sa.bindparam("state")
+)
+
+
 def candidates(session: Session, letter_id: int, state: str) -> list[tuple[int, str]]:
     """(id, org key) of every sign-on of the letter in one state."""
-    return [
-        (row_id, row_key)
-        for row_id, row_key in session.execute(
-            sa.select(SignOn.id, SignOn.org_key).where(
-                SignOn.letter_id == letter_id, SignOn.state == state
-            )
-        )
-    ]
+    rows = session.connection().execute(_CANDIDATES, {"letter_id": letter_id, "state": state})
+    return [(row_id, row_key) for row_id, row_key in rows]
 
 
 def find(session: Session, letter_id: int, state: str, key: str) -> SignOn | None:

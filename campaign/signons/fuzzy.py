@@ -7,9 +7,10 @@ Nothing here merges anything.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 # Words an acronym usually skips ("ACLU" has no letter for "of").
 _SKIP = frozenset({"of", "the", "and", "for", "in", "on", "at", "to", "de", "del", "la", "y"})
@@ -56,11 +57,41 @@ def similarity(a: str, b: str) -> float:
     return float(best)
 
 
+@functools.lru_cache(maxsize=65536)
+def _shape(key: str) -> tuple[tuple[str, ...], str]:
+    """A name's words and the initials an acronym of it would spell (cached per process)."""
+    words = tuple(key.split())
+    return words, "".join(w[0] for w in words if w not in _SKIP)
+
+
+def _acronym_possible(a: str, b: str) -> bool:
+    """The cheap test ``similarity`` applies before expanding acronyms, in either direction."""
+    (words_a, initials_a), (words_b, initials_b) = _shape(a), _shape(b)
+    return any(len(t) >= 2 and t in initials_b for t in words_a) or any(
+        len(t) >= 2 and t in initials_a for t in words_b
+    )
+
+
 def probable_duplicate(key: str, candidates: Iterable[tuple[int, str]]) -> int | None:
-    """The id of the candidate most similar to ``key`` above the threshold, or None."""
+    """The id of the candidate most similar to ``key`` above the threshold, or None.
+
+    A letter can hold thousands of sign-ons in a state: rapidfuzz scores them all in C,
+    and only those that pass (or could match as an acronym) get the full ``similarity``.
+    Same answer as scoring every candidate with ``similarity``.
+    """
+    rows = [(cand_id, cand_key) for cand_id, cand_key in candidates if cand_key != key]
+    if not key or not rows:
+        return None
+    keys = [cand_key for _, cand_key in rows]
+    close = {
+        index
+        for _, _, index in process.extract(
+            key, keys, scorer=fuzz.token_set_ratio, score_cutoff=THRESHOLD, limit=None
+        )
+    }
     best_id, best_score = None, THRESHOLD
-    for cand_id, cand_key in candidates:
-        if cand_key == key:
+    for index, (cand_id, cand_key) in enumerate(rows):
+        if index not in close and not _acronym_possible(key, cand_key):
             continue
         score = similarity(key, cand_key)
         if score >= best_score and (best_id is None or score > best_score):

@@ -7,7 +7,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import render_template
 from sqlalchemy.orm import Session
 
 from campaign.letters.models import Letter
@@ -65,8 +64,8 @@ def message(
     to: str | None = None,
 ) -> Message:
     """Render one of the signer emails (no database access: it can be done before writing)."""
-    body = render_template(
-        f"email/{template}.txt",
+    body = outbox.render_email(
+        template,
         signon=signon,
         letter=letter,
         link=link,

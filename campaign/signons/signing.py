@@ -91,6 +91,22 @@ def shown_version(session: Session, letter: Letter, version_id: int | None) -> L
     return current_version(session, letter)
 
 
+_VERSIONS = LetterVersion.__table__
+_VERSION_OF_LETTER = sa.select(_VERSIONS.c.id).where(
+    _VERSIONS.c.id == sa.bindparam("version_id"), _VERSIONS.c.letter_id == sa.bindparam("letter_id")
+)
+
+
+def shown_version_id(session: Session, letter: Letter, version_id: int | None) -> int:
+    """``shown_version(...).id`` in one light query (the public page's busy path)."""
+    if version_id:
+        params = {"version_id": version_id, "letter_id": letter.id}
+        found = session.connection().execute(_VERSION_OF_LETTER, params).scalar()
+        if found is not None:
+            return found
+    return current_version(session, letter).id
+
+
 def prepare(
     session: Session,
     letter: Letter,
@@ -111,13 +127,13 @@ def prepare(
         )
     if data.logo:
         check_logo(data.logo)
-    version = shown_version(session, letter, version_id)
+    version_id = shown_version_id(session, letter, version_id)
     # One query gives both the exact match and the fuzzy candidates (same letter and state).
     index = DedupIndex.for_state(session, letter.id, ident.state)
     email = data.signer_email.strip()
     signon = SignOn(
         letter_id=letter.id,
-        version_id=version.id,
+        version_id=version_id,
         org_name=" ".join(data.org_name.split()),
         org_key=ident.key,
         probable_duplicate_of_id=index.probable(ident),
@@ -164,13 +180,13 @@ def record(
         signon = prepared.signon
         link_signons(session, [signon])
         values = {
-            attr.key: getattr(signon, attr.key)
+            attr.columns[0].key: getattr(signon, attr.key)
             for attr in sa.inspect(SignOn).column_attrs
             if attr.key in signon.__dict__
         }
-        new_id = session.scalar(
-            insert_ignoring_conflicts(session, SignOn).values(values).returning(SignOn.id)
-        )
+        table = SignOn.__table__
+        insert = insert_ignoring_conflicts(session, table, returning=table.c.id)
+        new_id = session.connection().execute(insert, values).scalar()
         if new_id is not None:
             if prepared.logo:
                 # Saved only now, so a refused or duplicate sign-on leaves no orphan file.

@@ -34,8 +34,11 @@ def _signon_limit() -> str:
     return current_app.config["SIGNON_RATE_LIMIT"]
 
 
+_BY_SLUG = sa.select(Letter).where(Letter.slug == sa.bindparam("slug"))
+
+
 def _public_letter_or_404(slug: str) -> Letter:
-    letter = db.session.scalar(sa.select(Letter).where(Letter.slug == slug))
+    letter = db.session.scalar(_BY_SLUG, {"slug": slug})
     if letter is None or letter.status == LetterStatus.DRAFT:
         abort(404)
     return letter

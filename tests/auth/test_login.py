@@ -96,3 +96,21 @@ def test_logout_is_a_post_with_csrf(client, make_user):
     assert client.get("/logout").status_code == 405
     assert client.post("/logout", csrf=False).status_code == 400
     assert client.get("/campaigns").status_code == 200
+
+
+def test_a_session_used_from_another_browser_is_logged_out(client, make_user):
+    user = make_user(role=Role.COORDINATOR)
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert client.get("/campaigns").status_code == 200
+    # the same cookie, presented by a different user agent: "strong" session protection
+    stolen = client.get("/campaigns", headers={"User-Agent": "Elsewhere/1.0"})
+    assert stolen.status_code == 302 and "/login" in stolen.headers["Location"]
+
+
+def test_anonymous_pages_do_not_rewrite_the_session_cookie(client):
+    first = client.get("/login")
+    assert any(c.startswith("campaign_session=") for c in first.headers.getlist("Set-Cookie"))
+    # the visitor's session holds only a CSRF token: nothing to protect, nothing to rewrite
+    again = client.get("/login")
+    assert again.status_code == 200
+    assert again.headers.getlist("Set-Cookie") == []
