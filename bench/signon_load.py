@@ -4,7 +4,7 @@ The ceiling is bench/ceiling_app.py: a bare Flask endpoint on the same server se
 that inserts one row. Runs on SQLite, and on PostgreSQL when 127.0.0.1:5432 answers
 (it creates and drops its own database). Loopback only; a bounded number of requests.
 
-    .venv/bin/python bench/signon_load.py [--requests 300] [--threads 8] [--runs 3]
+    .venv/bin/python bench/signon_load.py [--requests 300] [--threads 8] [--runs 5]
 """
 
 from __future__ import annotations
@@ -116,9 +116,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _measure(label: str, base: str, make, args) -> dict:
-    _load(base, max(20, args.threads * 3), args.threads, make)  # warm-up
-    runs = [_load(base, args.requests, args.threads, make) for _ in range(args.runs)]
+def _summary(label: str, runs: list[tuple[float, list[float], int]]) -> dict:
     rps = statistics.median(r[0] for r in runs)
     lat = [x for r in runs for x in r[1]]
     result = {
@@ -135,20 +133,34 @@ def _measure(label: str, base: str, make, args) -> dict:
 
 
 def bench_database(name: str, pg_url: str | None, args) -> dict:
-    """Sign-on and ceiling figures on one database."""
+    """Sign-on and ceiling figures on one database.
+
+    Both servers run side by side and their runs alternate (sign-on, ceiling, sign-on,
+    …), so that a machine getting busier or quieter during the bench moves both.
+    """
     print(f"{name}: {args.runs} runs x {args.requests} POSTs, {args.threads} client threads")
-    out = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
+        (tmp_path / "app").mkdir()
+        (tmp_path / "ceiling").mkdir()
         with scratch_database(tmp_path, pg_url, suffix="") as url:
             slug = seed_letter(url)
             env = {"CAMPAIGN_RATELIMIT_STORAGE_URI": args.ratelimit_storage}
-            with gunicorn("campaign:create_app()", url, tmp_path, env=env) as base:
-                out["signon"] = _measure("sign-on", base, _signon_requests(slug), args)
-            with gunicorn("bench.ceiling_app:create_app()", url, tmp_path) as base:
-                out["ceiling"] = _measure("ceiling", base, _ceiling_requests, args)
-    out["ratio"] = out["signon"]["rps"] / out["ceiling"]["rps"]
-    print(f"  ratio     {out['ratio']:.2f} of the ceiling")
+            with (
+                gunicorn("campaign:create_app()", url, tmp_path / "app", env=env) as app,
+                gunicorn("bench.ceiling_app:create_app()", url, tmp_path / "ceiling") as ceiling,
+            ):
+                plans = [(app, _signon_requests(slug)), (ceiling, _ceiling_requests)]
+                for base, make in plans:  # warm-up
+                    _load(base, max(20, args.threads * 3), args.threads, make)
+                runs: list[list] = [[], []]
+                for _ in range(args.runs):
+                    for i, (base, make) in enumerate(plans):
+                        runs[i].append(_load(base, args.requests, args.threads, make))
+    out = {"signon": _summary("sign-on", runs[0]), "ceiling": _summary("ceiling", runs[1])}
+    # the median of the per-round ratios: each round's two runs saw the same machine
+    out["ratio"] = statistics.median(a[0] / b[0] for a, b in zip(*runs, strict=True))
+    print(f"  ratio     {out['ratio']:.2f} of the ceiling (median of {args.runs} paired runs)")
     return out
 
 
@@ -156,19 +168,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument(
         "--ratelimit-storage",
         default=None,
         help="rate-limit counters (default: Redis on 127.0.0.1:6379 when it answers, as a "
         "multi-process deployment should use; else memory://)",
     )
+    parser.add_argument("--only", choices=["sqlite", "postgres"], help="one database only")
     args = parser.parse_args()
     if args.ratelimit_storage is None:
         args.ratelimit_storage = "redis://127.0.0.1:6379/15" if _reachable(6379) else "memory://"
     print(f"rate-limit storage: {args.ratelimit_storage}")
-    results = {"sqlite": bench_database("SQLite", None, args)}
-    if _pg_reachable():
+    results = {}
+    if args.only != "postgres":
+        results["sqlite"] = bench_database("SQLite", None, args)
+    if args.only != "sqlite" and _pg_reachable():
         results["postgres"] = bench_database("PostgreSQL", PG_URL.format(pid=os.getpid()), args)
     fields = []
     for db, r in results.items():

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
-from campaign.core.states import STATE_CHOICES
+from campaign.core.states import STATE_CHOICES, STATES
 from campaign.signons.models import Level
 
 LOGO_READ_LIMIT = 1024 * 1024 + 1
@@ -54,6 +54,8 @@ class SignOnForm(FlaskForm):
         "State",
         description="Required for state and local organizations.",
         choices=[("", "—"), *STATE_CHOICES],
+        # checked against a set by validate_state: WTForms would walk all 56 choices
+        validate_choice=False,
         validators=[Optional(), Length(max=2)],
     )
     city = StringField("City", validators=[Optional(), Length(max=120)])
@@ -93,6 +95,8 @@ class SignOnForm(FlaskForm):
     nickname = StringField("Leave this field empty", validators=[Optional(), Length(max=200)])
 
     def validate_state(self, field):
+        if field.data and field.data not in STATES:
+            raise ValidationError("Choose a state from the list.")
         if self.level.data in (Level.STATE.value, Level.LOCAL.value) and not field.data:
             raise ValidationError("Choose the state for a state or local organization.")
 

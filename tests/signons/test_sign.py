@@ -202,6 +202,7 @@ def test_field_errors_store_nothing(client, session):
         "org_name": ({"org_name": ""}, "This field is required"),
         "email": ({"signer_email": "not-an-email"}, "Invalid email address"),
         "state": ({"level": "local", "state": ""}, "Choose the state"),
+        "unknown state": ({"level": "state", "state": "ZZ"}, "Choose a state from the list"),
         "authorized": ({"authorized": None}, "must be authorized"),
         "level": ({"level": None}, "Choose national, state or local"),
         "length": ({"org_name": "x" * 301}, "Field cannot be longer than 300"),
