@@ -9,21 +9,8 @@ from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
 from campaign.core.errors import Conflict
-from campaign.core.text import slugify
+from campaign.core.text import slugify, unique_slug
 from campaign.db import utcnow
-
-
-def unique_slug(session: Session, base: str, *, exclude_id: int | None = None) -> str:
-    """``base`` or ``base-2``, ``base-3``… whichever no other campaign uses."""
-    slug, n = base, 1
-    while True:
-        q = sa.select(Campaign.id).where(Campaign.slug == slug)
-        if exclude_id is not None:
-            q = q.where(Campaign.id != exclude_id)
-        if session.scalar(q) is None:
-            return slug
-        n += 1
-        slug = f"{base[:55]}-{n}"
 
 
 def create_campaign(
@@ -36,7 +23,7 @@ def create_campaign(
     campaign = Campaign(
         name=name.strip(),
         description=description.strip(),
-        slug=unique_slug(session, wanted),
+        slug=unique_slug(session, Campaign.slug, wanted),
         created_by_id=actor.id,
     )
     session.add(campaign)

@@ -13,7 +13,7 @@ from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
 from campaign.core.errors import Conflict, DomainError
-from campaign.core.text import slugify
+from campaign.core.text import slugify, unique_slug
 from campaign.db import utcnow
 from campaign.letters.models import Letter, LetterStatus, LetterVersion
 
@@ -39,19 +39,6 @@ def deadline_instant(day: date, at: time, tz: str) -> datetime:
 def body_sha256(body: str) -> str:
     """The hash recorded with a version of the text."""
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
-
-
-def unique_letter_slug(session: Session, base: str, *, exclude_id: int | None = None) -> str:
-    """``base`` or ``base-2``… whichever no other letter uses."""
-    slug, n = base, 1
-    while True:
-        q = sa.select(Letter.id).where(Letter.slug == slug)
-        if exclude_id is not None:
-            q = q.where(Letter.id != exclude_id)
-        if session.scalar(q) is None:
-            return slug
-        n += 1
-        slug = f"{base[:55]}-{n}"
 
 
 def current_version(session: Session, letter: Letter) -> LetterVersion:
@@ -115,7 +102,7 @@ def create_letter(
     letter = Letter(
         campaign_id=campaign.id,
         title=title.strip(),
-        slug=unique_letter_slug(session, wanted),
+        slug=unique_slug(session, Letter.slug, wanted),
         addressees=addressees.strip(),
         body=body.strip(),
         closing=closing.strip(),

@@ -176,3 +176,13 @@ def test_campaign_page_lists_its_letters(login_as, session):
     letter = _load(session, make_letter(session, title="Our letter to DHS"))
     html = login_as("member").get(f"/campaigns/{letter.campaign.slug}").get_data(as_text=True)
     assert "Our letter to DHS" in html and _url(letter) in html
+
+
+def test_letters_with_the_same_title_get_distinct_public_addresses(
+    login_as, make_campaign, session
+):
+    c = login_as("coordinator")
+    for campaign in (make_campaign(), make_campaign()):
+        assert c.post(f"/campaigns/{campaign.slug}/letters/new", data=_form()).status_code == 302
+    slugs = session.scalars(sa.select(Letter.slug).where(Letter.slug.like("end-287-g%")))
+    assert sorted(slugs) == ["end-287-g", "end-287-g-2"]
