@@ -24,7 +24,6 @@ from campaign.demands import bulk as bulk_services
 from campaign.demands import services, tracking
 from campaign.demands.forms import (
     AgencyFilterForm,
-    BulkDemandForm,
     DemandFilterForm,
     DemandForm,
     FlagForm,
@@ -35,7 +34,6 @@ from campaign.demands.forms import (
 from campaign.demands.models import OPEN_STATUSES, Demand, DemandEvent, DemandStatus, Priority
 from campaign.evidence.models import DemandEvidence, EvidenceRecord
 from campaign.evidence.search import evidence_query
-from campaign.evidence.services import link_evidence, unlink_evidence
 from campaign.followups.forms import new_follow_up_form
 from campaign.letters.models import Letter
 from campaign.responses.timeline import build_timeline
@@ -43,7 +41,6 @@ from campaign.responses.timeline import build_timeline
 bp = Blueprint("demands", __name__, url_prefix="/campaigns/<campaign_slug>/demands")
 
 PER_PAGE = 50
-BULK_SHOWN = 200
 
 
 def today() -> date:
@@ -78,7 +75,7 @@ def agency_demands_section(agency: Agency):
     return "demands/_agency_section.html", {"demands": rows, "today": today()}
 
 
-def _agency_filter(values: dict[str, str | None]) -> sa.Select:
+def agency_filter(values: dict[str, str | None]) -> sa.Select:
     """Agencies matching the agency list's own filters (state, type, name, model, status)."""
 
     def pick(enum_cls, raw):
@@ -154,7 +151,7 @@ def _evidence_counts(demand_ids: list[int]) -> dict[int, int]:
     return {demand_id: n for demand_id, n in rows}
 
 
-def _letter_choices(form: DemandForm, campaign: Campaign) -> None:
+def letter_choices(form: DemandForm, campaign: Campaign) -> None:
     """Limit the form's letter select to this campaign's letters."""
     rows = db.session.execute(
         sa.select(Letter.id, Letter.title)
@@ -164,7 +161,7 @@ def _letter_choices(form: DemandForm, campaign: Campaign) -> None:
     form.letter_id.choices = [("", "No letter")] + [(str(i), title) for i, title in rows]
 
 
-def _fields(form: DemandForm) -> services.DemandFields:
+def demand_fields(form: DemandForm) -> services.DemandFields:
     return services.DemandFields(
         title=form.title.data or "",
         addressed_to=form.addressed_to.data or "",
@@ -185,7 +182,7 @@ def new(campaign_slug: str):
     agency = db.session.get(Agency, int(raw_id)) if raw_id.isdigit() else None
     if agency is None:
         filters = AgencyFilterForm(request.args)
-        query = _agency_filter(filters.data)
+        query = agency_filter(filters.data)
         agencies = (
             db.session.scalars(query.order_by(Agency.state, Agency.name).limit(25)).all()
             if request.args.get("q") or request.args.get("state")
@@ -195,7 +192,7 @@ def new(campaign_slug: str):
             "demands/pick_agency.html", campaign=campaign, filters=filters, agencies=agencies
         )
     form = NewDemandForm(agency_id=str(agency.id))
-    _letter_choices(form, campaign)
+    letter_choices(form, campaign)
     if request.method == "GET":
         form.title.data = f"Terminate the 287(g) agreement of {agency.name}"
         form.ask.data = bulk_services.fill_template(services.DEFAULT_ASK, agency)
@@ -203,7 +200,7 @@ def new(campaign_slug: str):
     if form.validate_on_submit():
         try:
             demand = services.create_demand(
-                db.session, campaign, agency, _fields(form), actor=current_user
+                db.session, campaign, agency, demand_fields(form), actor=current_user
             )
         except DomainError as err:
             db.session.rollback()
@@ -213,11 +210,11 @@ def new(campaign_slug: str):
             flash("Demand created as a draft: link evidence before sending it.", "success")
             return redirect(url_for(".detail", campaign_slug=campaign.slug, demand_id=demand.id))
     return render_template(
-        "demands/new.html", campaign=campaign, agency=agency, form=form, **_suggestions(agency)
+        "demands/new.html", campaign=campaign, agency=agency, form=form, **suggestions(agency)
     ), (400 if form.errors else 200)
 
 
-def _suggestions(agency: Agency | None) -> dict:
+def suggestions(agency: Agency | None) -> dict:
     if agency is None:
         return {"addressees": services.ADDRESSEE_SUGGESTIONS}
     names = []
@@ -286,12 +283,12 @@ def edit(campaign_slug: str, demand_id: int):
     campaign = get_campaign_or_404(campaign_slug)
     demand = get_demand_or_404(campaign, demand_id)
     form = DemandForm(obj=demand)
-    _letter_choices(form, campaign)
+    letter_choices(form, campaign)
     if request.method == "GET":
         form.priority.data = demand.priority.value
     if form.validate_on_submit():
         try:
-            services.update_demand(db.session, demand, _fields(form), actor=current_user)
+            services.update_demand(db.session, demand, demand_fields(form), actor=current_user)
         except DomainError as err:
             db.session.rollback()
             apply_domain_error(form, err)
@@ -304,159 +301,9 @@ def edit(campaign_slug: str, demand_id: int):
         campaign=campaign,
         demand=demand,
         form=form,
-        **_suggestions(demand.agency),
+        **suggestions(demand.agency),
     ), (400 if form.errors else 200)
 
 
-@bp.route("/<int:demand_id>/transition", methods=["POST"])
-@coordinator_required
-def transition(campaign_slug: str, demand_id: int):
-    """Move the demand to another status (the reason is required)."""
-    campaign = get_campaign_or_404(campaign_slug)
-    demand = get_demand_or_404(campaign, demand_id)
-    form = TransitionForm()
-    target = form.to.data if form.to.data in DemandStatus.__members__.values() else None
-    if form.validate_on_submit() and target is not None:
-        try:
-            services.transition_demand(
-                db.session, demand, DemandStatus(target), reason=form.reason.data,
-                actor=current_user,
-            )  # fmt: skip
-        except DomainError as err:
-            db.session.rollback()
-            apply_domain_error(form, err)
-        else:
-            db.session.commit()
-            flash(f"Demand is now “{DemandStatus(target).label}”.", "success")
-            return redirect(url_for(".detail", campaign_slug=campaign.slug, demand_id=demand.id))
-    elif target is None:
-        form.form_errors.append("Choose a status.")
-    demand = get_demand_or_404(campaign, demand_id)
-    return render_detail(campaign, demand, 400, transition_form=form, failed_transition=target)
-
-
-@bp.route("/<int:demand_id>/evidence", methods=["POST"])
-@member_required
-def link(campaign_slug: str, demand_id: int):
-    """Link an evidence record to the demand, with a note."""
-    campaign = get_campaign_or_404(campaign_slug)
-    demand = get_demand_or_404(campaign, demand_id)
-    form = LinkEvidenceForm()
-    if form.validate_on_submit():
-        record = db.session.get(EvidenceRecord, form.evidence_id.data)
-        try:
-            if record is None or record.deleted_at is not None:
-                raise DomainError("There is no evidence record with this number.",
-                                  field="evidence_id")  # fmt: skip
-            link_evidence(db.session, demand, record, note=form.note.data, actor=current_user)
-        except DomainError as err:
-            db.session.rollback()
-            apply_domain_error(form, err)
-        else:
-            db.session.commit()
-            flash("Evidence linked.", "success")
-            return redirect(url_for(".detail", campaign_slug=campaign.slug, demand_id=demand.id))
-    demand = get_demand_or_404(campaign, demand_id)
-    return render_detail(campaign, demand, 400, link_form=form)
-
-
-@bp.route("/<int:demand_id>/evidence/<int:evidence_id>/unlink", methods=["POST"])
-@member_required
-def unlink(campaign_slug: str, demand_id: int, evidence_id: int):
-    """Remove the link between the demand and an evidence record."""
-    campaign = get_campaign_or_404(campaign_slug)
-    demand = get_demand_or_404(campaign, demand_id)
-    record = db.session.get(EvidenceRecord, evidence_id) or abort(404)
-    unlink_evidence(db.session, demand, record, actor=current_user)  # DomainError → error page
-    db.session.commit()
-    flash("Evidence unlinked.", "success")
-    return redirect(url_for(".detail", campaign_slug=campaign.slug, demand_id=demand.id))
-
-
-@bp.route("/<int:demand_id>/flag/<any(confirm, dismiss):action>", methods=["POST"])
-@member_required
-def flag(campaign_slug: str, demand_id: int, action: str):
-    """Confirm (the demand is met) or dismiss "agreement no longer listed"."""
-    campaign = get_campaign_or_404(campaign_slug)
-    demand = get_demand_or_404(campaign, demand_id)
-    form = FlagForm()
-    if form.validate_on_submit():
-        service = tracking.confirm_delisting if action == "confirm" else tracking.dismiss_delisting
-        try:
-            service(db.session, demand, reason=form.flag_reason.data, actor=current_user)
-        except DomainError as err:
-            db.session.rollback()
-            apply_domain_error(form, err)
-        else:
-            db.session.commit()
-            flash(
-                "Termination confirmed: the demand is met."
-                if action == "confirm"
-                else "Flag dismissed.",
-                "success",
-            )
-            return redirect(url_for(".detail", campaign_slug=campaign.slug, demand_id=demand.id))
-    demand = get_demand_or_404(campaign, demand_id)
-    return render_detail(campaign, demand, 400, flag_form=form)
-
-
-@bp.route("/bulk", methods=["GET", "POST"])
-@coordinator_required
-def bulk(campaign_slug: str):
-    """Create one demand per selected agency from a template with placeholders."""
-    campaign = get_campaign_or_404(campaign_slug)
-    form = BulkDemandForm()
-    _letter_choices(form, campaign)
-    keys = ("state", "type", "q", "model", "agreement_status")
-    if request.method == "POST":
-        values = {k: form[k].data or "" for k in keys}
-    else:
-        values = {k: request.args.get(k) or "" for k in keys}
-        for k in keys:
-            form[k].data = values[k]
-        form.title.data = "Terminate the 287(g) agreement of {agency}"
-        form.ask.data = services.DEFAULT_ASK
-        form.addressed_to.data = "Secretary of Homeland Security"
-    filters = AgencyFilterForm(data=values)
-    matching = _agency_filter(values)
-    if form.validate_on_submit():
-        if form.scope.data == "matching":
-            agencies = list(db.session.scalars(matching.order_by(Agency.state, Agency.name)))
-        else:
-            ids = [int(v) for v in request.form.getlist("agency_ids") if v.isdigit()]
-            agencies = list(
-                db.session.scalars(
-                    sa.select(Agency).where(Agency.id.in_(ids)).order_by(Agency.state, Agency.name)
-                )
-            )
-        try:
-            result = bulk_services.bulk_create_demands(
-                db.session, campaign, agencies, _fields(form), actor=current_user
-            )
-        except DomainError as err:
-            db.session.rollback()
-            apply_domain_error(form, err)
-        else:
-            db.session.commit()
-            flash(
-                f"{len(result.created)} demands created as drafts; {len(result.skipped)} "
-                "agencies skipped because they already have an open demand in this campaign.",
-                "success",
-            )
-            return redirect(url_for(".index", campaign_slug=campaign.slug))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(matching.subquery()))
-    shown = db.session.scalars(matching.order_by(Agency.state, Agency.name).limit(BULK_SHOWN)).all()
-    busy = bulk_services.open_demand_agency_ids(db.session, campaign, [a.id for a in shown])
-    checked = {int(v) for v in request.form.getlist("agency_ids") if v.isdigit()}
-    return render_template(
-        "demands/bulk.html",
-        campaign=campaign,
-        form=form,
-        filters=filters,
-        agencies=shown,
-        total=total,
-        busy=busy,
-        checked=checked,
-        placeholders=services.PLACEHOLDERS,
-        **_suggestions(None),
-    ), (400 if form.errors else 200)
+# The demand's actions and the bulk page are routes of this blueprint too.
+from campaign.demands import actions, bulk_views  # noqa: E402, F401
