@@ -65,18 +65,9 @@ def new(campaign_slug: str):
             letter = create_letter(
                 db.session,
                 campaign,
-                title=form.title.data,
                 slug=form.slug.data or None,
-                addressees=form.addressees.data,
-                body=form.body.data,
-                closing=form.closing.data or "",
-                sender=form.sender.data or "",
-                deadline_on=form.deadline_on.data,
-                deadline_time=form.deadline_time.data,
-                deadline_tz=form.deadline_tz.data,
-                show_signatories=form.show_signatories.data,
-                auto_approve=form.auto_approve.data,
                 actor=current_user,
+                **_letter_fields(form),
             )
         except DomainError as err:
             db.session.rollback()
@@ -89,6 +80,22 @@ def new(campaign_slug: str):
             )
     status = 400 if form.errors else 200
     return render_template("letters/new.html", form=form, campaign=campaign), status
+
+
+def _letter_fields(form: LetterForm) -> dict:
+    """The letter's own fields as typed, for creating or updating it."""
+    return {
+        "title": form.title.data,
+        "addressees": form.addressees.data,
+        "body": form.body.data,
+        "closing": form.closing.data or "",
+        "sender": form.sender.data or "",
+        "deadline_on": form.deadline_on.data,
+        "deadline_time": form.deadline_time.data,
+        "deadline_tz": form.deadline_tz.data,
+        "show_signatories": form.show_signatories.data,
+        "auto_approve": form.auto_approve.data,
+    }
 
 
 @bp.route("/campaigns/<campaign_slug>/letters/<int:letter_id>")
@@ -140,18 +147,9 @@ def edit(campaign_slug: str, letter_id: int):
             version = update_letter(
                 db.session,
                 letter,
-                title=form.title.data,
-                addressees=form.addressees.data,
-                body=form.body.data,
-                closing=form.closing.data or "",
-                sender=form.sender.data or "",
-                deadline_on=form.deadline_on.data,
-                deadline_time=form.deadline_time.data,
-                deadline_tz=form.deadline_tz.data,
-                show_signatories=form.show_signatories.data,
-                auto_approve=form.auto_approve.data,
                 material=form.material.data,
                 actor=current_user,
+                **_letter_fields(form),
             )
         except DomainError as err:
             db.session.rollback()
