@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -70,22 +72,26 @@ def _list_url(campaign, letter, **args) -> str:
 def index(campaign_slug: str, letter_id: int):
     """The letter's sign-ons: filters, search, counts, a chart per day, one page of rows."""
     campaign, letter = _load(campaign_slug, letter_id)
-    material = latest_material_number(db.session, letter)
+    version_numbers, material = queries.versions(db.session, letter)
     filters = queries.SignOnFilters.from_args(request.args, material_number=material)
+    counts = queries.counts(db.session, letter)
+    # a page of ids first, then only those rows with what they show
     page = paginate(
         db.session,
-        queries.filtered_query(letter, filters),
+        queries.ordered_ids(letter, filters),
         page=parse_page(request.args.get("page")),
+        total=queries.matching_count(db.session, letter, filters, counts),
     )
+    page = replace(page, items=queries.signons_for_list(db.session, page.items))
     return render_template(
         "review/index.html",
         campaign=campaign,
         letter=letter,
         filters=filters,
         page=page,
-        counts=queries.counts(db.session, letter),
+        counts=counts,
         chart=daily_bars_svg(queries.per_day(db.session, letter), title="Sign-ons per day"),
-        version_numbers=queries.latest_versions(db.session, letter),
+        version_numbers=version_numbers,
         material_number=material,
         bulk_form=BulkApproveForm(),
         approve_form=ApproveForm(),
