@@ -150,25 +150,6 @@ def signons_for_list(session: Session, ids: list[int]) -> list[SignOn]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def filtered_query(letter: Letter, filters: SignOnFilters) -> sa.Select:
-    """The letter's sign-ons matching ``filters``, newest first, with version and the
-    flagged and merged-into sign-ons loaded in the same query."""
-    dup, into = aliased(SignOn), aliased(SignOn)
-    query = (
-        sa.select(SignOn)
-        .join(LetterVersion, LetterVersion.id == SignOn.version_id)
-        .outerjoin(dup, dup.id == SignOn.probable_duplicate_of_id)
-        .outerjoin(into, into.id == SignOn.merged_into_id)
-        .options(
-            contains_eager(SignOn.version),
-            contains_eager(SignOn.probable_duplicate_of.of_type(dup)),
-            contains_eager(SignOn.merged_into.of_type(into)),
-        )
-        .order_by(SignOn.created_at.desc(), SignOn.id.desc())
-    )
-    return where_filters(query, letter.id, filters)
-
-
 @dataclass
 class Counts:
     """Counted sign-ons by level and by state, and every sign-on by status."""

@@ -7,7 +7,6 @@ from dataclasses import replace
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -23,6 +22,7 @@ from campaign.audit.models import AuditEvent
 from campaign.auth.access import coordinator_required
 from campaign.campaigns.views import get_campaign_or_404
 from campaign.charts import daily_bars_svg
+from campaign.core.downloads import csv_download
 from campaign.core.errors import DomainError
 from campaign.core.forms import apply_domain_error
 from campaign.core.pagination import paginate, parse_page
@@ -31,7 +31,7 @@ from campaign.core.urls import safe_next
 from campaign.letters.services import latest_material_number
 from campaign.letters.views import get_letter_or_404
 from campaign.review import export, importing, queries, services
-from campaign.review.csvio import MAX_BYTES, CsvError, read_csv
+from campaign.review.csvio import MAX_BYTES, CsvError, read_csv, stream_csv
 from campaign.review.forms import (
     ApproveForm,
     BulkApproveForm,
@@ -433,22 +433,15 @@ def import_map(campaign_slug: str, letter_id: int, upload_id: int):
     ), status
 
 
-def _csv_response(data: bytes, filename: str) -> Response:
-    response = Response(data, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 @bp.route(BASE + "/export.csv")
 @coordinator_required
 def export_all(campaign_slug: str, letter_id: int):
-    """Every sign-on (matching the list's filters) with all fields, as CSV."""
+    """Every sign-on (matching the list's filters) with all fields, as CSV, streamed."""
     _campaign, letter = _load(campaign_slug, letter_id)
     material = latest_material_number(db.session, letter)
     filters = queries.SignOnFilters.from_args(request.args, material_number=material)
-    data = export.export_all(db.session, letter, filters, material)
-    return _csv_response(data, f"{letter.slug}-signons.csv")
+    rows = export.all_rows(db.session, letter.id, filters, material)
+    return csv_download(stream_csv(export.ALL_HEADER, rows), f"{letter.slug}-signons.csv")
 
 
 @bp.route(BASE + "/printed.csv")
@@ -456,6 +449,5 @@ def export_all(campaign_slug: str, letter_id: int):
 def export_printed(campaign_slug: str, letter_id: int):
     """Only the names that will be printed (approved and listed), in the letter's order."""
     _campaign, letter = _load(campaign_slug, letter_id)
-    return _csv_response(
-        export.export_printed(db.session, letter), f"{letter.slug}-signatories.csv"
-    )
+    rows = export.printed_rows(db.session, letter.id)
+    return csv_download(stream_csv(export.PRINTED_HEADER, rows), f"{letter.slug}-signatories.csv")
