@@ -40,11 +40,19 @@ def parse_page(raw: str | None) -> int:
 
 
 def paginate(
-    session: Session, query: sa.Select, *, page: int, per_page: int = 50, scalars: bool = True
+    session: Session,
+    query: sa.Select,
+    *,
+    page: int,
+    per_page: int = 50,
+    scalars: bool = True,
+    total: int | None = None,
 ) -> Page:
-    """Run ``query`` for one page plus a COUNT of the whole result."""
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    total = int(total or 0)
+    """Run ``query`` for one page plus a COUNT of the whole result (unless the caller
+    knows ``total`` already, e.g. from a cheaper query without the page's joins)."""
+    if total is None:
+        count = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+        total = int(session.scalar(count) or 0)
     last = max(1, -(-total // per_page))
     page = min(page, last)
     paged = query.limit(per_page).offset((page - 1) * per_page)

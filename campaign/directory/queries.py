@@ -95,7 +95,15 @@ def filtered_query(filters: DirectoryFilters, now: datetime | None = None) -> sa
         letters.label("letters"),
         contacts.label("contacts"),
         last.label("last_signed_at"),
-    ).where(Organization.merged_into_id.is_(None))
+    )
+    return where_filters(query, filters, now).order_by(Organization.name, Organization.id)
+
+
+def where_filters(
+    query: sa.Select, filters: DirectoryFilters, now: datetime | None = None
+) -> sa.Select:
+    """``query`` narrowed to the organizations (not merged away) matching ``filters``."""
+    query = query.where(Organization.merged_into_id.is_(None))
     if filters.q:
         key = org_key(filters.q)
         email = fold(filters.q)
@@ -136,7 +144,7 @@ def filtered_query(filters: DirectoryFilters, now: datetime | None = None) -> sa
                 )
             )
         )
-    return query.order_by(Organization.name, Organization.id)
+    return query
 
 
 def organization_for_page(session: Session, org_id: int) -> Organization | None:

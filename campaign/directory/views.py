@@ -8,7 +8,6 @@ import binascii
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -21,6 +20,7 @@ from flask_login import current_user
 
 from campaign import db
 from campaign.auth.access import coordinator_required, member_required
+from campaign.core.downloads import csv_download
 from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error
 from campaign.core.pagination import paginate, parse_page
@@ -29,7 +29,7 @@ from campaign.directory import csvport, invitations, queries, services
 from campaign.directory.forms import InviteForm, MergeForm
 from campaign.directory.models import Contact, Organization
 from campaign.letters.models import Letter
-from campaign.review.csvio import MAX_BYTES, read_csv
+from campaign.review.csvio import MAX_BYTES, read_csv, stream_csv
 from campaign.signons.models import Level
 
 bp = Blueprint("directory", __name__)
@@ -243,14 +243,10 @@ def unsubscribe(token: str):
 @bp.route("/directory/export.csv")
 @coordinator_required
 def export_csv():
-    """The directory (as filtered) as CSV: one row per organization and contact."""
+    """The directory (as filtered) as CSV, streamed: one row per organization and contact."""
     filters = queries.DirectoryFilters.from_args(request.args)
-    data = csvport.export_directory(db.session, filters)
-    return Response(
-        data,
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="directory.csv"'},
-    )
+    rows = csvport.export_rows(db.session, filters)
+    return csv_download(stream_csv(csvport.EXPORT_HEADER, rows), "directory.csv")
 
 
 @bp.route("/directory/import", methods=["GET", "POST"])

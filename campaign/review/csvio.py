@@ -13,7 +13,7 @@ import codecs
 import csv
 import io
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from campaign.core.errors import DomainError
@@ -150,6 +150,9 @@ def read_csv(data: bytes) -> CsvFile:
 # --- writing -------------------------------------------------------------------------
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(_FORMULA_START)
+# Rows written between two chunks of a streamed file: about 20-60 KB each.
+CHUNK_ROWS = 200
 
 
 def neutralise(value: object) -> str:
@@ -158,11 +161,42 @@ def neutralise(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def write_csv(header: list[str], rows: Iterable[Iterable[object]]) -> bytes:
-    """UTF-8 with a BOM (Excel then reads accents right), CRLF line ends, cells neutralised."""
+def _safe_row(row: Iterable[object]) -> list[str]:
+    # neutralise() inlined: this runs for every cell of a 100,000-row export
+    out = []
+    for value in row:
+        text = value if type(value) is str else "" if value is None else str(value)
+        out.append("'" + text if text[:1] in _FORMULA_FIRST else text)
+    return out
+
+
+def stream_csv(
+    header: list[str], rows: Iterable[Iterable[object]], *, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[bytes]:
+    """The CSV as a series of byte chunks, the header first (before ``rows`` is read from).
+
+    UTF-8 with a BOM (Excel then reads accents right), CRLF line ends, cells neutralised.
+    Only one chunk is held in memory at a time.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in header])
+    writer.writerow(_safe_row(header))
+    yield codecs.BOM_UTF8 + buf.getvalue().encode("utf-8")
+    buf.seek(0)
+    buf.truncate()
+    pending = 0
     for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
-    return codecs.BOM_UTF8 + buf.getvalue().encode("utf-8")
+        writer.writerow(_safe_row(row))
+        pending += 1
+        if pending == chunk_rows:
+            yield buf.getvalue().encode("utf-8")
+            buf.seek(0)
+            buf.truncate()
+            pending = 0
+    if pending:
+        yield buf.getvalue().encode("utf-8")
+
+
+def write_csv(header: list[str], rows: Iterable[Iterable[object]]) -> bytes:
+    """The whole CSV as bytes (see ``stream_csv``), for small files."""
+    return b"".join(stream_csv(header, rows))

@@ -17,7 +17,6 @@ from campaign.core.names import fold, org_key
 from campaign.core.states import STATES
 from campaign.letters.models import Letter, LetterVersion
 from campaign.signons.models import COUNTED, Level, SignOn, SignOnSource, SignOnStatus
-from campaign.signons.services import status_counts
 
 
 @dataclass
@@ -76,8 +75,10 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _where(query: sa.Select, letter: Letter, filters: SignOnFilters) -> sa.Select:
-    query = query.where(SignOn.letter_id == letter.id)
+def where_filters(query: sa.Select, letter_id: int, filters: SignOnFilters) -> sa.Select:
+    """``query`` narrowed to the letter's sign-ons matching ``filters`` (a filter on the
+    version needs ``LetterVersion`` joined)."""
+    query = query.where(SignOn.letter_id == letter_id)
     if filters.status:
         query = query.where(SignOn.status == SignOnStatus(filters.status))
     if filters.level:
@@ -109,9 +110,29 @@ def _where(query: sa.Select, letter: Letter, filters: SignOnFilters) -> sa.Selec
     return query
 
 
-def filtered_query(letter: Letter, filters: SignOnFilters) -> sa.Select:
-    """The letter's sign-ons matching ``filters``, newest first, with version and the
-    flagged and merged-into sign-ons loaded in the same query."""
+def _needs_version(filters: SignOnFilters) -> bool:
+    return filters.version is not None or filters.reconfirm
+
+
+def filtered_ids(letter: Letter, filters: SignOnFilters) -> sa.Select:
+    """The ids of the sign-ons matching ``filters`` (joined to the version only when a
+    filter reads it, so that a count can stay in the sign-ons' indexes)."""
+    query = sa.select(SignOn.id)
+    if _needs_version(filters):
+        query = query.join(LetterVersion, LetterVersion.id == SignOn.version_id)
+    return where_filters(query, letter.id, filters)
+
+
+def ordered_ids(letter: Letter, filters: SignOnFilters) -> sa.Select:
+    """The list's order, newest first, as ids: a page of it is found in the index on
+    (letter, created_at, id) without reading the rows skipped over."""
+    return filtered_ids(letter, filters).order_by(SignOn.created_at.desc(), SignOn.id.desc())
+
+
+def signons_for_list(session: Session, ids: list[int]) -> list[SignOn]:
+    """The sign-ons with these ids, in this order, with their version and the flagged
+    and merged-into sign-ons loaded in the same query (run even for no ids, so that a
+    page costs the same number of queries whatever it holds)."""
     dup, into = aliased(SignOn), aliased(SignOn)
     query = (
         sa.select(SignOn)
@@ -123,15 +144,10 @@ def filtered_query(letter: Letter, filters: SignOnFilters) -> sa.Select:
             contains_eager(SignOn.probable_duplicate_of.of_type(dup)),
             contains_eager(SignOn.merged_into.of_type(into)),
         )
-        .order_by(SignOn.created_at.desc(), SignOn.id.desc())
+        .where(SignOn.id.in_(ids))
     )
-    return _where(query, letter, filters)
-
-
-def filtered_ids(letter: Letter, filters: SignOnFilters) -> sa.Select:
-    """The ids of the sign-ons matching ``filters``."""
-    query = sa.select(SignOn.id).join(LetterVersion, LetterVersion.id == SignOn.version_id)
-    return _where(query, letter, filters)
+    by_id = {signon.id: signon for signon in session.scalars(query)}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 @dataclass
@@ -146,25 +162,40 @@ class Counts:
     def counted(self) -> int:
         return sum(self.by_level.values())
 
+    @property
+    def total(self) -> int:
+        """Every sign-on of the letter, whatever its status."""
+        return sum(self.by_status.values())
+
 
 def counts(session: Session, letter: Letter) -> Counts:
-    """Three GROUP BY queries, whatever the number of sign-ons."""
-    counted = (SignOn.letter_id == letter.id, SignOn.status.in_(COUNTED))
+    """One GROUP BY (status, level, state), read from ``ix_sign_ons_review`` alone, folded
+    into the three tallies; at most a few hundred rows whatever the number of sign-ons."""
+    by_status = {status: 0 for status in SignOnStatus}
     by_level = {level: 0 for level in Level}
-    for level, n in session.execute(
-        sa.select(SignOn.level, sa.func.count()).where(*counted).group_by(SignOn.level)
+    states: dict[str, int] = {}
+    for status, level, state, n in session.execute(
+        sa.select(SignOn.status, SignOn.level, SignOn.state, sa.func.count())
+        .where(SignOn.letter_id == letter.id)
+        .group_by(SignOn.status, SignOn.level, SignOn.state)
     ):
-        by_level[Level(level)] = n
-    states = dict(
-        session.execute(
-            sa.select(SignOn.state, sa.func.count())
-            .where(*counted, SignOn.state != "")
-            .group_by(SignOn.state)
-        ).all()
-    )
-    by_status = status_counts(session, letter)
+        status = SignOnStatus(status)
+        by_status[status] += n
+        if status in COUNTED:
+            by_level[Level(level)] += n
+            if state:
+                states[state] = states.get(state, 0) + n
     by_state = sorted(states.items(), key=lambda item: STATES.get(item[0], item[0]))
     return Counts(by_level=by_level, by_state=by_state, by_status=by_status)
+
+
+def matching_count(session: Session, letter: Letter, filters: SignOnFilters, counts: Counts) -> int:
+    """How many sign-ons the list shows: known from ``counts`` when nothing narrows it,
+    else one COUNT without the joins the rows need."""
+    if not filters.active:
+        return counts.total
+    query = filtered_ids(letter, filters)
+    return int(session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0)
 
 
 def per_day(session: Session, letter: Letter) -> dict[date, int]:
@@ -186,15 +217,16 @@ def per_day(session: Session, letter: Letter) -> dict[date, int]:
     return out
 
 
-def latest_versions(session: Session, letter: Letter) -> list[int]:
-    """The letter's version numbers, newest first (for the version filter)."""
-    return list(
-        session.scalars(
-            sa.select(LetterVersion.number)
-            .where(LetterVersion.letter_id == letter.id)
-            .order_by(LetterVersion.number.desc())
-        )
-    )
+def versions(session: Session, letter: Letter) -> tuple[list[int], int]:
+    """The letter's version numbers, newest first (for the version filter), and the
+    number of the newest material one (0 when no edit was material), in one query."""
+    rows = session.execute(
+        sa.select(LetterVersion.number, LetterVersion.material)
+        .where(LetterVersion.letter_id == letter.id)
+        .order_by(LetterVersion.number.desc())
+    ).all()
+    material = next((number for number, is_material in rows if is_material), 0)
+    return [number for number, _ in rows], material
 
 
 def signon_for_page(session: Session, letter: Letter, signon_id: int) -> SignOn | None:

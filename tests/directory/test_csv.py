@@ -1,12 +1,17 @@
 """Directory CSV export and import: mapping, preview, per-row errors, idempotent."""
 
 import base64
+import csv
 import io
 import re
 
 import sqlalchemy as sa
 
+from campaign.core.names import org_key
+from campaign.db import utcnow
+from campaign.directory.csvport import EXPORT_HEADER
 from campaign.directory.models import Contact, Organization, organization_contacts
+from campaign.signons.models import Level
 from tests.directory.factories import linked_signon
 from tests.letters.factories import make_letter
 
@@ -107,3 +112,57 @@ def test_bad_files_and_tampering(login_as, session):
     )
     assert no_org.status_code == 400
     assert login_as("member").get("/directory/export.csv").status_code == 403
+
+
+def _org(session, name: str, state: str = "TX", **kw) -> Organization:
+    level = Level.NATIONAL if not state else Level.STATE
+    org = Organization(name=name, key=org_key(name), level=level, state=state, **kw)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def _contact(session, org: Organization, email: str, **kw) -> Contact:
+    contact = Contact(name=email.split("@")[0].title(), email=email, **kw)
+    session.add(contact)
+    session.flush()
+    session.execute(
+        sa.insert(organization_contacts).values(organization_id=org.id, contact_id=contact.id)
+    )
+    return contact
+
+
+def test_export_is_streamed_one_row_per_organization_and_contact(login_as, session):
+    alpha = _org(session, "Alpha Org", notes="=not a formula")
+    _contact(session, alpha, "ana@alpha.org", unsubscribed_at=utcnow())
+    _contact(session, alpha, "bo@alpha.org", phone="555-0100")
+    _org(session, "Beta Network", state="")  # no contact: one row
+    gamma = _org(session, "Gamma Org")
+    _contact(session, gamma, "forgotten-1@invalid", forgotten_at=utcnow())
+    _org(session, "Delta Org", merged_into_id=alpha.id)  # merged away: left out
+    session.commit()
+    c = login_as("coordinator")
+    response = c.get("/directory/export.csv", buffered=False)
+    assert response.status_code == 200 and response.is_streamed
+    assert response.headers["Content-Disposition"] == 'attachment; filename="directory.csv"'
+    text = b"".join(response.response).decode("utf-8-sig")
+    response.close()
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert list(rows[0]) == EXPORT_HEADER
+    assert [(r["organization"], r["contact email"], r["unsubscribed"]) for r in rows] == [
+        ("Alpha Org", "ana@alpha.org", "yes"),
+        ("Alpha Org", "bo@alpha.org", ""),
+        ("Beta Network", "", ""),
+        ("Gamma Org", "", ""),  # its only contact was forgotten
+    ]
+    assert rows[0]["notes"] == "'=not a formula" and rows[1]["contact phone"] == "555-0100"
+    assert rows[2]["level"] == "national" and rows[0]["contact name"] == "Ana"
+
+    def names(query: str) -> list[str]:
+        data = c.get("/directory/export.csv" + query).get_data().decode("utf-8-sig")
+        return [r["organization"] for r in csv.DictReader(io.StringIO(data, newline=""))]
+
+    # the list's filters apply, the search by a contact's email too (every contact listed)
+    assert names("?q=bo%40alpha") == ["Alpha Org", "Alpha Org"]
+    assert names("?state=NATIONAL") == ["Beta Network"]
+    assert names("?q=gamma") == ["Gamma Org"]

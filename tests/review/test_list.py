@@ -1,5 +1,7 @@
 """The sign-on list: filters, search, counts, the chart, paging in constant queries, access."""
 
+import re
+
 import pytest
 
 from campaign.signons.models import Level, SignOnSource, SignOnStatus
@@ -110,7 +112,8 @@ def test_queries_do_not_grow_with_the_number_of_sign_ons(login_as, session, coun
     original = make_signon(session, large, org_name="Original")
     make_signon(session, large, org_name="Dup", probable_duplicate_of_id=original.id)
     c = login_as("coordinator")
-    for query in ("", "?page=3", "?q=bulk&state=TX&flagged=1"):
+    for query in ("", "?page=3", "?q=bulk&state=TX&flagged=1", "?status=approved&page=2",
+                  "?version=1&reconfirm=1", "?page=999"):  # fmt: skip
         few = _queries_for_page(c, base(session, small) + query, count_queries)
         many = _queries_for_page(c, base(session, large) + query, count_queries)
         assert few == many, (query, few, many)
@@ -138,3 +141,51 @@ def test_members_are_refused_and_anonymous_sent_to_login(client, login_as, sessi
     from tests.factories import reload
 
     assert reload(session, signon).status == S.CONFIRMED
+
+
+def test_counts_come_from_one_grouping(session):
+    from campaign.review import queries
+
+    letter = make_letter(session)
+    make_signon(session, letter, state="TX")
+    make_signon(session, letter, state="TX", status=S.APPROVED, level=Level.LOCAL)
+    make_signon(session, letter, state="CA", status=S.APPROVED)
+    make_signon(session, letter, level=Level.NATIONAL)
+    make_signon(session, letter, state="AZ", status=S.PENDING)
+    make_signon(session, letter, state="NY", status=S.REJECTED)
+    counts = queries.counts(session, letter)
+    assert counts.by_status == {
+        S.PENDING: 1, S.CONFIRMED: 2, S.APPROVED: 2, S.REJECTED: 1, S.WITHDRAWN: 0, S.MERGED: 0,
+    }  # fmt: skip
+    assert counts.by_level == {Level.NATIONAL: 1, Level.STATE: 2, Level.LOCAL: 1}
+    assert counts.by_state == [("CA", 1), ("TX", 2)]  # counted only, by state name
+    assert (counts.counted, counts.total) == (4, 6)
+
+
+def test_pages_keep_the_order_newest_first(login_as, session):
+    from campaign.review import queries
+
+    letter = make_letter(session)
+    bulk_signons(session, letter, 120)  # nine days, many sign-ons sharing a timestamp
+    c = login_as("coordinator")
+    expected = [
+        s.org_name
+        for s in queries.signons_for_list(
+            session,
+            list(session.scalars(queries.ordered_ids(letter, queries.SignOnFilters()))),
+        )
+    ]
+    shown = []
+    for n in (1, 2, 3):
+        html = _rows(c.get(base(session, letter) + f"?page={n}").get_data(as_text=True))
+        shown += re.findall(r">(Bulk Organization \d+)</a>", html)
+    assert shown == expected and len(shown) == 120
+    # a page past the end shows the last one; a filter's count is its own
+    html = c.get(base(session, letter) + "?page=99").get_data(as_text=True)
+    assert (
+        "Page 3 of 3" in html
+        and re.findall(r">(Bulk Organization \d+)</a>", html) == (expected[100:])
+    )
+    texas = sum(1 for i in range(120) if i % 5 == 0)  # as bulk_signons spreads them
+    html = c.get(base(session, letter) + "?state=TX").get_data(as_text=True)
+    assert f"{texas} in all" in html

@@ -1,0 +1,14 @@
+"""Coordinator pages for a letter's sign-ons, one module per concern:
+
+- ``queue``: the list (filters, counts, chart, paging) and bulk approval;
+- ``actions``: one sign-on's page and its actions, and adding one by hand;
+- ``csvfiles``: CSV import (upload, mapping, preview) and the streamed CSV exports.
+
+Every route is on the one blueprint ``bp`` (endpoints ``review.*``), defined in ``base``;
+importing the modules here adds their routes to it.
+"""
+
+from campaign.review.views import actions, csvfiles, queue
+from campaign.review.views.base import bp
+
+__all__ = ["actions", "bp", "csvfiles", "queue"]

@@ -1,0 +1,232 @@
+"""One sign-on's page and the actions on it (approve, reject, withdraw, merge, rename),
+and adding a sign-on by hand."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from campaign import db
+from campaign.audit.models import AuditEvent
+from campaign.auth.access import coordinator_required
+from campaign.core.errors import DomainError
+from campaign.core.forms import apply_domain_error
+from campaign.core.urls import safe_next
+from campaign.letters.services import latest_material_number
+from campaign.review import services
+from campaign.review.forms import (
+    ApproveForm,
+    ManualSignOnForm,
+    MergeForm,
+    RejectForm,
+    RenameForm,
+    WithdrawForm,
+)
+from campaign.review.views.base import BASE, bp, load, signon_or_404
+from campaign.signons.fuzzy import similarity
+from campaign.signons.models import SignOn, SignOnStatus
+
+
+def _merge_choices(letter, signon: SignOn) -> list[tuple[int, str]]:
+    """The flagged original first, then the most similar names in the same state."""
+    rows = db.session.execute(
+        sa.select(SignOn.id, SignOn.org_name, SignOn.org_key, SignOn.status).where(
+            SignOn.letter_id == letter.id,
+            SignOn.state == signon.state,
+            SignOn.id != signon.id,
+            SignOn.status != SignOnStatus.MERGED,
+        )
+    ).all()
+    scored = sorted(
+        rows,
+        key=lambda r: (r.id != signon.probable_duplicate_of_id, -similarity(signon.org_key, r[2])),
+    )
+    return [(r.id, f"{r.org_name} (#{r.id}, {r.status.value})") for r in scored[:15]]
+
+
+def _detail(campaign, letter, signon: SignOn, status: int = 200, **forms):
+    history = db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.entity == "sign_on", AuditEvent.entity_id == signon.id)
+        .options(joinedload(AuditEvent.user))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    merge_form = forms.get("merge") or MergeForm()
+    merge_form.into.choices = _merge_choices(letter, signon)
+    rename_form = forms.get("rename") or RenameForm(data={"org_name": signon.org_name})
+    allowed = {s.value: services.can_move(signon, s) for s in SignOnStatus}
+    return render_template(
+        "review/detail.html",
+        campaign=campaign,
+        letter=letter,
+        signon=signon,
+        history=history,
+        allowed=allowed,
+        approve_form=ApproveForm(),
+        reject_form=forms.get("reject") or RejectForm(),
+        withdraw_form=forms.get("withdraw") or WithdrawForm(),
+        merge_form=merge_form,
+        rename_form=rename_form,
+        material_number=latest_material_number(db.session, letter),
+    ), status
+
+
+@bp.route(BASE + "/<int:signon_id>")
+@coordinator_required
+def detail(campaign_slug: str, letter_id: int, signon_id: int):
+    """One sign-on: every field, its history, and the actions its status allows."""
+    campaign, letter = load(campaign_slug, letter_id)
+    return _detail(campaign, letter, signon_or_404(letter, signon_id))
+
+
+def _act(campaign_slug, letter_id, signon_id, form_cls, key, call, done):
+    """Validate ``form_cls``, run ``call(signon, letter, form)``, commit, flash ``done``."""
+    campaign, letter = load(campaign_slug, letter_id)
+    signon = signon_or_404(letter, signon_id)
+    form = form_cls()
+    if key == "merge":
+        form.into.choices = _merge_choices(letter, signon)
+    if form.validate_on_submit():
+        try:
+            call(signon, letter, form)
+        except DomainError as err:
+            db.session.rollback()
+            apply_domain_error(form, err)
+            if not form.errors and form.form_errors:
+                flash(err.message, "danger")
+        else:
+            db.session.commit()
+            flash(done(signon), "success")
+            target = safe_next(form.next.data) or url_for(
+                "review.detail",
+                campaign_slug=campaign.slug,
+                letter_id=letter.id,
+                signon_id=signon.id,
+            )
+            return redirect(target)
+    signon = signon_or_404(letter, signon_id)
+    return _detail(campaign, letter, signon, 400, **{key: form})
+
+
+@bp.post(BASE + "/<int:signon_id>/approve")
+@coordinator_required
+def approve(campaign_slug: str, letter_id: int, signon_id: int):
+    """Approve one sign-on."""
+    return _act(
+        campaign_slug,
+        letter_id,
+        signon_id,
+        ApproveForm,
+        "approve",
+        lambda s, letter, f: services.approve(db.session, s, letter, actor=current_user),
+        lambda s: f"“{s.org_name}” approved.",
+    )
+
+
+@bp.post(BASE + "/<int:signon_id>/reject")
+@coordinator_required
+def reject(campaign_slug: str, letter_id: int, signon_id: int):
+    """Reject one sign-on, with a reason."""
+    return _act(
+        campaign_slug,
+        letter_id,
+        signon_id,
+        RejectForm,
+        "reject",
+        lambda s, letter, f: services.reject(
+            db.session, s, letter, reason=f.reason.data, actor=current_user
+        ),
+        lambda s: f"“{s.org_name}” rejected.",
+    )
+
+
+@bp.post(BASE + "/<int:signon_id>/withdraw")
+@coordinator_required
+def withdraw(campaign_slug: str, letter_id: int, signon_id: int):
+    """Mark a sign-on withdrawn at the organization's request."""
+    return _act(
+        campaign_slug,
+        letter_id,
+        signon_id,
+        WithdrawForm,
+        "withdraw",
+        lambda s, letter, f: services.withdraw(
+            db.session, s, letter, asked_on=f.asked_on.data, actor=current_user
+        ),
+        lambda s: f"“{s.org_name}” marked withdrawn.",
+    )
+
+
+def _merge(signon, letter, form):
+    original = db.session.get(SignOn, form.into.data)
+    if original is None:
+        raise DomainError("Choose another sign-on of this letter to merge into.", field="into")
+    services.merge(db.session, signon, original, letter, actor=current_user)
+
+
+@bp.post(BASE + "/<int:signon_id>/merge")
+@coordinator_required
+def merge(campaign_slug: str, letter_id: int, signon_id: int):
+    """Merge this (duplicate) sign-on into another."""
+    return _act(
+        campaign_slug,
+        letter_id,
+        signon_id,
+        MergeForm,
+        "merge",
+        _merge,
+        lambda s: f"“{s.org_name}” merged into sign-on #{s.merged_into_id}.",
+    )
+
+
+@bp.post(BASE + "/<int:signon_id>/rename")
+@coordinator_required
+def rename(campaign_slug: str, letter_id: int, signon_id: int):
+    """Correct the organization's display name."""
+    return _act(
+        campaign_slug,
+        letter_id,
+        signon_id,
+        RenameForm,
+        "rename",
+        lambda s, letter, f: services.rename(
+            db.session, s, letter, name=f.org_name.data, actor=current_user
+        ),
+        lambda s: f"The name now reads “{s.org_name}”.",
+    )
+
+
+@bp.route(BASE + "/new", methods=["GET", "POST"])
+@coordinator_required
+def add(campaign_slug: str, letter_id: int):
+    """Add a sign-on gathered by phone or on paper (no email is sent)."""
+    campaign, letter = load(campaign_slug, letter_id)
+    form = ManualSignOnForm()
+    if form.validate_on_submit():
+        data = services.ManualInput(
+            org_name=form.org_name.data,
+            level=form.level.data,
+            state=form.state.data or "",
+            city=form.city.data or "",
+            website=form.website.data or "",
+            signer_name=form.signer_name.data,
+            signer_title=form.signer_title.data or "",
+            signer_email=form.signer_email.data or "",
+            listed=form.listed.data,
+            comment=form.comment.data or "",
+        )
+        try:
+            signon = services.add_manual(
+                db.session, letter, data, approved=form.approved.data, actor=current_user
+            )
+        except DomainError as err:
+            db.session.rollback()
+            apply_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash(f"“{signon.org_name}” added ({signon.status.value}).", "success")
+            return redirect(url_for("review.add", campaign_slug=campaign.slug, letter_id=letter.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("review/add.html", campaign=campaign, letter=letter, form=form), status

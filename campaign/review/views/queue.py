@@ -1,0 +1,86 @@
+"""The review queue: a letter's sign-ons with filters, counts, a chart, and bulk approval."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flask import flash, redirect, render_template, request
+from flask_login import current_user
+
+from campaign import db
+from campaign.auth.access import coordinator_required
+from campaign.charts import daily_bars_svg
+from campaign.core.errors import DomainError
+from campaign.core.pagination import paginate, parse_page
+from campaign.core.states import STATE_CHOICES
+from campaign.letters.services import latest_material_number
+from campaign.review import queries, services
+from campaign.review.forms import ApproveForm, BulkApproveForm
+from campaign.review.views.base import BASE, bp, list_url, load
+from campaign.signons.models import Level, SignOnSource, SignOnStatus
+
+
+@bp.route(BASE)
+@coordinator_required
+def index(campaign_slug: str, letter_id: int):
+    """The letter's sign-ons: filters, search, counts, a chart per day, one page of rows."""
+    campaign, letter = load(campaign_slug, letter_id)
+    version_numbers, material = queries.versions(db.session, letter)
+    filters = queries.SignOnFilters.from_args(request.args, material_number=material)
+    counts = queries.counts(db.session, letter)
+    # a page of ids first, then only those rows with what they show
+    page = paginate(
+        db.session,
+        queries.ordered_ids(letter, filters),
+        page=parse_page(request.args.get("page")),
+        total=queries.matching_count(db.session, letter, filters, counts),
+    )
+    page = replace(page, items=queries.signons_for_list(db.session, page.items))
+    return render_template(
+        "review/index.html",
+        campaign=campaign,
+        letter=letter,
+        filters=filters,
+        page=page,
+        counts=counts,
+        chart=daily_bars_svg(queries.per_day(db.session, letter), title="Sign-ons per day"),
+        version_numbers=version_numbers,
+        material_number=material,
+        bulk_form=BulkApproveForm(),
+        approve_form=ApproveForm(),
+        Level=Level,
+        SignOnStatus=SignOnStatus,
+        SignOnSource=SignOnSource,
+        state_choices=STATE_CHOICES,
+        can_approve=lambda s: services.can_move(s, SignOnStatus.APPROVED),
+    )
+
+
+@bp.post(BASE + "/bulk-approve")
+@coordinator_required
+def bulk_approve(campaign_slug: str, letter_id: int):
+    """Approve confirmed sign-ons: all, those matching the filters, or those ticked."""
+    campaign, letter = load(campaign_slug, letter_id)
+    form = BulkApproveForm()
+    material = latest_material_number(db.session, letter)
+    filters = queries.SignOnFilters.from_args(request.form, material_number=material)
+    if not form.validate_on_submit():
+        flash("Choose which sign-ons to approve.", "danger")
+        return redirect(list_url(campaign, letter, **filters.as_args()))
+    ids = None
+    if form.scope.data == "selected":
+        ids = [int(v) for v in request.form.getlist("ids") if v.isdigit() and len(v) < 12]
+        if not ids:
+            flash("Tick the sign-ons to approve first.", "warning")
+            return redirect(list_url(campaign, letter, **filters.as_args()))
+    if form.scope.data != "filtered":
+        filters = queries.SignOnFilters(material_number=material)
+    try:
+        n = services.bulk_approve(db.session, letter, actor=current_user, filters=filters, ids=ids)
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+    else:
+        db.session.commit()
+        flash(f"{n} sign-on{'' if n == 1 else 's'} approved.", "success")
+    return redirect(list_url(campaign, letter, **filters.as_args()))
