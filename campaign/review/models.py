@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from campaign.db import Base, utcnow
-from campaign.signons.models import SignOn
 
 
 class CsvUpload(Base):
@@ -43,16 +42,3 @@ class CsvMapping(Base):
     )
     columns: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-# The review queue's tallies (by status, level and state) and its chart (by day) are read
-# from this index alone at any size (bench/pages.py: 100,000 sign-ons). Declared here, by
-# the queries that need it, rather than in campaign.signons; it is on sign_ons all the same.
-ix_sign_ons_review = sa.Index(
-    "ix_sign_ons_review",
-    SignOn.letter_id,
-    SignOn.status,
-    SignOn.level,
-    SignOn.state,
-    SignOn.created_at,
-)
