@@ -273,6 +273,10 @@ def pages(app, ids: dict) -> dict[str, str]:
                 continue  # timed by exports()
             key = rule.endpoint.replace(".", "_")
             urls.setdefault(key, url_for(rule.endpoint, **{a: values[a] for a in rule.arguments}))
+        if "review_index" in urls:
+            # what coordinators do on that page: search, and look at the probable duplicates
+            urls["review_search"] = urls["review_index"] + "?q=coalition"
+            urls["review_flagged"] = urls["review_index"] + "?flagged=1"
     return urls
 
 
