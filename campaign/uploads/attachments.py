@@ -16,16 +16,17 @@ ATTACHMENT_KINDS = {"pdf", "png", "jpeg"}
 _UNSAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
 
 
-def clean_filename(name: str | None) -> str:
+def clean_filename(name: str | None, default: str = "attachment") -> str:
     """A display name for an uploaded file: no folders, no control characters, short.
 
-    It is only ever shown and offered as a download name, never used as a path.
+    It is only ever shown and offered as a download name, never used as a path;
+    ``default`` when nothing is left.
     """
     name = unicodedata.normalize("NFKC", name or "")
     name = re.split(r"[\\/]", name)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = _UNSAFE_NAME.sub("_", name).strip(" .")
-    return name[:200] or "attachment"
+    return name[:200] or default
 
 
 def save_attachment(store: UploadStore, data: bytes) -> StoredFile:

@@ -1,0 +1,55 @@
+"""Defects the hostile-file corpus found, each pinned by a short test of its own."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from campaign.agencies.models import ImportSnapshot
+from campaign.audit.models import AuditEvent
+from campaign.campaigns.models import Campaign
+from campaign.review.models import CsvUpload
+from tests.letters.factories import make_letter
+from tests.security.hostile_files import ice_workbook
+
+# PostgreSQL refused the NUL (a 500); the others were kept and shown as uploaded.
+HOSTILE_NAMES = [
+    ("nul\x00byte.xlsx", "nulbyte.xlsx"),
+    ("\u202eslx.exe", "slx.exe"),
+    ("../../etc/passwd", "passwd"),
+]
+
+
+@pytest.mark.parametrize(("name", "kept"), HOSTILE_NAMES)
+def test_workbook_file_names_are_cleaned(login_as, session, name, kept):
+    c = login_as("coordinator")
+    data = {"file": (io.BytesIO(ice_workbook(f"Name Test PD {kept}")), name)}
+    response = c.post("/agencies/import", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert session.scalar(sa.select(ImportSnapshot.file_name)) == kept
+    details = session.scalar(
+        sa.select(AuditEvent.details).where(AuditEvent.action.like("agencies.import%"))
+    )
+    assert "\x00" not in str(details) and "\u202e" not in str(details)
+
+
+@pytest.mark.parametrize(("name", "kept"), HOSTILE_NAMES)
+def test_csv_upload_file_names_are_cleaned(login_as, session, name, kept):
+    letter = make_letter(session)
+    c = login_as("coordinator")
+    slug = session.get(Campaign, letter.campaign_id).slug
+    url = f"/campaigns/{slug}/letters/{letter.id}/signons/import"
+    csv = b"Organization,State\r\nName Test Org,TX\r\n"
+    response = c.post(url, data={"file": (io.BytesIO(csv), name)})
+    assert response.status_code == 302
+    assert session.scalar(sa.select(CsvUpload.filename)) == kept
+
+
+def test_directory_import_file_name_is_cleaned(login_as):
+    c = login_as("coordinator")
+    csv = b"Organization,State\r\nName Test Org,TX\r\n"
+    page = c.post("/directory/import", data={"file": (io.BytesIO(csv), "\u202evsc.exe\x00")})
+    assert page.status_code == 200
+    assert 'name="filename" value="vsc.exe"' in page.get_data(as_text=True)
