@@ -355,6 +355,11 @@ CORPUS: list[HostileFile] = [
         _refusals(csv=NOT_CSV),
     ),
     HostileFile(
+        "csv-nul-late", "nul.csv",
+        lambda: _csv_text([[f"Org {n}", "TX"] for n in range(8000)]).encode() + b"N\x00,TX\r\n",
+        _refusals(csv=NOT_CSV),  # past the first 64 KB, where the check used to stop
+    ),
+    HostileFile(
         "csv-100k-cell", "long.csv", lambda: _csv_text([["x" * 100_000, "TX"]]).encode(),
         _refusals(),  # the import reports the row as too long
     ),

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 from campaign.agencies.models import ImportSnapshot
 from campaign.audit.models import AuditEvent
 from campaign.campaigns.models import Campaign
+from campaign.review.csvio import CsvError, read_csv
 from campaign.review.models import CsvUpload
 from tests.letters.factories import make_letter
-from tests.security.hostile_files import ice_workbook
+from tests.security.hostile_files import BY_KEY, ice_workbook
 
 # PostgreSQL refused the NUL (a 500); the others were kept and shown as uploaded.
 HOSTILE_NAMES = [
@@ -53,3 +54,30 @@ def test_directory_import_file_name_is_cleaned(login_as):
     page = c.post("/directory/import", data={"file": (io.BytesIO(csv), "\u202evsc.exe\x00")})
     assert page.status_code == 200
     assert 'name="filename" value="vsc.exe"' in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        # a stray NUL made the file "UTF-16": one garbled row, "no rows of data"
+        ("csv-nul-bytes", "not a CSV file"),
+        # a NUL past the first 64 KB reached the database (a 500 on PostgreSQL)
+        ("csv-nul-late", "not a CSV file"),
+        # a million short rows were read, then checked one by one on every page view
+        ("csv-rows-bomb", "more than 20,000 rows"),
+    ],
+)
+def test_csv_files_refused_with_a_clear_message(key, message):
+    with pytest.raises(CsvError, match=message):
+        read_csv(BY_KEY[key].data)
+
+
+def test_nul_past_the_sample_never_reaches_the_database(login_as, session):
+    letter = make_letter(session)
+    slug = session.get(Campaign, letter.campaign_id).slug
+    c = login_as("coordinator")
+    base = f"/campaigns/{slug}/letters/{letter.id}/signons/import"
+    response = c.post(base, data={"file": (io.BytesIO(BY_KEY["csv-nul-late"].data), "x.csv")})
+    assert response.status_code == 400
+    assert "not a CSV file" in response.get_data(as_text=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(CsvUpload)) == 0
