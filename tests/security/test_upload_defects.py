@@ -10,8 +10,10 @@ import sqlalchemy as sa
 from campaign.agencies.models import ImportSnapshot
 from campaign.audit.models import AuditEvent
 from campaign.campaigns.models import Campaign
+from campaign.delivery.models import LetterPrintOptions
 from campaign.review.csvio import CsvError, read_csv
 from campaign.review.models import CsvUpload
+from campaign.signons.models import SignOn
 from tests.letters.factories import make_letter
 from tests.security.hostile_files import BY_KEY, ice_workbook
 
@@ -81,3 +83,29 @@ def test_nul_past_the_sample_never_reaches_the_database(login_as, session):
     assert response.status_code == 400
     assert "not a CSV file" in response.get_data(as_text=True)
     assert session.scalar(sa.select(sa.func.count()).select_from(CsvUpload)) == 0
+
+
+def test_an_empty_logo_is_refused_on_the_public_form(client, session):
+    """It was dropped silently: the sign-on was stored without the logo the signer chose."""
+    letter = make_letter(session)
+    form = {
+        "org_name": "Empty Logo Org", "level": "national", "signer_name": "Ana Pérez",
+        "signer_title": "Directora", "signer_email": "ana@example.org", "authorized": "y",
+        "listing": "list", "logo": (io.BytesIO(b""), "logo.png"),
+    }  # fmt: skip
+    response = client.post(f"/sign/{letter.slug}", data=form)
+    assert response.status_code == 400
+    assert "The file is empty." in response.get_data(as_text=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(SignOn)) == 0
+
+
+def test_an_empty_letterhead_logo_is_refused(login_as, session):
+    """It was dropped silently and the other print options saved."""
+    letter = make_letter(session)
+    slug = session.get(Campaign, letter.campaign_id).slug
+    url = f"/campaigns/{slug}/letters/{letter.id}/delivery"
+    form = {"grouping": "state", "columns": "2", "logo": (io.BytesIO(b""), "logo.png")}
+    response = login_as("coordinator").post(url, data=form)
+    assert response.status_code == 400
+    assert "The file is empty." in response.get_data(as_text=True)
+    assert session.scalar(sa.select(sa.func.count()).select_from(LetterPrintOptions)) == 0
