@@ -4,7 +4,7 @@ Reading: the encoding is detected (a BOM says UTF-8 or UTF-16; NUL bytes suggest
 UTF-16 without one; otherwise strict UTF-8, else Windows-1252), the delimiter is
 sniffed among comma, semicolon and tab, and anything that is not text is refused.
 Writing: UTF-8 with a BOM, and cells that a spreadsheet would run as a formula
-get a leading apostrophe.
+get a leading apostrophe (also after a ";", where some spreadsheets split a cell).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -164,11 +165,15 @@ def read_csv(data: bytes) -> CsvFile:
 # --- writing -------------------------------------------------------------------------
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet whose list separator is ";" (Spanish, French, German Excel) splits a
+# comma-separated file at every ";": what follows one must not start a formula either.
+_SPLIT_FORMULA = re.compile(r";(?=[\s\"]*[=+\-@])")
 
 
 def neutralise(value: object) -> str:
-    """A cell as text, with a leading apostrophe if a spreadsheet would run it as a formula."""
-    text = "" if value is None else str(value)
+    """A cell as text, with a leading apostrophe if a spreadsheet would run it as a formula
+    (and one after any ";" that a spreadsheet might split the cell at)."""
+    text = _SPLIT_FORMULA.sub(";'", "" if value is None else str(value))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

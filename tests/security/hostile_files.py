@@ -42,6 +42,7 @@ class HostileFile:
     filename: str
     build: object  # () -> bytes (built lazily, cached: some are megabytes)
     refusals: dict[str, str] = field(default_factory=dict)
+    report: str = ""  # what a CSV import's row-by-row report must say about it
 
     @property
     def data(self) -> bytes:
@@ -220,6 +221,8 @@ FORMULA_ROWS = [
     "+cmd|' /C calc'!A0",
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "-2+3+cmd|' /C calc'!A0",
+    # a spreadsheet whose list separator is ";" (Spanish, French, German Excel) splits here
+    "Semicolon Org;=1+1+cmd|' /C calc'!A0",
     "<script>alert('csv')</script>",
     '"><img src=x onerror=alert(1)>',
 ]
@@ -338,16 +341,16 @@ CORPUS: list[HostileFile] = [
     HostileFile(
         "csv-invalid-utf8", "latin.csv",
         lambda: _csv_text([["Caf\xe9 Org", "TX"]]).encode("latin-1") + b"\xff\x81 Org,TX\r\n",
-        _refusals(),
+        _refusals(), report="Café Org",
     ),
     HostileFile(
         "csv-utf16", "utf16.csv", lambda: _csv_text([["Défense Org", "TX"]]).encode("utf-16"),
-        _refusals(),
+        _refusals(), report="Défense Org",
     ),
     HostileFile(
         "csv-utf16-no-bom", "utf16.csv",
         lambda: _csv_text([["Défense Org", "TX"]]).encode("utf-16-le"),
-        _refusals(),
+        _refusals(), report="Défense Org",
     ),
     HostileFile(
         "csv-nul-bytes", "nul.csv",
@@ -361,7 +364,7 @@ CORPUS: list[HostileFile] = [
     ),
     HostileFile(
         "csv-100k-cell", "long.csv", lambda: _csv_text([["x" * 100_000, "TX"]]).encode(),
-        _refusals(),  # the import reports the row as too long
+        _refusals(), report="Organization name: longer than 300 characters.",
     ),
     HostileFile(
         "csv-rows-bomb", "rows.csv", csv_rows_bomb,

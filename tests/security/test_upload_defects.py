@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
@@ -11,7 +12,7 @@ from campaign.agencies.models import ImportSnapshot
 from campaign.audit.models import AuditEvent
 from campaign.campaigns.models import Campaign
 from campaign.delivery.models import LetterPrintOptions
-from campaign.review.csvio import CsvError, read_csv
+from campaign.review.csvio import CsvError, neutralise, read_csv, write_csv
 from campaign.review.models import CsvUpload
 from campaign.signons.models import SignOn
 from tests.letters.factories import make_letter
@@ -109,3 +110,15 @@ def test_an_empty_letterhead_logo_is_refused(login_as, session):
     assert response.status_code == 400
     assert "The file is empty." in response.get_data(as_text=True)
     assert session.scalar(sa.select(sa.func.count()).select_from(LetterPrintOptions)) == 0
+
+
+def test_a_semicolon_cannot_start_a_formula_in_an_export():
+    """A spreadsheet whose list separator is ";" split "Org;=1+1" into a formula cell."""
+    cell = neutralise('Org;=HYPERLINK("http://evil.example","x")')
+    assert cell == 'Org;\'=HYPERLINK("http://evil.example","x")'
+    assert neutralise('Org; "=1+1') == "Org;' \"=1+1"
+    assert neutralise("=1;-2") == "'=1;'-2"
+    assert neutralise("Hope; Esperanza") == "Hope; Esperanza"
+    exported = write_csv(["organization"], [[cell]]).decode("utf-8-sig")
+    for row in csv.reader(io.StringIO(exported), delimiter=";"):
+        assert not any(part.startswith(("=", "+", "-", "@")) for part in row)
