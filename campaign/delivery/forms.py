@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from campaign.delivery.models import DeliveryMethod, Grouping
@@ -32,12 +32,18 @@ class PrintOptionsForm(FlaskForm):
     )
     remove_logo = BooleanField("Remove the letterhead logo")
 
+    def validate_logo(self, field):
+        # a file was chosen but holds nothing: saving the options without it loses it silently
+        if self.logo_bytes() == b"":
+            raise ValidationError("The file is empty.")
+
     def logo_bytes(self) -> bytes | None:
-        """The uploaded logo's bytes (at most 1 MB + 1 byte), or None."""
-        file = self.logo.data
-        if file and getattr(file, "filename", None):
-            return file.read(LOGO_READ_LIMIT) or None
-        return None
+        """The uploaded logo's bytes (at most 1 MB + 1 byte), or None when none was chosen."""
+        if not hasattr(self, "_logo"):
+            file = self.logo.data
+            chosen = file and getattr(file, "filename", None)
+            self._logo = file.read(LOGO_READ_LIMIT) if chosen else None
+        return self._logo
 
 
 class DeliveryForm(FlaskForm):

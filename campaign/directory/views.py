@@ -31,6 +31,7 @@ from campaign.directory.models import Contact, Organization
 from campaign.letters.models import Letter
 from campaign.review.csvio import MAX_BYTES, read_csv, stream_csv
 from campaign.signons.models import Level
+from campaign.uploads.attachments import clean_filename
 
 bp = Blueprint("directory", __name__)
 
@@ -263,6 +264,10 @@ def import_csv():
         status = 400 if form.is_submitted() else 200
         return render_template("directory/import.html", **context), status
     upload = request.files.get("file")
+    # shown and audited only, never a path: no folders, NUL or RTL override characters
+    filename = clean_filename(
+        upload.filename if upload and upload.filename else request.form.get("filename"), default=""
+    )
     try:
         if upload is not None and upload.filename:
             data = upload.read(MAX_BYTES + 1)
@@ -286,7 +291,7 @@ def import_csv():
                 mapping,
                 actor=current_user,
                 apply=apply,
-                filename=(upload.filename if upload else request.form.get("filename", "")) or "",
+                filename=filename,
             )
         else:
             # shown on the mapping page, where the column can be chosen
@@ -311,7 +316,6 @@ def import_csv():
         mapping=mapping,
         report=report,
         data=base64.b64encode(data).decode("ascii"),
-        filename=(upload.filename if upload and upload.filename else "")
-        or request.form.get("filename", ""),
+        filename=filename,
     )
     return render_template("directory/import.html", **context), 400 if context["error"] else 200

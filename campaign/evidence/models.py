@@ -13,6 +13,7 @@ from campaign.agencies.models import Agency
 from campaign.auth.models import User
 from campaign.core.enums import str_enum
 from campaign.db import Base, utcnow
+from campaign.uploads.attachments import AttachmentMixin
 
 if TYPE_CHECKING:
     from campaign.demands.models import Demand
@@ -90,7 +91,7 @@ class EvidenceRecord(Base):
         return self.deleted_at is not None
 
 
-class EvidenceAttachment(Base):
+class EvidenceAttachment(AttachmentMixin, Base):
     """A file (PDF, PNG, JPEG) attached to a record, stored by content hash."""
 
     __tablename__ = "evidence_attachments"
@@ -98,13 +99,6 @@ class EvidenceAttachment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(sa.ForeignKey("evidence_records.id", ondelete="CASCADE"))
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    kind: Mapped[str] = mapped_column(sa.String(10))
-    size: Mapped[int]
-    # shown and offered as the download name only; never used as a path
-    original_name: Mapped[str] = mapped_column(sa.String(200))
-    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     record: Mapped[EvidenceRecord] = relationship(back_populates="attachments", lazy="raise")
 

@@ -25,8 +25,8 @@ from campaign.evidence.search import search_text_for
 from campaign.uploads.attachments import (
     ATTACHMENT_KINDS,
     MAX_ATTACHMENT_BYTES,
+    add_attachment_row,
     clean_filename,
-    save_attachment,
 )
 from campaign.uploads.store import UploadStore
 
@@ -149,24 +149,11 @@ def add_attachment(
 ) -> EvidenceAttachment:
     """Check a file by its content (PDF, PNG, JPEG, ≤ 20 MB), store it, attach it."""
     _live(record)
-    stored = save_attachment(store, data)
-    existing = session.scalar(
-        sa.select(EvidenceAttachment).where(
-            EvidenceAttachment.record_id == record.id, EvidenceAttachment.sha256 == stored.sha256
-        )
-    )
-    if existing is not None:
-        raise Conflict("This file is already attached to the record.", field="attachment")
-    attachment = EvidenceAttachment(
-        record_id=record.id,
-        sha256=stored.sha256,
-        kind=stored.kind,
-        size=stored.size,
-        original_name=clean_filename(filename),
-        added_by_id=actor.id,
-    )
-    session.add(attachment)
-    session.flush()
+    attachment = add_attachment_row(
+        session, EvidenceAttachment, owner={"record_id": record.id}, store=store, data=data,
+        filename=filename, actor_id=actor.id,
+        duplicate="This file is already attached to the record.",
+    )  # fmt: skip
     audit(
         session,
         actor,
@@ -174,7 +161,7 @@ def add_attachment(
         "evidence",
         record.id,
         attachment=attachment.id,
-        sha256=stored.sha256,
+        sha256=attachment.sha256,
         name=attachment.original_name,
     )
     return attachment

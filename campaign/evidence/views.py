@@ -29,8 +29,8 @@ from campaign.evidence.models import (
     EvidenceType,
 )
 from campaign.evidence.search import evidence_query
-from campaign.uploads.attachments import read_upload
-from campaign.uploads.store import send_stored, store_for
+from campaign.uploads.attachments import read_required_upload, read_upload, send_attachment
+from campaign.uploads.store import store_for
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
 
@@ -110,8 +110,8 @@ def new():
             upload = read_upload(form.attachment)
             if upload is not None:
                 services.add_attachment(
-                    db.session, record, store=store_for(current_app), data=upload[0],
-                    filename=upload[1], actor=current_user,
+                    db.session, record, store=store_for(current_app), data=upload.data,
+                    filename=upload.filename, actor=current_user,
                 )  # fmt: skip
         except DomainError as err:
             db.session.rollback()
@@ -230,13 +230,11 @@ def attach(record_id: int):
     record = get_record_or_404(record_id)
     form = AttachmentForm()
     if form.validate_on_submit():
-        upload = read_upload(form.attachment)
         try:
-            if upload is None:
-                raise DomainError("Choose a file.", field="attachment")
+            upload = read_required_upload(form.attachment)
             services.add_attachment(
-                db.session, record, store=store_for(current_app), data=upload[0],
-                filename=upload[1], actor=current_user,
+                db.session, record, store=store_for(current_app), data=upload.data,
+                filename=upload.filename, actor=current_user,
             )  # fmt: skip
         except DomainError as err:
             db.session.rollback()
@@ -259,9 +257,7 @@ def attachment(record_id: int, attachment_id: int):
             EvidenceAttachment.id == attachment_id, EvidenceAttachment.record_id == record.id
         )
     ) or abort(404)
-    return send_stored(
-        store_for(current_app), item.sha256, kind=item.kind, download_name=item.original_name
-    )
+    return send_attachment(item)
 
 
 @bp.route("/<int:record_id>/demands", methods=["POST"])

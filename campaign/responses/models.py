@@ -14,6 +14,7 @@ from campaign.core.enums import str_enum
 from campaign.db import Base, utcnow
 from campaign.demands.models import Demand, DemandStatus
 from campaign.letters.models import Letter
+from campaign.uploads.attachments import AttachmentMixin
 
 
 class ResponseChannel(enum.StrEnum):
@@ -146,7 +147,7 @@ class Response(Base):
         return "letter" if self.letter_id is not None else "demand"
 
 
-class ResponseAttachment(Base):
+class ResponseAttachment(AttachmentMixin, Base):
     """A file (PDF, PNG, JPEG) attached to a response, stored by content hash."""
 
     __tablename__ = "response_attachments"
@@ -154,10 +155,3 @@ class ResponseAttachment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(sa.ForeignKey("responses.id", ondelete="CASCADE"))
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    kind: Mapped[str] = mapped_column(sa.String(10))
-    size: Mapped[int]
-    # shown and offered as the download name only; never used as a path
-    original_name: Mapped[str] = mapped_column(sa.String(200))
-    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -41,7 +41,7 @@ from campaign.responses.models import (
     ResponseStatus,
 )
 from campaign.signons.models import COUNTED, SignOn
-from campaign.uploads.attachments import clean_filename, save_attachment
+from campaign.uploads.attachments import add_attachment_row
 from campaign.uploads.store import UploadStore
 
 SUMMARY_IN_EMAIL = 600
@@ -234,25 +234,11 @@ def add_response_attachment(
     """Check a file (the evidence rules: PDF, PNG, JPEG, ≤ 20 MB, by content) and attach it."""
     if response.status == ResponseStatus.REJECTED:
         raise DomainError("This response was rejected: nothing more can be attached.")
-    stored = save_attachment(store, data)
-    exists = session.scalar(
-        sa.select(ResponseAttachment.id).where(
-            ResponseAttachment.response_id == response.id,
-            ResponseAttachment.sha256 == stored.sha256,
-        )
-    )
-    if exists is not None:
-        raise Conflict("This file is already attached to the response.", field="attachment")
-    item = ResponseAttachment(
-        response_id=response.id,
-        sha256=stored.sha256,
-        kind=stored.kind,
-        size=stored.size,
-        original_name=clean_filename(filename),
-        added_by_id=actor.id,
-    )
-    session.add(item)
-    session.flush()
+    item = add_attachment_row(
+        session, ResponseAttachment, owner={"response_id": response.id}, store=store, data=data,
+        filename=filename, actor_id=actor.id,
+        duplicate="This file is already attached to the response.",
+    )  # fmt: skip
     audit(
         session,
         actor,
@@ -260,7 +246,7 @@ def add_response_attachment(
         "response",
         response.id,
         attachment=item.id,
-        sha256=stored.sha256,
+        sha256=item.sha256,
         name=item.original_name,
     )
     return item

@@ -31,8 +31,8 @@ from campaign.responses.models import (
     ResponseOutcome,
     ResponseStatus,
 )
-from campaign.uploads.attachments import read_upload
-from campaign.uploads.store import send_stored, store_for
+from campaign.uploads.attachments import read_required_upload, read_upload, send_attachment
+from campaign.uploads.store import store_for
 
 bp = Blueprint("responses", __name__)
 
@@ -163,8 +163,8 @@ def _log(campaign: Campaign, form: ResponseForm, *, letter=None, demand=None):
         upload = read_upload(form.attachment)
         if upload is not None:
             services.add_response_attachment(
-                db.session, response, store=store_for(current_app), data=upload[0],
-                filename=upload[1], actor=current_user,
+                db.session, response, store=store_for(current_app), data=upload.data,
+                filename=upload.filename, actor=current_user,
             )  # fmt: skip
     except DomainError as err:
         db.session.rollback()
@@ -269,13 +269,11 @@ def attach(campaign_slug: str, response_id: int):
     response = get_response_or_404(campaign, response_id)
     form = AttachmentForm()
     if form.validate_on_submit():
-        upload = read_upload(form.attachment)
         try:
-            if upload is None:
-                raise DomainError("Choose a file.", field="attachment")
+            upload = read_required_upload(form.attachment)
             services.add_response_attachment(
-                db.session, response, store=store_for(current_app), data=upload[0],
-                filename=upload[1], actor=current_user,
+                db.session, response, store=store_for(current_app), data=upload.data,
+                filename=upload.filename, actor=current_user,
             )  # fmt: skip
         except DomainError as err:
             db.session.rollback()
@@ -301,6 +299,4 @@ def attachment(campaign_slug: str, response_id: int, attachment_id: int):
             ResponseAttachment.id == attachment_id, ResponseAttachment.response_id == response.id
         )
     ) or abort(404)
-    return send_stored(
-        store_for(current_app), item.sha256, kind=item.kind, download_name=item.original_name
-    )
+    return send_attachment(item)

@@ -29,6 +29,7 @@ from campaign.review.models import CsvMapping, CsvUpload
 from campaign.review.values import parse_level, parse_listed, parse_state, parse_timestamp
 from campaign.signons.dedup import DedupIndex, Identity, normalise_identity
 from campaign.signons.models import Level, SignOn, SignOnSource, SignOnStatus
+from campaign.uploads.attachments import clean_filename
 
 # (field, label, the longest value the model takes), in the order the form shows them.
 FIELDS: list[tuple[str, str, int]] = [
@@ -85,7 +86,7 @@ def store_upload(
         upload = CsvUpload(
             letter_id=letter.id,
             sha256=digest,
-            filename=(filename or "")[:255],
+            filename=clean_filename(filename, default=""),
             size=len(data),
             data=data,
             created_by_id=actor.id,

@@ -109,19 +109,24 @@ class SignOnForm(FlaskForm):
         from campaign.signons.signing import check_logo
 
         data = self.logo_bytes()
-        if data:
-            try:
-                check_logo(data)
-            except DomainError as err:
-                raise ValidationError(err.message)
+        if data is None:
+            return
+        if not data:
+            # a file was chosen but holds nothing: signing without it would lose it silently
+            raise ValidationError("The file is empty.")
+        try:
+            check_logo(data)
+        except DomainError as err:
+            raise ValidationError(err.message)
 
     def logo_bytes(self) -> bytes | None:
-        """The uploaded logo's bytes (at most 1 MB + 1, enough to tell it is too big)."""
+        """The uploaded logo's bytes (at most 1 MB + 1, enough to tell it is too big);
+        None when no file was chosen."""
         if not hasattr(self, "_logo"):
             file = self.logo.data
             data = None
             if file and getattr(file, "filename", None):
-                data = file.read(LOGO_READ_LIMIT) or None
+                data = file.read(LOGO_READ_LIMIT)
             self._logo = data
         return self._logo
 

@@ -8,13 +8,9 @@ the value comes back in the page.
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-from urllib.parse import urljoin
-
 import pytest
 
-from tests.security.conftest import route_url
-from tests.security.policy import POLICY
+from tests.security.crawl import forms_on, get_pages
 
 CORPUS = [
     "<script>alert('x')</script>",
@@ -33,53 +29,6 @@ CORPUS = [
     "../../../../etc/passwd",
     "true",
 ]
-
-
-class FormParser(HTMLParser):
-    """Collects POST forms: action and their fields (name → kind, options)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[dict] = []
-        self._form: dict | None = None
-        self._select: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form" and (a.get("method") or "get").lower() == "post":
-            self._form = {
-                "action": a.get("action") or "",
-                "fields": {},
-                "multipart": (a.get("enctype") == "multipart/form-data"),
-            }
-            self.forms.append(self._form)
-        elif self._form is not None and a.get("name"):
-            if tag == "input":
-                self._form["fields"][a["name"]] = (a.get("type") or "text", a.get("value"), [])
-            elif tag == "textarea":
-                self._form["fields"][a["name"]] = ("textarea", None, [])
-            elif tag == "select":
-                self._select = a["name"]
-                self._form["fields"][a["name"]] = ("select", None, [])
-        if tag == "option" and self._form is not None and self._select:
-            self._form["fields"][self._select][2].append(a.get("value", ""))
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        if tag == "select":
-            self._select = None
-
-
-def _forms_on(client, url):
-    response = client.get(url)
-    if response.status_code != 200 or "text/html" not in response.content_type:
-        return []
-    parser = FormParser()
-    parser.feed(response.get_data(as_text=True))
-    for form in parser.forms:
-        form["action"] = urljoin(url, form["action"]) if form["action"] else url
-    return parser.forms
 
 
 def _payload(form, value):
@@ -102,20 +51,14 @@ def _payload(form, value):
 
 @pytest.fixture
 def pages(app, world):
-    urls = []
-    for rule in app.url_map.iter_rules():
-        get_level, _ = POLICY[rule.endpoint]
-        if get_level is None or rule.endpoint in ("static", "bootstrap.static"):
-            continue
-        urls.append(route_url(app, rule, world))
-    return sorted(set(urls))
+    return get_pages(app, world)
 
 
 def test_corpus_never_gives_a_server_error(login_as, pages):
     admin = login_as("admin")
     problems, tried = [], 0
     for url in pages:
-        for form in _forms_on(admin, url):
+        for form in forms_on(admin, url):
             if form["action"].endswith("/logout"):
                 continue
             for value in CORPUS:

@@ -13,10 +13,12 @@ from typing import Any
 
 from campaign.agencies.ice_workbook.container import (
     MAX_BYTES,
+    MAX_ROWS,
     MAX_UNPACKED_BYTES,
     WorkbookRefused,
     check_container,
     sheet_hyperlinks,
+    too_many_rows,
 )
 from campaign.agencies.ice_workbook.values import (
     MODELS,
@@ -153,8 +155,12 @@ def parse_workbook(data: bytes) -> ParsedWorkbook:
         )
         sheet.reset_dimensions()  # a wrong <dimension> must not hide rows or columns
         seen: dict[tuple[str, str, str], int] = {}
-        rows = sheet.iter_rows(min_row=header_row + 1)
+        # Only the columns read: a cell far to the right must not widen every row.
+        rows = sheet.iter_rows(min_row=header_row + 1, max_col=max(fields.values()) + 1)
         for number, cells in enumerate(rows, start=header_row + 1):
+            if number > MAX_ROWS:
+                # openpyxl yields every row of a gap: one row numbered 10⁹ is 10⁹ rows
+                raise too_many_rows()
             row = _read_row(number, cells, fields, links, parsed)
             if row is None:
                 continue

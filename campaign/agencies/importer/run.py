@@ -32,6 +32,7 @@ from campaign.agencies.renames import propose_renames
 from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.db import utcnow
+from campaign.uploads.attachments import clean_filename
 
 
 @dataclass(eq=False)
@@ -73,7 +74,8 @@ class Import:
         self.status = AgreementStatus(parsed.list_type)
         self.as_of, self.as_of_source = resolve_as_of(parsed, file_name, as_of)
         self.sha256 = sha256
-        self.file_name = (file_name or "workbook.xlsx")[:255]
+        # kept and shown as uploaded, minus folders and control characters (NUL, RTL override)
+        self.file_name = clean_filename(file_name, default="workbook.xlsx")
         self.actor = actor
         self.warnings: list[RowWarning] = list(parsed.warnings)
         self.diff: dict[str, list[Any]] = defaultdict(list)
