@@ -169,7 +169,7 @@ class Counts:
 
 
 def counts(session: Session, letter: Letter) -> Counts:
-    """One GROUP BY (status, level, state), read from ``ix_sign_ons_review`` alone, folded
+    """One GROUP BY (status, level, state), read from ``ix_sign_ons_tallies`` alone, folded
     into the three tallies; at most a few hundred rows whatever the number of sign-ons."""
     by_status = {status: 0 for status in SignOnStatus}
     by_level = {level: 0 for level in Level}

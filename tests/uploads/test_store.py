@@ -29,6 +29,16 @@ def test_sniff_by_content():
     assert sniff(b"%PDF-1.4 truncated") is None
 
 
+def test_a_truncated_jpeg_is_not_an_image():
+    buf = io.BytesIO()
+    noise = Image.effect_noise((400, 300), 80).convert("RGB")
+    noise.save(buf, "JPEG", quality=90)
+    whole = buf.getvalue()
+    assert sniff(whole) == "jpeg"
+    for cut in (0.5, 0.95):
+        assert sniff(whole[: int(len(whole) * cut)]) is None, cut
+
+
 def test_save_is_by_hash_and_idempotent(tmp_path):
     store = UploadStore(tmp_path)
     data = png_bytes()
