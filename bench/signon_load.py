@@ -1,10 +1,13 @@
 """Sign-on POSTs per second and latency against gunicorn (2 sync workers), beside a ceiling.
 
 The ceiling is bench/ceiling_app.py: a bare Flask endpoint on the same server settings
-that inserts one row. Runs on SQLite, and on PostgreSQL when 127.0.0.1:5432 answers
-(it creates and drops its own database). Loopback only; a bounded number of requests.
+that inserts one row. Beside requests per second it prints the server's CPU time per
+request (gunicorn's processes, from /proc), which a busy shared machine moves less.
+Runs on SQLite, and on PostgreSQL when 127.0.0.1:5432 answers (it creates and drops its
+own database). Loopback only; a bounded number of requests.
 
     .venv/bin/python bench/signon_load.py [--requests 300] [--threads 8] [--runs 5]
+                                          [--only sqlite|postgres]
 """
 
 from __future__ import annotations
@@ -116,7 +119,31 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _summary(label: str, runs: list[tuple[float, list[float], int]]) -> dict:
+def _server_cpu_seconds(base: str) -> float:
+    """CPU seconds used so far by the gunicorn serving ``base`` (master and workers)."""
+    needle = f"127.0.0.1:{base.rsplit(':', 1)[1]}".encode()
+    total = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if needle not in (proc / "cmdline").read_bytes():
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _measured(base: str, n: int, threads: int, make) -> tuple[float, list[float], int, float]:
+    """``_load`` and the server's CPU milliseconds per request during it."""
+    before = _server_cpu_seconds(base)
+    rps, latencies, errors = _load(base, n, threads, make)
+    return rps, latencies, errors, (_server_cpu_seconds(base) - before) * 1000 / n
+
+
+def _summary(label: str, runs: list[tuple[float, list[float], int, float]]) -> dict:
     rps = statistics.median(r[0] for r in runs)
     lat = [x for r in runs for x in r[1]]
     result = {
@@ -124,10 +151,12 @@ def _summary(label: str, runs: list[tuple[float, list[float], int]]) -> dict:
         "p50": _percentile(lat, 0.50),
         "p99": _percentile(lat, 0.99),
         "errors": sum(r[2] for r in runs),
+        "cpu_ms": statistics.median(r[3] for r in runs),
     }
     print(
         f"  {label:<9} {rps:8.1f} req/s   p50 {result['p50']:7.1f} ms   "
-        f"p99 {result['p99']:7.1f} ms   non-302: {result['errors']}"
+        f"p99 {result['p99']:7.1f} ms   server CPU {result['cpu_ms']:5.2f} ms/request   "
+        f"non-302: {result['errors']}"
     )
     return result
 
@@ -156,7 +185,7 @@ def bench_database(name: str, pg_url: str | None, args) -> dict:
                 runs: list[list] = [[], []]
                 for _ in range(args.runs):
                     for i, (base, make) in enumerate(plans):
-                        runs[i].append(_load(base, args.requests, args.threads, make))
+                        runs[i].append(_measured(base, args.requests, args.threads, make))
     out = {"signon": _summary("sign-on", runs[0]), "ceiling": _summary("ceiling", runs[1])}
     # the median of the per-round ratios: each round's two runs saw the same machine
     out["ratio"] = statistics.median(a[0] / b[0] for a, b in zip(*runs, strict=True))
@@ -193,6 +222,8 @@ def main() -> None:
             f"p50_ms_{db}={r['signon']['p50']:.0f}",
             f"rps_{db}={r['signon']['rps']:.0f}",
             f"ceiling_rps_{db}={r['ceiling']['rps']:.0f}",
+            f"cpu_ms_per_request_{db}={r['signon']['cpu_ms']:.2f}",
+            f"ceiling_cpu_ms_per_request_{db}={r['ceiling']['cpu_ms']:.2f}",
         ]
     print("RESULT " + " ".join(fields))
 
