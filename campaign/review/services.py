@@ -1,4 +1,4 @@
-"""Coordinator actions on sign-ons: approve, reject, merge, rename, withdraw, add by hand.
+"""Coordinator actions on sign-ons: approve, reject, merge, rename, withdraw.
 
 Every action checks ``TRANSITIONS``, flushes, and writes one audit event per
 sign-on it changes. Nothing here commits.
@@ -6,7 +6,6 @@ sign-on it changes. Nothing here commits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -19,10 +18,8 @@ from campaign.core.errors import Conflict, DomainError
 from campaign.core.names import org_key
 from campaign.db import utcnow
 from campaign.letters.models import Letter, LetterStatus
-from campaign.letters.services import current_version
 from campaign.review.queries import SignOnFilters, filtered_ids
-from campaign.signons.dedup import DedupIndex, insert_unique, normalise_identity
-from campaign.signons.models import SignOn, SignOnSource, SignOnStatus
+from campaign.signons.models import SignOn, SignOnStatus
 
 S = SignOnStatus
 # Which status a coordinator may move a sign-on to. Pending ones are approved only
@@ -50,13 +47,14 @@ def can_move(signon: SignOn, new: SignOnStatus) -> bool:
     return not (new == S.APPROVED and signon.confirmed_at is None)
 
 
-def _check_letter(letter: Letter) -> None:
+def check_letter_unsent(letter: Letter) -> None:
+    """Refuse changes to the sign-ons of a letter that has been sent (they are frozen)."""
     if letter.status == LetterStatus.SENT:
         raise DomainError("The letter has been sent: its sign-ons can no longer change.")
 
 
 def _move(signon: SignOn, letter: Letter, new: SignOnStatus, now: datetime) -> SignOnStatus:
-    _check_letter(letter)
+    check_letter_unsent(letter)
     if signon.letter_id != letter.id:
         raise DomainError("This sign-on belongs to another letter.")
     if new not in TRANSITIONS[signon.status]:
@@ -171,7 +169,7 @@ def rename(
     recognised as the same organization. When the new key is another sign-on's in
     the same state, the two are the same organization: merging is the remedy.
     """
-    _check_letter(letter)
+    check_letter_unsent(letter)
     new = " ".join((name or "").split())
     key = org_key(new)
     if not key:
@@ -225,7 +223,7 @@ def bulk_approve(
 ) -> int:
     """Approve every confirmed sign-on of the letter (or those matching ``filters``, or
     those in ``ids``) in one UPDATE; one audit event each. Returns how many."""
-    _check_letter(letter)
+    check_letter_unsent(letter)
     now = now or utcnow()
     query = filtered_ids(letter, filters or SignOnFilters()).where(
         SignOn.status == S.CONFIRMED, SignOn.confirmed_at.is_not(None)
@@ -262,83 +260,6 @@ def bulk_approve(
     session.flush()
     session.expire_all()
     return len(chosen)
-
-
-@dataclass
-class ManualInput:
-    """A sign-on gathered by phone or on paper, as the coordinator typed it."""
-
-    org_name: str
-    level: str
-    state: str
-    signer_name: str
-    city: str = ""
-    website: str = ""
-    signer_title: str = ""
-    signer_email: str = ""
-    listed: bool = True
-    comment: str = ""
-
-
-def add_manual(
-    session: Session,
-    letter: Letter,
-    data: ManualInput,
-    *,
-    approved: bool,
-    actor: User,
-    now: datetime | None = None,
-) -> SignOn:
-    """Add a sign-on by hand: no email, confirmed (or approved) at once, same de-duplication."""
-    _check_letter(letter)
-    now = now or utcnow()
-    ident = normalise_identity(data.org_name, data.level, data.state)
-    index = DedupIndex.for_state(session, letter.id, ident.state)
-    existing_id = index.existing(ident)
-    if existing_id is not None:
-        raise already_on_letter(session.get(SignOn, existing_id))
-    signon = SignOn(
-        letter_id=letter.id,
-        version_id=current_version(session, letter).id,
-        org_name=" ".join(data.org_name.split()),
-        org_key=ident.key,
-        probable_duplicate_of_id=index.probable(ident),
-        level=ident.level,
-        state=ident.state,
-        city=data.city.strip(),
-        website=data.website.strip(),
-        signer_name=data.signer_name.strip(),
-        signer_title=data.signer_title.strip(),
-        signer_email=data.signer_email.strip(),
-        authorized=True,
-        listed=data.listed,
-        comment=data.comment.strip(),
-        source=SignOnSource.MANUAL,
-        status=S.APPROVED if approved else S.CONFIRMED,
-        confirmed_at=now,
-        reviewed_at=now if approved else None,
-        created_at=now,
-    )
-    if not insert_unique(session, signon):
-        existing = session.scalar(
-            sa.select(SignOn).where(
-                SignOn.letter_id == letter.id,
-                SignOn.state == ident.state,
-                SignOn.org_key == ident.key,
-            )
-        )
-        raise already_on_letter(existing)
-    record(
-        session,
-        actor,
-        "signon.add",
-        "sign_on",
-        signon.id,
-        source="manual",
-        status=signon.status.value,
-        letter_id=letter.id,
-    )
-    return signon
 
 
 def already_on_letter(existing: SignOn | None) -> Conflict:

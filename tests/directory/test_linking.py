@@ -4,8 +4,7 @@ import sqlalchemy as sa
 
 from campaign.directory.backfill import backfill
 from campaign.directory.models import Contact, Organization, organization_contacts
-from campaign.review import services as review_services
-from campaign.review.services import ManualInput
+from campaign.review.manual import ManualInput, add_manual
 from campaign.signons.models import SignOn
 from tests.factories import reload
 from tests.letters.factories import make_letter
@@ -73,7 +72,7 @@ def test_a_person_signing_for_two_organizations(client, session):
 def test_manual_add_and_directory_change_leave_the_sign_on_as_written(login_as, session):
     letter = make_letter(session)
     c = login_as("coordinator")
-    signon = review_services.add_manual(
+    signon = add_manual(
         session,
         letter,
         ManualInput(

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from campaign.core.errors import DomainError
 from campaign.letters.models import LetterStatus
-from campaign.review import services
+from campaign.review import manual, services
 from campaign.signons import dedup
 from campaign.signons import services as signon_services
 from campaign.signons.models import Level, SignOn, SignOnSource, SignOnStatus
@@ -334,16 +334,16 @@ def test_letter_edit_form_offers_auto_approve(login_as, session):
 
 def test_manual_add_service_uses_the_shared_normalisation(session, make_user):
     letter = make_letter(session)
-    data = services.ManualInput(
+    data = manual.ManualInput(
         org_name="National Immigration Law Center", level="national", state="TX", signer_name="A"
     )
-    signon = services.add_manual(session, letter, data, approved=False, actor=make_user())
+    signon = manual.add_manual(session, letter, data, approved=False, actor=make_user())
     assert signon.level == Level.NATIONAL and signon.state == ""  # national: no state
     with pytest.raises(DomainError, match="Choose the state"):
-        services.add_manual(
+        manual.add_manual(
             session,
             letter,
-            services.ManualInput(org_name="B", level="state", state="ZZ", signer_name="A"),
+            manual.ManualInput(org_name="B", level="state", state="ZZ", signer_name="A"),
             approved=False,
             actor=make_user(),
         )

@@ -15,7 +15,7 @@ from campaign.core.errors import DomainError
 from campaign.core.forms import apply_domain_error
 from campaign.core.urls import safe_next
 from campaign.letters.services import latest_material_number
-from campaign.review import services
+from campaign.review import manual, services
 from campaign.review.forms import (
     ApproveForm,
     ManualSignOnForm,
@@ -205,7 +205,7 @@ def add(campaign_slug: str, letter_id: int):
     campaign, letter = load(campaign_slug, letter_id)
     form = ManualSignOnForm()
     if form.validate_on_submit():
-        data = services.ManualInput(
+        data = manual.ManualInput(
             org_name=form.org_name.data,
             level=form.level.data,
             state=form.state.data or "",
@@ -218,7 +218,7 @@ def add(campaign_slug: str, letter_id: int):
             comment=form.comment.data or "",
         )
         try:
-            signon = services.add_manual(
+            signon = manual.add_manual(
                 db.session, letter, data, approved=form.approved.data, actor=current_user
             )
         except DomainError as err:
