@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from campaign.core.states import STATE_CHOICES
-from campaign.review.importing import FIELDS
+from campaign.review.mapping import FIELDS
 from campaign.signons.models import Level
 
 # C0 control characters other than tab and line breaks: PostgreSQL refuses NUL in

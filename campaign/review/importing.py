@@ -1,16 +1,15 @@
 """Importing sign-ons from a CSV file (a Google Forms or spreadsheet export).
 
-The file is kept in ``csv_uploads`` between the mapping step and the import; the
-mapping (field → column name) is remembered per campaign. Rows go through the same
-normalisation and de-duplication as the public page, so importing a file twice
-adds nothing the second time.
+The file is kept in ``csv_uploads`` between the mapping step and the import, and the
+mapping (field → column name) is remembered per campaign (both in ``review.mapping``).
+Rows go through the same normalisation and de-duplication as the public page, so
+importing a file twice adds nothing the second time.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
@@ -19,130 +18,18 @@ from sqlalchemy.orm import Session
 from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.core.errors import DomainError
-from campaign.core.names import fold
 from campaign.db import utcnow
 from campaign.directory.linking import link_signons
 from campaign.letters.models import Letter, LetterStatus
 from campaign.letters.services import current_version
-from campaign.review.csvio import CsvError, CsvFile, read_csv
-from campaign.review.models import CsvMapping, CsvUpload
+from campaign.review.csvio import CsvFile, read_csv
+from campaign.review.mapping import FIELDS, remember_mapping
+from campaign.review.models import CsvUpload
 from campaign.review.values import parse_level, parse_listed, parse_state, parse_timestamp
 from campaign.signons.dedup import DedupIndex, Identity, normalise_identity
 from campaign.signons.models import Level, SignOn, SignOnSource, SignOnStatus
-from campaign.uploads.attachments import clean_filename
 
-# (field, label, the longest value the model takes), in the order the form shows them.
-FIELDS: list[tuple[str, str, int]] = [
-    ("org_name", "Organization name", 300),
-    ("level", "Level (national, state, local)", 100),
-    ("state", "State", 100),
-    ("city", "City", 120),
-    ("website", "Website", 300),
-    ("signer_name", "Signer's name", 200),
-    ("signer_title", "Signer's title", 200),
-    ("signer_email", "Signer's email", 254),
-    ("listed", "List the name publicly (yes/no)", 200),
-    ("comment", "Comment", 2000),
-    ("created_at", "Signed at (timestamp)", 100),
-]
-FIELD_NAMES = [name for name, _label, _max in FIELDS]
 PREVIEW_ROWS = 20
-UPLOAD_LIFETIME = timedelta(days=1)
-
-# Words in a column name that say which field it holds, tried in this order so that
-# "Level of your organization" is the level, not the organization's name.
-_GUESSES: list[tuple[str, tuple[str, ...]]] = [
-    ("created_at", ("timestamp", "submitted", "date")),
-    ("signer_email", ("email", "e-mail", "correo")),
-    ("listed", ("publicly", "list", "public", "display")),
-    ("level", ("level", "scope", "type of organization")),
-    ("state", ("state", "estado")),
-    ("website", ("website", "web site", "url")),
-    ("city", ("city", "town")),
-    ("signer_title", ("title", "position", "role")),
-    ("comment", ("comment", "note", "message")),
-    ("org_name", ("organization", "organisation", "org name", "group", "organizacion")),
-    ("signer_name", ("your name", "signer", "contact", "full name", "name")),
-]
-# --- the stored file and the remembered mapping ---------------------------------------
-
-
-def store_upload(
-    session: Session, letter: Letter, data: bytes, *, filename: str, actor: User
-) -> CsvUpload:
-    """Check the file is a usable CSV and keep it for the mapping step (the same file
-    uploaded again reuses its row). Uploads older than a day are cleared out."""
-    try:
-        read_csv(data)
-    except CsvError as err:
-        raise DomainError(err.message, field="file")
-    now = utcnow()
-    session.execute(sa.delete(CsvUpload).where(CsvUpload.created_at < now - UPLOAD_LIFETIME))
-    digest = hashlib.sha256(data).hexdigest()
-    upload = session.scalar(
-        sa.select(CsvUpload).where(CsvUpload.letter_id == letter.id, CsvUpload.sha256 == digest)
-    )
-    if upload is None:
-        upload = CsvUpload(
-            letter_id=letter.id,
-            sha256=digest,
-            filename=clean_filename(filename, default=""),
-            size=len(data),
-            data=data,
-            created_by_id=actor.id,
-        )
-        session.add(upload)
-    upload.created_at = now
-    session.flush()
-    return upload
-
-
-def remembered_mapping(session: Session, campaign_id: int) -> dict[str, str]:
-    """The last mapping used in this campaign (field → column name), or {}."""
-    row = session.scalar(sa.select(CsvMapping).where(CsvMapping.campaign_id == campaign_id))
-    return dict(row.columns) if row else {}
-
-
-def remember_mapping(session: Session, campaign_id: int, mapping: dict[str, str]) -> None:
-    """Keep this mapping for the next import in the campaign."""
-    row = session.scalar(sa.select(CsvMapping).where(CsvMapping.campaign_id == campaign_id))
-    if row is None:
-        row = CsvMapping(campaign_id=campaign_id)
-        session.add(row)
-    # Unmapped fields are kept as "" so that the next file is not guessed back onto them.
-    row.columns = {name: mapping.get(name) or "" for name in FIELD_NAMES}
-    row.updated_at = utcnow()
-    session.flush()
-
-
-def initial_mapping(headers: list[str], remembered: dict[str, str]) -> dict[str, str]:
-    """Field → column name: the remembered choice where the file has that column,
-    otherwise a guess from the column names.
-
-    When the remembered mapping fits the file (the same form again), a field the
-    coordinator left unmapped stays unmapped rather than being guessed.
-    """
-    mapping: dict[str, str] = {}
-    used: set[str] = set()
-    fits = any(h and h in headers for h in remembered.values())
-    left_out = set()
-    for name in FIELD_NAMES:
-        header = remembered.get(name)
-        if header and header in headers:
-            mapping[name] = header
-            used.add(header)
-        elif fits and name in remembered and not header:
-            left_out.add(name)
-    for name, words in _GUESSES:
-        if name in mapping or name in left_out:
-            continue
-        for header in headers:
-            folded = fold(header)
-            if header not in used and any(w in folded for w in words):
-                mapping[name] = header
-                used.add(header)
-                break
-    return mapping
 
 
 # --- rows -----------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from campaign.campaigns.models import Campaign
-from campaign.review import importing, values
+from campaign.review import mapping as csv_mapping
+from campaign.review import values
 from campaign.review.csvio import read_csv
 from campaign.review.models import CsvMapping, CsvUpload
 from campaign.signons.models import Level, SignOn, SignOnSource, SignOnStatus
@@ -96,7 +97,7 @@ def test_mapping_preview_import_and_reimport(login_as, session):
     # the file's columns are offered, guessed onto the right fields
     for header in HEADER:
         assert header.replace("'", "&#39;") in html
-    guessed = importing.initial_mapping(HEADER, {})
+    guessed = csv_mapping.initial_mapping(HEADER, {})
     assert guessed == {
         "created_at": "Timestamp",
         "signer_email": "Email Address",
@@ -149,7 +150,7 @@ def test_import_approved_and_duplicates_inside_the_file(login_as, session):
     rows = [ROWS[0], [*ROWS[0][:1], "The Asociacion de Trabajadores Latinos, Inc.", *ROWS[0][2:]]]
     response = upload(c, base(session, letter), google_csv(rows=rows))
     map_url = response.headers["Location"]
-    mapping = importing.initial_mapping(HEADER, {})
+    mapping = csv_mapping.initial_mapping(HEADER, {})
     html = c.post(map_url, data={**mapping, "action": "preview"}).get_data(as_text=True)
     assert "Same organization as line 2" in html
     c.post(map_url, data={**mapping, "action": "import", "approved": "y"})
@@ -189,7 +190,7 @@ def test_mapping_is_remembered_per_campaign(login_as, session):
     assert selected.get("org_name") == HEADER[1]
     assert selected.get("signer_email", "") == ""  # not guessed again: the coordinator chose none
     # a file from another form is still guessed
-    assert importing.initial_mapping(["Org name", "E-mail"], stored.columns) == {
+    assert csv_mapping.initial_mapping(["Org name", "E-mail"], stored.columns) == {
         "signer_email": "E-mail",
         "org_name": "Org name",
     }

@@ -79,7 +79,7 @@ def _directory(session, signon):
 
 
 def _csv_upload(session, letter, actor):
-    from campaign.review.importing import store_upload
+    from campaign.review.mapping import store_upload
 
     data = b"Organization,State,Level\nMatrix Org,TX,State\n"
     upload = store_upload(session, letter, data, filename="matrix.csv", actor=actor)

@@ -13,6 +13,7 @@ from campaign.core.errors import DomainError
 from campaign.core.forms import apply_domain_error
 from campaign.letters.services import latest_material_number
 from campaign.review import export, importing, queries
+from campaign.review import mapping as csv_mapping
 from campaign.review.csvio import MAX_BYTES, CsvError, read_csv, stream_csv
 from campaign.review.forms import UploadForm, mapping_form
 from campaign.review.models import CsvUpload
@@ -32,7 +33,7 @@ def import_upload(campaign_slug: str, letter_id: int):
         else:
             data = file.read(MAX_BYTES + 1)
             try:
-                upload = importing.store_upload(
+                upload = csv_mapping.store_upload(
                     db.session, letter, data, filename=file.filename, actor=current_user
                 )
             except DomainError as err:
@@ -69,14 +70,14 @@ def import_map(campaign_slug: str, letter_id: int, upload_id: int):
     if request.method == "POST":
         form = mapping_form(csvfile.headers, formdata=request.form)
     else:
-        remembered = importing.remembered_mapping(db.session, campaign.id)
+        remembered = csv_mapping.remembered_mapping(db.session, campaign.id)
         form = mapping_form(
-            csvfile.headers, data=importing.initial_mapping(csvfile.headers, remembered)
+            csvfile.headers, data=csv_mapping.initial_mapping(csvfile.headers, remembered)
         )
     report = None
     status = 200
     valid = form.validate() if request.method == "POST" else True
-    mapping = {name: getattr(form, name).data for name in importing.FIELD_NAMES}
+    mapping = {name: getattr(form, name).data for name in csv_mapping.FIELD_NAMES}
     mapping = {k: v for k, v in mapping.items() if v}
     if valid:
         try:
@@ -112,7 +113,7 @@ def import_map(campaign_slug: str, letter_id: int, upload_id: int):
         csvfile=csvfile,
         form=form,
         report=report,
-        fields=importing.FIELDS,
+        fields=csv_mapping.FIELDS,
     ), status
 
 
