@@ -179,14 +179,9 @@ def record(
     if existing is None:
         signon = prepared.signon
         link_signons(session, [signon])
-        values = {
-            attr.columns[0].key: getattr(signon, attr.key)
-            for attr in sa.inspect(SignOn).column_attrs
-            if attr.key in signon.__dict__
-        }
         table = SignOn.__table__
         insert = insert_ignoring_conflicts(session, table, returning=table.c.id)
-        new_id = session.connection().execute(insert, values).scalar()
+        new_id = session.connection().execute(insert, _column_values(signon)).scalar()
         if new_id is not None:
             if prepared.logo:
                 # Saved only now, so a refused or duplicate sign-on leaves no orphan file.
@@ -203,6 +198,16 @@ def record(
         if existing is None:
             raise DomainError("Please try again.")
     return _already_signed(session, letter, existing, prepared.email, link_for, now)
+
+
+def _column_values(signon: SignOn) -> dict:
+    """The columns set on a sign-on not yet in the session, for a Core INSERT (the
+    columns' own defaults fill the rest)."""
+    return {
+        attr.columns[0].key: getattr(signon, attr.key)
+        for attr in sa.inspect(SignOn).column_attrs
+        if attr.key in signon.__dict__
+    }
 
 
 def _already_signed(
