@@ -64,3 +64,30 @@ def test_locked_database_gives_503_and_stores_nothing(busy_app):
     with app.app_context():
         names = db.session.scalars(sa.select(Campaign.name)).all()
     assert names == ["During the lock"]
+
+
+def test_the_read_phase_of_a_write_request_takes_no_write_lock(busy_app):
+    app, path = busy_app
+    other = sqlite3.connect(path, isolation_level=None, timeout=0)
+    with app.test_request_context("/", method="POST"):
+        token = db.write_intent.set(True)  # as for every POST
+        try:
+            with db.read_phase():
+                db.session.execute(sa.select(Campaign.id)).all()
+                other.execute("BEGIN IMMEDIATE")  # another writer is not kept waiting
+                other.execute("ROLLBACK")
+            db.session.execute(sa.select(Campaign.id)).all()  # the writes' transaction
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        finally:
+            db.session.rollback()
+            db.write_intent.reset(token)
+            other.close()
+
+
+def test_the_read_phase_refuses_changes(busy_app):
+    app, _ = busy_app
+    with app.test_request_context("/", method="POST"):
+        with pytest.raises(RuntimeError, match="reads"), db.read_phase():
+            db.session.add(Campaign(name="Not now", slug="not-now", description=""))
+        db.session.rollback()
