@@ -18,3 +18,11 @@ def apply_domain_error(form: FlaskForm, err: DomainError) -> None:
         field.errors = [*field.errors, err.message]
     else:
         form.form_errors.append(err.message)
+
+
+def parse_id(raw: str | None) -> int | None:
+    """A row id a browser sent back (hidden field, query string, checkbox), or None for
+    anything that is not a plausible one: ``"٣"`` is a digit to ``str.isdigit`` and a
+    25-digit number overflows the database's integer (a 500 before this check)."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None

@@ -11,7 +11,7 @@ from campaign.agencies.models import Agency
 from campaign.auth.access import coordinator_required
 from campaign.campaigns.views import get_campaign_or_404
 from campaign.core.errors import DomainError
-from campaign.core.forms import apply_domain_error
+from campaign.core.forms import apply_domain_error, parse_id
 from campaign.demands import bulk as bulk_services
 from campaign.demands import services
 from campaign.demands.forms import AgencyFilterForm, BulkDemandForm
@@ -43,7 +43,7 @@ def bulk(campaign_slug: str):
         if form.scope.data == "matching":
             agencies = list(db.session.scalars(matching.order_by(Agency.state, Agency.name)))
         else:
-            ids = [int(v) for v in request.form.getlist("agency_ids") if v.isdigit()]
+            ids = [i for v in request.form.getlist("agency_ids") if (i := parse_id(v)) is not None]
             agencies = list(
                 db.session.scalars(
                     sa.select(Agency).where(Agency.id.in_(ids)).order_by(Agency.state, Agency.name)
@@ -67,7 +67,7 @@ def bulk(campaign_slug: str):
     total = db.session.scalar(sa.select(sa.func.count()).select_from(matching.subquery()))
     shown = db.session.scalars(matching.order_by(Agency.state, Agency.name).limit(BULK_SHOWN)).all()
     busy = bulk_services.open_demand_agency_ids(db.session, campaign, [a.id for a in shown])
-    checked = {int(v) for v in request.form.getlist("agency_ids") if v.isdigit()}
+    checked = {i for v in request.form.getlist("agency_ids") if (i := parse_id(v)) is not None}
     return render_template(
         "demands/bulk.html",
         campaign=campaign,

@@ -17,7 +17,7 @@ from campaign.campaigns.models import Campaign
 from campaign.campaigns.views import get_campaign_or_404
 from campaign.core.clock import local_today
 from campaign.core.errors import DomainError
-from campaign.core.forms import apply_domain_error
+from campaign.core.forms import apply_domain_error, parse_id
 from campaign.core.markdown import render_markdown
 from campaign.core.pagination import paginate, parse_page
 from campaign.demands import bulk as bulk_services
@@ -178,8 +178,8 @@ def demand_fields(form: DemandForm) -> services.DemandFields:
 def new(campaign_slug: str):
     """Pick an agency (search), then write the demand."""
     campaign = get_campaign_or_404(campaign_slug)
-    raw_id = request.form.get("agency_id") or request.args.get("agency_id") or ""
-    agency = db.session.get(Agency, int(raw_id)) if raw_id.isdigit() else None
+    agency_id = parse_id(request.form.get("agency_id") or request.args.get("agency_id"))
+    agency = db.session.get(Agency, agency_id) if agency_id is not None else None
     if agency is None:
         filters = AgencyFilterForm(request.args)
         query = agency_filter(filters.data)

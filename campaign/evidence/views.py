@@ -12,7 +12,7 @@ from campaign.agencies.models import Agency
 from campaign.auth.access import coordinator_required, member_required
 from campaign.campaigns.models import Campaign
 from campaign.core.errors import DomainError
-from campaign.core.forms import ActionForm, apply_domain_error
+from campaign.core.forms import ActionForm, apply_domain_error, parse_id
 from campaign.core.pagination import paginate, parse_page
 from campaign.demands.models import Demand
 from campaign.evidence import services
@@ -98,8 +98,9 @@ def _record_values(form: EvidenceForm) -> dict:
 def new():
     """Add a record, optionally with its first attachment."""
     form = EvidenceForm()
-    if request.method == "GET" and request.args.get("agency_id", "").isdigit():
-        agency = db.session.get(Agency, int(request.args["agency_id"]))
+    agency_id = parse_id(request.args.get("agency_id")) if request.method == "GET" else None
+    if agency_id is not None:
+        agency = db.session.get(Agency, agency_id)
         if agency is not None:
             form.agency_state.data, form.agency_name.data = agency.state, agency.name
     if form.validate_on_submit():

@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
+from campaign.core.forms import parse_id
 from campaign.core.states import STATE_CHOICES, STATES
 from campaign.signons.models import Level
 
@@ -101,8 +102,8 @@ class SignOnForm(FlaskForm):
             raise ValidationError("Choose the state for a state or local organization.")
 
     def validate_version_id(self, field):
-        if field.data and not str(field.data).isdigit():
-            field.data = ""
+        if parse_id(field.data) is None:
+            field.data = ""  # a tampered value: the current version is shown instead
 
     def validate_logo(self, field):
         from campaign.core.errors import DomainError

@@ -16,7 +16,7 @@ from flask import (
 
 from campaign import db
 from campaign.core.errors import DomainError
-from campaign.core.forms import ActionForm, apply_domain_error
+from campaign.core.forms import ActionForm, apply_domain_error, parse_id
 from campaign.core.markdown import render_markdown
 from campaign.db import utcnow
 from campaign.extensions import limiter
@@ -120,7 +120,7 @@ def _prepare(letter: Letter, form: SignOnForm) -> signing.Prepared | None:
         keep_informed=form.keep_informed.data,
         logo=form.logo_bytes(),
     )
-    version_id = int(form.version_id.data) if form.version_id.data else None
+    version_id = parse_id(form.version_id.data)
     try:
         return signing.prepare(
             db.session, letter, data, version_id=version_id, link_for=_link_for(letter)
@@ -169,7 +169,7 @@ def confirm(slug: str, token: str):
     form = ConfirmForm()
     reconfirm = services.needs_reconfirm(db.session, signon, letter)
     if form.validate_on_submit():
-        version_id = int(form.version_id.data) if (form.version_id.data or "").isdigit() else None
+        version_id = parse_id(form.version_id.data)
         try:
             services.confirm_signon(db.session, signon, letter, version_id=version_id)
         except DomainError as err:

@@ -313,3 +313,19 @@ def test_agency_page_sections_render(app, world, session):
         template, data = agency_evidence_section(agency)
         html = render_template(template, data=data)
         assert "Spare record" in html and data["total"] == 2
+
+
+def test_agency_ids_past_the_database_integer_are_ignored_not_a_500(login_as, session):
+    c = login_as("coordinator")
+    campaign = factories.create_campaign(session, actor=c.user)
+    huge = "9" * 25
+    base = f"/campaigns/{campaign.slug}/demands"
+    assert c.get(f"{base}/new?agency_id={huge}").status_code == 200  # the agency search
+    response = c.post(
+        f"{base}/bulk",
+        data={"title": "End {agency}", "ask": "Terminate it.", "addressed_to": "DHS",
+              "priority": "normal", "scope": "selected", "agency_ids": [huge, "٣"]},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "Select at least one agency" in response.get_data(as_text=True)
+    assert c.get(f"/evidence/new?agency_id={huge}").status_code == 200

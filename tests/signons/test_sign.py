@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from campaign.db import utcnow
 from campaign.letters.models import LetterStatus
+from campaign.letters.services import current_version
 from campaign.mail.transport import SMTPTransport
 from campaign.mail.worker import deliver_due
 from campaign.signons import dedup, services
@@ -382,3 +383,15 @@ def test_the_version_shown_is_the_version_recorded(client, session, login_as):
     first, second = signons(session, letter)
     assert first.version_id == version_id
     assert second.version_id != version_id
+
+
+def test_a_tampered_version_number_is_taken_for_the_current_version(client, session):
+    letter = make_letter(session)
+    current = current_version(session, letter).id
+    huge = "9" * 25  # past the database's integer: was a 500
+    assert sign(client, letter, version_id=huge).status_code == 302
+    assert signons(session, letter)[0].version_id == current
+    path = path_of(link_in(outbox(session)[0].body_text))
+    assert client.post(path, data={"version_id": huge}).status_code == 302
+    (signon,) = signons(session, letter)
+    assert signon.status == SignOnStatus.CONFIRMED and signon.version_id == current
