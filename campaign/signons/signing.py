@@ -82,15 +82,6 @@ def check_logo(data: bytes) -> str:
     return kind
 
 
-def shown_version(session: Session, letter: Letter, version_id: int | None) -> LetterVersion:
-    """The version the signer was shown (from the form), or the current one if unknown."""
-    if version_id:
-        version = session.get(LetterVersion, version_id)
-        if version is not None and version.letter_id == letter.id:
-            return version
-    return current_version(session, letter)
-
-
 _VERSIONS = LetterVersion.__table__
 _VERSION_OF_LETTER = sa.select(_VERSIONS.c.id).where(
     _VERSIONS.c.id == sa.bindparam("version_id"), _VERSIONS.c.letter_id == sa.bindparam("letter_id")
@@ -98,13 +89,19 @@ _VERSION_OF_LETTER = sa.select(_VERSIONS.c.id).where(
 
 
 def shown_version_id(session: Session, letter: Letter, version_id: int | None) -> int:
-    """``shown_version(...).id`` in one light query (the public page's busy path)."""
+    """The id of the version the signer was shown (from the form), or of the current one
+    if that is unknown or another letter's; one light query on the public page's busy path."""
     if version_id:
         params = {"version_id": version_id, "letter_id": letter.id}
         found = session.connection().execute(_VERSION_OF_LETTER, params).scalar()
         if found is not None:
             return found
     return current_version(session, letter).id
+
+
+def shown_version(session: Session, letter: Letter, version_id: int | None) -> LetterVersion:
+    """The version itself (see ``shown_version_id``)."""
+    return session.get(LetterVersion, shown_version_id(session, letter, version_id))
 
 
 def prepare(
