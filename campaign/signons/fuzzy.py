@@ -7,8 +7,10 @@ Nothing here merges anything.
 
 from __future__ import annotations
 
+import bisect
 import functools
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 
 from rapidfuzz import fuzz, process
 
@@ -58,18 +60,50 @@ def similarity(a: str, b: str) -> float:
 
 
 @functools.lru_cache(maxsize=65536)
-def _shape(key: str) -> tuple[tuple[str, ...], str]:
-    """A name's words and the initials an acronym of it would spell (cached per process)."""
-    words = tuple(key.split())
-    return words, "".join(w[0] for w in words if w not in _SKIP)
+def _initials(key: str) -> str:
+    """The initials an acronym of a name would spell (cached per process)."""
+    return "".join(w[0] for w in key.split() if w not in _SKIP)
 
 
-def _acronym_possible(a: str, b: str) -> bool:
-    """The cheap test ``similarity`` applies before expanding acronyms, in either direction."""
-    (words_a, initials_a), (words_b, initials_b) = _shape(a), _shape(b)
-    return any(len(t) >= 2 and t in initials_b for t in words_a) or any(
-        len(t) >= 2 and t in initials_a for t in words_b
-    )
+def _holders(text: str, starts: list[int], needle: str) -> Iterator[int]:
+    """The indexes of the parts joined into ``text`` (beginning at ``starts``) where
+    ``needle`` is found."""
+    pos = text.find(needle)
+    while pos != -1:
+        yield bisect.bisect_right(starts, pos) - 1
+        pos = text.find(needle, pos + 1)
+
+
+def _joined(parts: list[str], gap: str) -> tuple[str, list[int]]:
+    """``parts`` joined by ``gap``, and where each begins in the result."""
+    lengths = (len(part) + len(gap) for part in parts[:-1])
+    return gap.join(parts), list(itertools.accumulate(lengths, initial=0))
+
+
+def _acronym_suspects(key: str, keys: list[str]) -> set[int]:
+    """The indexes of ``keys`` that pass the test ``similarity`` applies before expanding
+    acronyms: a word (2+ characters) of one name lies within the other's initials.
+
+    Each test is a few substring searches over all the names joined, in C, instead of
+    a Python loop over the candidates.
+    """
+    found: set[int] = set()
+    words = {word for word in key.split() if len(word) >= 2}
+    if words:  # a word of ``key`` within a candidate's initials
+        text, starts = _joined([_initials(k) for k in keys], "\n")
+        for word in words:
+            found.update(_holders(text, starts, word))
+    mine = _initials(key)
+    runs = {mine[i:j] for i in range(len(mine)) for j in range(i + 2, len(mine) + 1)}
+    if runs:  # a word of a candidate equal to a run of ``key``'s initials
+        # Keys (org_key) separate words by one space; two between keys, and one
+        # before the first, make " run " match a whole word of exactly one key, found
+        # at the position of that word in the text without the leading space.
+        text, starts = _joined(keys, "  ")
+        text = f" {text} "
+        for run in runs:
+            found.update(_holders(text, starts, f" {run} "))
+    return found
 
 
 def probable_duplicate(key: str, candidates: Iterable[tuple[int, str]]) -> int | None:
@@ -90,9 +124,8 @@ def probable_duplicate(key: str, candidates: Iterable[tuple[int, str]]) -> int |
         )
     }
     best_id, best_score = None, THRESHOLD
-    for index, (cand_id, cand_key) in enumerate(rows):
-        if index not in close and not _acronym_possible(key, cand_key):
-            continue
+    for index in sorted(close | _acronym_suspects(key, keys)):
+        cand_id, cand_key = rows[index]
         score = similarity(key, cand_key)
         if score >= best_score and (best_id is None or score > best_score):
             best_id, best_score = cand_id, score

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from campaign.signons.fuzzy import THRESHOLD, probable_duplicate, similarity
@@ -24,6 +24,7 @@ def brute_force(key: str, candidates: list[tuple[int, str]]) -> int | None:
     return best_id
 
 
+@settings(max_examples=300)
 @given(names, st.lists(names, max_size=40))
 def test_same_answer_as_scoring_every_candidate(key, others):
     candidates = list(enumerate(others, start=1))
@@ -35,3 +36,12 @@ def test_acronyms_are_found_among_many_unrelated_names():
     wanted = (5000, "american civil liberties union of texas")
     assert probable_duplicate("aclu of texas", [*unrelated, wanted]) == 5000
     assert probable_duplicate("aclu of texas", unrelated) is None
+
+
+def test_an_acronym_among_the_candidates_is_found_from_the_long_name():
+    unrelated = [(i, f"organization number {i} of texas") for i in range(1, 3000)]
+    # the acronym is the first, a middle and the last name of the joined candidates
+    for place in (0, 1500, 2999):
+        candidates = [*unrelated[:place], (5000, "aclu of texas"), *unrelated[place:]]
+        assert probable_duplicate("american civil liberties union of texas", candidates) == 5000
+    assert probable_duplicate("american civil liberties union of texas", unrelated) is None
