@@ -37,6 +37,11 @@ class SignOnForm(FlaskForm):
     """An organization signs on; every field has a length limit."""
 
     class Meta:
+        # CSRFProtect checks every POST before the view runs; a token field of the form's
+        # own would check it a second time and sign a fresh token on every submission.
+        # The template puts csrf_token() in the form.
+        csrf = False
+
         # Strip surrounding spaces from every text field.
         def bind_field(self, form, unbound_field, options):
             filters = unbound_field.kwargs.get("filters", [])

@@ -66,6 +66,19 @@ def test_confirm_needs_csrf(client, session):
     assert signons(session, letter)[0].status == SignOnStatus.PENDING
 
 
+def test_signing_needs_the_csrf_token_of_the_page_shown(client, app, session):
+    letter = make_letter(session)
+    path = f"/sign/{letter.slug}"
+    page = client.get(path).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post(path, data=form(), csrf=False).status_code == 400
+    stranger = app.test_client()  # another browser: its session holds another secret
+    stranger.get(path)
+    assert stranger.post(path, data={**form(), "csrf_token": token}).status_code == 400
+    assert signons(session, letter) == [] and outbox(session) == []
+    assert client.post(path, data={**form(), "csrf_token": token}).status_code == 302
+
+
 def test_auto_approve(client, session):
     letter = make_letter(session, auto_approve=True)
     sign(client, letter)
