@@ -1,7 +1,9 @@
 """Linking sign-ons to the directory: the organization by key + state, the contact by email.
 
-Every way a sign-on row is created (public page, manual add, CSV import) calls
-``link_signons`` just before the row is inserted, so the directory never misses one.
+A coordinator's manual add and CSV import call ``link_signons`` just before the row
+is inserted; a sign-on from the public page is linked when its signer confirms the
+email (``signons.services.confirm_signon``), so the directory holds only confirmed
+addresses and never misses one.
 """
 
 from __future__ import annotations

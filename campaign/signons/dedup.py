@@ -51,10 +51,21 @@ _CANDIDATES = sa.select(_SIGN_ONS.c.id, _SIGN_ONS.c.org_key).where(
 )
 
 
+_EARLIER = _CANDIDATES.where(_SIGN_ONS.c.id < sa.bindparam("before"))
+
+
 def candidates(session: Session, letter_id: int, state: str) -> list[tuple[int, str]]:
     """(id, org key) of every sign-on of the letter in one state."""
-    rows = session.connection().execute(_CANDIDATES, {"letter_id": letter_id, "state": state})
-    return [(row_id, row_key) for row_id, row_key in rows]
+    params = {"letter_id": letter_id, "state": state}
+    return [tuple(row) for row in session.connection().execute(_CANDIDATES, params).all()]
+
+
+def flag_probable_duplicate(session: Session, signon: SignOn) -> None:
+    """Point ``signon`` at an earlier sign-on of its letter and state with a similar name
+    (for a coordinator to look at; nothing is merged)."""
+    params = {"letter_id": signon.letter_id, "state": signon.state, "before": signon.id}
+    rows = session.connection().execute(_EARLIER, params).all()
+    signon.probable_duplicate_of_id = probable_duplicate(signon.org_key, rows)
 
 
 def find(session: Session, letter_id: int, state: str, key: str) -> SignOn | None:

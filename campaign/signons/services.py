@@ -18,6 +18,7 @@ from campaign.db import utcnow
 from campaign.letters.models import Letter, LetterStatus, LetterVersion
 from campaign.letters.services import latest_material_number
 from campaign.signons import notify
+from campaign.signons.dedup import flag_probable_duplicate
 from campaign.signons.models import COUNTED, Level, SignOn, SignOnStatus
 from campaign.signons.signing import LinkFor, shown_version
 
@@ -73,6 +74,7 @@ def confirm_signon(
         signon.version_id = shown.id
     if signon.status == SignOnStatus.PENDING:
         signon.status = SignOnStatus.APPROVED if letter.auto_approve else SignOnStatus.CONFIRMED
+        _on_first_confirmation(session, signon)
     signon.confirmed_at = now
     signon.updated_at = now
     session.flush()
@@ -86,6 +88,21 @@ def confirm_signon(
         version_id=signon.version_id,
     )
     return signon
+
+
+def _on_first_confirmation(session: Session, signon: SignOn) -> None:
+    """What a confirmed address earns: a place in the directory (organization, contact,
+    invitation marked signed) and a look for earlier sign-ons with a similar name.
+
+    Done here rather than when the form is posted: an address nobody confirms (a typo,
+    a prank, a bot past the honeypot) leaves the directory and the review flags alone.
+    """
+    from campaign.directory.linking import link_signons
+
+    if signon.organization_id is None:  # (rows signed before this rule are linked)
+        link_signons(session, [signon])
+    if signon.probable_duplicate_of_id is None:
+        flag_probable_duplicate(session, signon)
 
 
 def resend_link(

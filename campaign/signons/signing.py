@@ -1,8 +1,8 @@
 """Signing a letter on the public page: checks and look-ups first, then a short write.
 
 ``prepare`` does everything that needs no write (normalising, the logo check, the
-version shown, the fuzzy look-up, rendering the confirmation email); ``record`` then
-writes the rows. On SQLite the view runs ``prepare`` outside the write lock, so that
+version shown, rendering the confirmation email); ``record`` then writes the pending
+row and its email. On SQLite the view runs ``prepare`` outside the write lock, so that
 concurrent signers queue only for the few INSERTs.
 """
 
@@ -20,7 +20,7 @@ from campaign.db import insert_ignoring_conflicts, utcnow
 from campaign.letters.models import Letter, LetterVersion
 from campaign.letters.services import current_version
 from campaign.signons import notify
-from campaign.signons.dedup import DedupIndex, Identity, find, normalise_identity
+from campaign.signons.dedup import Identity, find, normalise_identity
 from campaign.signons.models import SignOn, SignOnStatus
 from campaign.uploads.store import UploadStore, describe, sniff
 
@@ -66,7 +66,6 @@ class Prepared:
     letter: Letter
     ident: Identity
     email: str
-    existing_id: int | None  # the organization's sign-on, as seen before writing
     signon: SignOn  # not yet in the session
     confirm: notify.Message  # the email for a new sign-on
     logo: bytes | None
@@ -125,15 +124,12 @@ def prepare(
     if data.logo:
         check_logo(data.logo)
     version_id = shown_version_id(session, letter, version_id)
-    # One query gives both the exact match and the fuzzy candidates (same letter and state).
-    index = DedupIndex.for_state(session, letter.id, ident.state)
     email = data.signer_email.strip()
     signon = SignOn(
         letter_id=letter.id,
         version_id=version_id,
         org_name=" ".join(data.org_name.split()),
         org_key=ident.key,
-        probable_duplicate_of_id=index.probable(ident),
         level=ident.level,
         state=ident.state,
         city=data.city.strip(),
@@ -150,7 +146,7 @@ def prepare(
     )
     token = notify.issue_token(signon, now)
     confirm = notify.message(signon, letter, "signon_confirm", "confirm", link_for(signon, token))
-    return Prepared(letter, ident, email, index.existing(ident), signon, confirm, data.logo)
+    return Prepared(letter, ident, email, signon, confirm, data.logo)
 
 
 def record(
@@ -164,37 +160,30 @@ def record(
     """Write the sign-on (or recognise the organization's earlier one) and email the signer.
 
     The same organization (normalised name + state) never gets a second row: the
-    unique constraint decides, even between concurrent requests.
+    unique constraint decides, even between concurrent requests. The row is pending:
+    it joins the directory and is compared with similar names when the signer confirms
+    (``services.confirm_signon``), so that an address nobody confirms adds nothing there.
     """
-    from campaign.directory.linking import link_signons
-
     now = now or utcnow()
-    letter, ident = prepared.letter, prepared.ident
-    existing = None
-    if prepared.existing_id is not None:
-        existing = session.get(SignOn, prepared.existing_id)
-    if existing is None:
-        signon = prepared.signon
-        link_signons(session, [signon])
-        table = SignOn.__table__
-        insert = insert_ignoring_conflicts(session, table, returning=table.c.id)
-        new_id = session.connection().execute(insert, _column_values(signon)).scalar()
-        if new_id is not None:
-            if prepared.logo:
-                # Saved only now, so a refused or duplicate sign-on leaves no orphan file.
-                stored = store.save(prepared.logo, allowed=LOGO_KINDS, max_bytes=LOGO_MAX_BYTES)
-                session.execute(
-                    sa.update(SignOn)
-                    .where(SignOn.id == new_id)
-                    .values(logo_sha256=stored.sha256, logo_kind=stored.kind)
-                )
-            prepared.confirm.enqueue(session)
-            return SignResult("new", new_id)
-        # Another request for the same organization wrote it after we looked.
+    letter, ident, signon = prepared.letter, prepared.ident, prepared.signon
+    table = SignOn.__table__
+    insert = insert_ignoring_conflicts(session, table, returning=table.c.id)
+    new_id = session.connection().execute(insert, _column_values(signon)).scalar()
+    if new_id is None:  # the organization is on the letter already
         existing = find(session, letter.id, ident.state, ident.key)
         if existing is None:
             raise DomainError("Please try again.")
-    return _already_signed(session, letter, existing, prepared.email, link_for, now)
+        return _already_signed(session, letter, existing, prepared.email, link_for, now)
+    if prepared.logo:
+        # Saved only now, so a refused or duplicate sign-on leaves no orphan file.
+        stored = store.save(prepared.logo, allowed=LOGO_KINDS, max_bytes=LOGO_MAX_BYTES)
+        session.execute(
+            sa.update(SignOn)
+            .where(SignOn.id == new_id)
+            .values(logo_sha256=stored.sha256, logo_kind=stored.kind)
+        )
+    prepared.confirm.enqueue(session)
+    return SignResult("new", new_id)
 
 
 def _column_values(signon: SignOn) -> dict:

@@ -9,7 +9,7 @@ from campaign.mail.models import OutboxMessage
 from campaign.signons.models import SignOnStatus
 from tests.directory.factories import linked_signon
 from tests.letters.factories import make_letter
-from tests.signons.helpers import path_of, sign
+from tests.signons.helpers import link_in, outbox, path_of, sign
 
 LINK = re.compile(r"https?://\S+")
 
@@ -68,6 +68,10 @@ def test_invitation_link_prefills_and_tracks_opened_and_signed(client, login_as,
     # a tampered link shows the blank form
     assert "Org Beta" not in client.get(path_of(link) + "x").get_data(as_text=True)
     sign(client, new, org_name="Org Beta", state="CA", signer_email="b@beta.org")
+    session.expire_all()
+    assert session.scalars(sa.select(Invitation)).one().signed_at is None  # not confirmed yet
+    (mail,) = [m for m in outbox(session) if "/confirm/" in m.body_text]
+    assert client.post(path_of(link_in(mail.body_text))).status_code == 302
     session.expire_all()
     assert session.scalars(sa.select(Invitation)).one().signed_at is not None
 

@@ -1,4 +1,5 @@
-"""Every new sign-on is linked to its organization and contact; the backfill links old ones."""
+"""Every sign-on is linked to its organization and contact (a public one once confirmed);
+the backfill links old ones."""
 
 import sqlalchemy as sa
 
@@ -9,7 +10,7 @@ from campaign.signons.models import SignOn
 from tests.factories import reload
 from tests.letters.factories import make_letter
 from tests.review.factories import make_signon
-from tests.signons.helpers import sign, signons
+from tests.signons.helpers import sign, sign_and_confirm, signons
 
 
 def _orgs(session):
@@ -25,12 +26,24 @@ def _links(session):
     )
 
 
+def test_an_unconfirmed_sign_on_adds_nothing_to_the_directory(client, session):
+    letter = make_letter(session)
+    assert sign(client, letter).status_code == 302
+    (signon,) = signons(session, letter)
+    assert signon.organization_id is None and signon.contact_id is None
+    assert _orgs(session) == [] and session.scalars(sa.select(Contact)).all() == []
+    # signing again before confirming changes nothing either
+    sign(client, letter)
+    assert _orgs(session) == [] and _links(session) == set()
+
+
 def test_public_sign_on_matches_an_existing_organization_and_contact(client, session):
     first, second = make_letter(session), make_letter(session)
-    assert sign(client, first).status_code == 302
+    assert sign_and_confirm(client, session, first).status_code == 302
     # written differently on the next letter: same key, same state, email in capitals
-    sign(
+    sign_and_confirm(
         client,
+        session,
         second,
         org_name="The Immigrant Rights Coalition, Inc.",
         signer_email="ANA@example.org",
@@ -51,8 +64,8 @@ def test_public_sign_on_matches_an_existing_organization_and_contact(client, ses
 
 def test_same_name_in_another_state_is_another_organization(client, session):
     letter = make_letter(session)
-    sign(client, letter, state="TX")
-    sign(client, letter, state="CA", signer_email="bo@example.org")
+    sign_and_confirm(client, session, letter, state="TX")
+    sign_and_confirm(client, session, letter, state="CA", signer_email="bo@example.org")
     assert [(o.state, o.key) for o in _orgs(session)] == [
         ("TX", "immigrant rights coalition"),
         ("CA", "immigrant rights coalition"),
@@ -61,8 +74,8 @@ def test_same_name_in_another_state_is_another_organization(client, session):
 
 def test_a_person_signing_for_two_organizations(client, session):
     letter = make_letter(session)
-    sign(client, letter, org_name="Coalition A")
-    sign(client, letter, org_name="Coalition B")
+    sign_and_confirm(client, session, letter, org_name="Coalition A")
+    sign_and_confirm(client, session, letter, org_name="Coalition B")
     orgs = _orgs(session)
     (contact,) = session.scalars(sa.select(Contact)).all()
     assert len(orgs) == 2

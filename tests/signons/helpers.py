@@ -37,6 +37,16 @@ def sign(client, letter, **kw):
     return client.post(f"/sign/{letter.slug}", data=form(**kw), content_type="multipart/form-data")
 
 
+def sign_and_confirm(client, session, letter, **kw):
+    """POST the public form, then confirm from the link the signer was emailed."""
+    response = sign(client, letter, **kw)
+    email = kw.get("signer_email", form()["signer_email"])
+    mail = [m for m in outbox(session) if m.to_addr == email][-1]
+    confirmed = client.post(path_of(link_in(mail.body_text)))
+    assert confirmed.status_code == 302, confirmed.get_data(as_text=True)
+    return response
+
+
 def signons(session, letter) -> list[SignOn]:
     session.expire_all()
     return list(

@@ -12,7 +12,7 @@ from campaign.letters.models import LetterStatus
 from campaign.letters.services import current_version
 from campaign.mail.transport import SMTPTransport
 from campaign.mail.worker import deliver_due
-from campaign.signons import dedup, services
+from campaign.signons import services
 from campaign.signons.models import Level, SignOn, SignOnStatus
 from tests.factories import reload
 from tests.letters.factories import make_letter
@@ -163,34 +163,22 @@ def test_one_person_signs_for_two_organizations(client, session):
     assert len(outbox(session)) == 2
 
 
-def test_probable_duplicate_is_flagged_not_merged(client, session):
+def test_probable_duplicate_is_flagged_on_confirmation_never_merged(client, session):
     letter = make_letter(session)
     sign(client, letter, org_name="American Civil Liberties Union of Texas")
     sign(client, letter, org_name="ACLU of Texas", signer_email="b@example.org")
     sign(client, letter, org_name="Texas Civil Rights Project", signer_email="c@example.org")
     first, second, third = signons(session, letter)
+    # unconfirmed: not flagged (an address nobody confirms is nobody's duplicate)
+    assert [s.probable_duplicate_of_id for s in (first, second, third)] == [None] * 3
+    links = {m.to_addr: link_in(m.body_text) for m in outbox(session)}
+    # the later sign-on is the one flagged, whichever confirms first
+    for email in ("b@example.org", "c@example.org", "ana@example.org"):
+        assert client.post(path_of(links[email])).status_code == 302
+    first, second, third = signons(session, letter)
     assert second.probable_duplicate_of_id == first.id
     assert first.probable_duplicate_of_id is None and third.probable_duplicate_of_id is None
-    assert second.status == SignOnStatus.PENDING
-
-
-def test_a_concurrent_insert_is_caught_by_the_unique_key(client, session, monkeypatch):
-    letter = make_letter(session)
-    sign(client, letter)
-    real_candidates = dedup.candidates
-    calls = []
-
-    def stale_candidates(*args):
-        # The lookup misses the row, as in a request racing a concurrent one.
-        calls.append(1)
-        return []
-
-    monkeypatch.setattr(dedup, "candidates", stale_candidates)
-    response = sign(client, letter, org_name="The Immigrant Rights Coalition")
-    assert response.status_code == 302
-    assert len(signons(session, letter)) == 1 and len(calls) == 1
-    assert real_candidates
-    assert len(outbox(session)) == 2
+    assert second.status == SignOnStatus.CONFIRMED and second.merged_into_id is None
 
 
 def test_honeypot_stores_nothing(client, session):
