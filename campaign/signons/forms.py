@@ -26,6 +26,9 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+STRIP = (_strip,)
+
+
 def _website(value: str | None) -> str | None:
     value = _strip(value)
     if value and "://" not in value:
@@ -42,17 +45,14 @@ class SignOnForm(FlaskForm):
         # The template puts csrf_token() in the form.
         csrf = False
 
-        # Strip surrounding spaces from every text field.
-        def bind_field(self, form, unbound_field, options):
-            filters = unbound_field.kwargs.get("filters", [])
-            if _website not in filters:
-                filters = [_strip, *filters]
-            return unbound_field.bind(form=form, filters=filters, **options)
-
-    version_id = HiddenField()
-    org_name = StringField("Organization name", validators=[DataRequired(), Length(max=300)])
+    # Every field that takes text strips surrounding spaces (STRIP).
+    version_id = HiddenField(filters=STRIP)
+    org_name = StringField(
+        "Organization name", filters=STRIP, validators=[DataRequired(), Length(max=300)]
+    )
     level = RadioField(
         "Level",
+        filters=STRIP,
         choices=[(level.value, level.label) for level in Level],
         validators=[InputRequired(message="Choose national, state or local.")],
     )
@@ -60,11 +60,12 @@ class SignOnForm(FlaskForm):
         "State",
         description="Required for state and local organizations.",
         choices=[("", "—"), *STATE_CHOICES],
+        filters=STRIP,
         # checked against a set by validate_state: WTForms would walk all 56 choices
         validate_choice=False,
         validators=[Optional(), Length(max=2)],
     )
-    city = StringField("City", validators=[Optional(), Length(max=120)])
+    city = StringField("City", filters=STRIP, validators=[Optional(), Length(max=120)])
     website = StringField(
         "Website (optional)",
         filters=[_website],
@@ -74,10 +75,15 @@ class SignOnForm(FlaskForm):
             Regexp(r"^https?://[^\s/$.?#][^\s]*$", message="Enter a web address."),
         ],
     )
-    signer_name = StringField("Your name", validators=[DataRequired(), Length(max=200)])
-    signer_title = StringField("Your title", validators=[DataRequired(), Length(max=200)])
+    signer_name = StringField(
+        "Your name", filters=STRIP, validators=[DataRequired(), Length(max=200)]
+    )
+    signer_title = StringField(
+        "Your title", filters=STRIP, validators=[DataRequired(), Length(max=200)]
+    )
     signer_email = StringField(
         "Your email",
+        filters=STRIP,
         description="We send a confirmation link to this address.",
         validators=[DataRequired(), Length(max=254), Email()],
     )
@@ -92,13 +98,18 @@ class SignOnForm(FlaskForm):
             ("count", "Count us but do not list our name"),
         ],
         default="list",
+        filters=STRIP,
         validators=[InputRequired()],
     )
-    comment = TextAreaField("Comment (optional)", validators=[Optional(), Length(max=2000)])
+    comment = TextAreaField(
+        "Comment (optional)", filters=STRIP, validators=[Optional(), Length(max=2000)]
+    )
     logo = FileField("Logo (optional)", description="PNG or JPEG, up to 1 MB.")
     keep_informed = BooleanField("Email me when the agencies respond")
     # The honeypot: hidden by CSS, left empty by people, filled by bots.
-    nickname = StringField("Leave this field empty", validators=[Optional(), Length(max=200)])
+    nickname = StringField(
+        "Leave this field empty", filters=STRIP, validators=[Optional(), Length(max=200)]
+    )
 
     def validate_state(self, field):
         if field.data and field.data not in STATES:

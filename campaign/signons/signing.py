@@ -89,13 +89,33 @@ _VERSION_OF_LETTER = sa.select(_VERSIONS.c.id).where(
 
 def shown_version_id(session: Session, letter: Letter, version_id: int | None) -> int:
     """The id of the version the signer was shown (from the form), or of the current one
-    if that is unknown or another letter's; one light query on the public page's busy path."""
+    if that is unknown or another letter's."""
     if version_id:
         params = {"version_id": version_id, "letter_id": letter.id}
         found = session.connection().execute(_VERSION_OF_LETTER, params).scalar()
         if found is not None:
             return found
     return current_version(session, letter).id
+
+
+_LETTER_WITH_VERSION = (
+    sa.select(Letter, _VERSIONS.c.id)
+    .outerjoin(
+        _VERSIONS,
+        sa.and_(_VERSIONS.c.letter_id == Letter.id, _VERSIONS.c.id == sa.bindparam("version_id")),
+    )
+    .where(Letter.slug == sa.bindparam("slug"))
+)
+
+
+def letter_and_version(
+    session: Session, slug: str, version_id: int | None
+) -> tuple[Letter | None, int | None]:
+    """The letter with this public slug, and ``version_id`` if it is one of the letter's
+    versions (else None): the public page's two look-ups in one query."""
+    params = {"slug": slug, "version_id": version_id}
+    row = session.execute(_LETTER_WITH_VERSION, params).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def shown_version(session: Session, letter: Letter, version_id: int | None) -> LetterVersion:
@@ -112,7 +132,11 @@ def prepare(
     link_for: LinkFor,
     now: datetime | None = None,
 ) -> Prepared:
-    """Check the input and look up what the write needs; writes nothing."""
+    """Check the input and look up what the write needs; writes nothing.
+
+    ``version_id`` is the version the signer was shown, known to be the letter's
+    (``letter_and_version``); None means the current one.
+    """
     now = now or utcnow()
     if not letter.accepts_signons(now):
         raise DomainError("This letter no longer accepts sign-ons.")
@@ -123,7 +147,8 @@ def prepare(
         )
     if data.logo:
         check_logo(data.logo)
-    version_id = shown_version_id(session, letter, version_id)
+    if version_id is None:
+        version_id = current_version(session, letter).id
     email = data.signer_email.strip()
     signon = SignOn(
         letter_id=letter.id,

@@ -76,8 +76,11 @@ def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
 def sign(slug: str):
     """The letter and its sign-on form; the same thank-you page whatever happened."""
     with db.read_phase():
-        letter = _public_letter_or_404(slug)
         form = SignOnForm()
+        shown = parse_id(form.version_id.data) if form.is_submitted() else None
+        letter, version_id = signing.letter_and_version(db.session, slug, shown)
+        if letter is None or letter.status == LetterStatus.DRAFT:
+            abort(404)
         if form.is_submitted() and not letter.accepts_signons():
             context = public_context(letter, form)
             return render_template("signons/sign.html", **context), 403
@@ -85,7 +88,7 @@ def sign(slug: str):
         if valid and form.nickname.data:
             # A bot filled the honeypot: look the same as success, store nothing.
             return redirect(url_for("signons.thanks", slug=letter.slug))
-        prepared = _prepare(letter, form) if valid else None
+        prepared = _prepare(letter, form, version_id) if valid else None
     if prepared is not None:
         try:
             signing.record(
@@ -103,7 +106,7 @@ def sign(slug: str):
     return render_template("signons/sign.html", **public_context(letter, form)), status
 
 
-def _prepare(letter: Letter, form: SignOnForm) -> signing.Prepared | None:
+def _prepare(letter: Letter, form: SignOnForm, version_id: int | None) -> signing.Prepared | None:
     """Check a valid form against the letter (no writes); None (and field errors) if refused."""
     data = signing.SignOnInput(
         org_name=form.org_name.data,
@@ -120,7 +123,6 @@ def _prepare(letter: Letter, form: SignOnForm) -> signing.Prepared | None:
         keep_informed=form.keep_informed.data,
         logo=form.logo_bytes(),
     )
-    version_id = parse_id(form.version_id.data)
     try:
         return signing.prepare(
             db.session, letter, data, version_id=version_id, link_for=_link_for(letter)

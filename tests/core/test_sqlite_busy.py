@@ -85,6 +85,22 @@ def test_the_read_phase_of_a_write_request_takes_no_write_lock(busy_app):
             other.close()
 
 
+def test_the_read_phase_reads_outside_any_sqlite_transaction(busy_app):
+    app, _ = busy_app
+    with app.test_request_context("/", method="POST"):
+        token = db.write_intent.set(True)
+        try:
+            with db.read_phase():
+                db.session.execute(sa.select(Campaign.id)).all()
+                raw = db.session.connection().connection.driver_connection
+                assert not raw.in_transaction  # no BEGIN: nothing to hold or end
+            db.session.execute(sa.select(Campaign.id)).all()
+            assert db.session.connection().connection.driver_connection.in_transaction
+        finally:
+            db.session.rollback()
+            db.write_intent.reset(token)
+
+
 def test_the_read_phase_refuses_changes(busy_app):
     app, _ = busy_app
     with app.test_request_context("/", method="POST"):

@@ -396,3 +396,28 @@ def test_a_tampered_version_number_is_taken_for_the_current_version(client, sess
     assert client.post(path, data={"version_id": huge}).status_code == 302
     (signon,) = signons(session, letter)
     assert signon.status == SignOnStatus.CONFIRMED and signon.version_id == current
+
+
+def test_spaces_around_what_was_typed_are_dropped(client, session):
+    letter = make_letter(session)
+    response = sign(
+        client, letter, org_name="  Casa Latina ", level=" local", state=" WA ",
+        city=" Seattle ", signer_name=" Ana ", signer_title=" Director ",
+        signer_email=" ana@example.org ", comment="  Count us in.  ", listing="count ",
+    )  # fmt: skip
+    assert response.status_code == 302
+    (row,) = signons(session, letter)
+    assert (row.org_name, row.level, row.state, row.city) == (
+        "Casa Latina",
+        Level.LOCAL,
+        "WA",
+        "Seattle",
+    )
+    assert (row.signer_name, row.signer_title, row.signer_email) == (
+        "Ana",
+        "Director",
+        "ana@example.org",
+    )
+    assert row.comment == "Count us in." and row.listed is False
+    (mail,) = outbox(session)
+    assert mail.to_addr == "ana@example.org"
