@@ -83,6 +83,20 @@ class SignOn(Base):
         ),
         # A letter's sign-ons, newest first, a page at a time.
         sa.Index("ix_sign_ons_letter_created", "letter_id", "created_at", "id"),
+        # A public sign-on joins the directory when confirmed: rows still pending (most
+        # rows at the moment they are written) have no entry to add to these two.
+        sa.Index(
+            "ix_sign_ons_organization_id",
+            "organization_id",
+            sqlite_where=sa.text("organization_id IS NOT NULL"),
+            postgresql_where=sa.text("organization_id IS NOT NULL"),
+        ),
+        sa.Index(
+            "ix_sign_ons_contact_id",
+            "contact_id",
+            sqlite_where=sa.text("contact_id IS NOT NULL"),
+            postgresql_where=sa.text("contact_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,10 +145,10 @@ class SignOn(Base):
     # the directory's organization and contact (campaign.directory); the columns above
     # keep what was written on this letter even when the directory changes later
     organization_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("organizations.id", ondelete="SET NULL")
     )
     contact_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("contacts.id", ondelete="SET NULL")
     )
 
     letter: Mapped[Letter] = relationship(lazy="raise")

@@ -8,6 +8,7 @@ concurrent signers queue only for the few INSERTs.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -214,11 +215,14 @@ def record(
 def _column_values(signon: SignOn) -> dict:
     """The columns set on a sign-on not yet in the session, for a Core INSERT (the
     columns' own defaults fill the rest)."""
-    return {
-        attr.columns[0].key: getattr(signon, attr.key)
-        for attr in sa.inspect(SignOn).column_attrs
-        if attr.key in signon.__dict__
-    }
+    state = signon.__dict__
+    return {column: state[attr] for attr, column in _columns() if attr in state}
+
+
+@functools.cache
+def _columns() -> tuple[tuple[str, str], ...]:
+    """(attribute, column) of every mapped column of SignOn, looked up once."""
+    return tuple((a.key, a.columns[0].key) for a in sa.inspect(SignOn).column_attrs)
 
 
 def _already_signed(

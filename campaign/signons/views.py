@@ -15,6 +15,7 @@ from flask import (
 )
 
 from campaign import db
+from campaign.core import ratelimit
 from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error, parse_id
 from campaign.core.markdown import render_markdown
@@ -72,9 +73,10 @@ def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
 
 
 @bp.route("/sign/<slug>", methods=["GET", "POST"])
-@limiter.limit(_signon_limit, methods=["POST"])
 def sign(slug: str):
     """The letter and its sign-on form; the same thank-you page whatever happened."""
+    if request.method == "POST":
+        ratelimit.hit("SIGNON_RATE_LIMIT", "signons.sign")
     with db.read_phase():
         form = SignOnForm()
         shown = parse_id(form.version_id.data) if form.is_submitted() else None

@@ -196,6 +196,14 @@ def test_rate_limit_per_address(client, session, app, monkeypatch):
     assert sign(client, letter, org_name="Three").status_code == 429
     assert len(signons(session, letter)) == 2
     assert client.get(f"/sign/{letter.slug}").status_code == 200  # reading is not limited
+    other = {"REMOTE_ADDR": "203.0.113.9"}  # another address has its own count
+    response = client.post(
+        f"/sign/{letter.slug}", data=form(org_name="Four"), environ_overrides=other
+    )
+    assert response.status_code == 302 and len(signons(session, letter)) == 3
+    # the confirmation page has a count of its own
+    link = link_in(outbox(session)[0].body_text)
+    assert client.post(path_of(link)).status_code == 302
 
 
 def test_field_errors_store_nothing(client, session):
