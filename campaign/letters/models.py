@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -70,7 +71,12 @@ class Letter(Base):
 
     def accepts_signons(self, now: datetime | None = None) -> bool:
         """Open and before the deadline, judged at ``now`` (the request's time)."""
-        return self.status == LetterStatus.OPEN and (now or utcnow()) < self.deadline_at
+        return accepts_signons(self.status, self.deadline_at, now)
+
+
+def accepts_signons(status: LetterStatus, deadline_at: datetime, now: datetime | None) -> bool:
+    """A letter takes sign-ons while open and before its deadline, whatever else it says."""
+    return status == LetterStatus.OPEN and (now or utcnow()) < deadline_at
 
 
 class LetterVersion(Base):
@@ -92,3 +98,20 @@ class LetterVersion(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     created_by: Mapped[User | None] = relationship(lazy="raise")
+
+
+@dataclass(frozen=True)
+class PublicLetter:
+    """What signing on needs of a letter, as plain values: the public sign-on POST, the
+    busiest request, reads these instead of loading a ``Letter``
+    (``signons.signing.letter_and_version``)."""
+
+    id: int
+    slug: str
+    title: str
+    status: LetterStatus
+    deadline_at: datetime
+
+    def accepts_signons(self, now: datetime | None = None) -> bool:
+        """Open and before the deadline, judged at ``now`` (the request's time)."""
+        return accepts_signons(self.status, self.deadline_at, now)

@@ -15,7 +15,7 @@ from campaign.campaigns.models import Campaign
 from campaign.core.errors import Conflict, DomainError
 from campaign.core.text import slugify, unique_slug
 from campaign.db import utcnow
-from campaign.letters.models import Letter, LetterStatus, LetterVersion
+from campaign.letters.models import Letter, LetterStatus, LetterVersion, PublicLetter
 
 # Which status may follow which: closed may reopen (e.g. a deadline extended).
 TRANSITIONS: dict[LetterStatus, set[LetterStatus]] = {
@@ -41,7 +41,7 @@ def body_sha256(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def current_version(session: Session, letter: Letter) -> LetterVersion:
+def current_version(session: Session, letter: Letter | PublicLetter) -> LetterVersion:
     """The newest version of the letter's text."""
     return session.scalars(
         sa.select(LetterVersion)

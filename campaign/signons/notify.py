@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from campaign.letters.models import Letter
+from campaign.letters.models import Letter, PublicLetter
 from campaign.mail import services as outbox
 from campaign.signons.models import SignOn
 
@@ -56,7 +56,7 @@ class Message:
 
 def message(
     signon: SignOn,
-    letter: Letter,
+    letter: Letter | PublicLetter,
     template: str,
     kind: str,
     link: str | None,
@@ -82,7 +82,7 @@ def message(
 def mail(
     session: Session,
     signon: SignOn,
-    letter: Letter,
+    letter: Letter | PublicLetter,
     template: str,
     kind: str,
     link: str | None,

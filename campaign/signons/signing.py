@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from campaign.core.errors import DomainError
 from campaign.db import insert_ignoring_conflicts, utcnow
-from campaign.letters.models import Letter, LetterVersion
+from campaign.letters.models import Letter, LetterVersion, PublicLetter
 from campaign.letters.services import current_version
 from campaign.signons import notify
 from campaign.signons.dedup import Identity, find, normalise_identity
@@ -64,7 +64,7 @@ class SignResult:
 class Prepared:
     """A checked sign-on, ready to be written."""
 
-    letter: Letter
+    letter: Letter | PublicLetter
     ident: Identity
     email: str
     signon: SignOn  # not yet in the session
@@ -99,24 +99,40 @@ def shown_version_id(session: Session, letter: Letter, version_id: int | None) -
     return current_version(session, letter).id
 
 
+_LETTERS = Letter.__table__
 _LETTER_WITH_VERSION = (
-    sa.select(Letter, _VERSIONS.c.id)
-    .outerjoin(
-        _VERSIONS,
-        sa.and_(_VERSIONS.c.letter_id == Letter.id, _VERSIONS.c.id == sa.bindparam("version_id")),
+    sa.select(
+        _LETTERS.c.id,
+        _LETTERS.c.slug,
+        _LETTERS.c.title,
+        _LETTERS.c.status,
+        _LETTERS.c.deadline_at,
+        _VERSIONS.c.id.label("version_id"),
     )
-    .where(Letter.slug == sa.bindparam("slug"))
+    .select_from(
+        _LETTERS.outerjoin(
+            _VERSIONS,
+            sa.and_(
+                _VERSIONS.c.letter_id == _LETTERS.c.id,
+                _VERSIONS.c.id == sa.bindparam("version_id"),
+            ),
+        )
+    )
+    .where(_LETTERS.c.slug == sa.bindparam("slug"))
 )
 
 
 def letter_and_version(
     session: Session, slug: str, version_id: int | None
-) -> tuple[Letter | None, int | None]:
+) -> tuple[PublicLetter | None, int | None]:
     """The letter with this public slug, and ``version_id`` if it is one of the letter's
-    versions (else None): the public page's two look-ups in one query."""
+    versions (else None): the two look-ups of a sign-on in one light query."""
     params = {"slug": slug, "version_id": version_id}
-    row = session.execute(_LETTER_WITH_VERSION, params).first()
-    return (row[0], row[1]) if row is not None else (None, None)
+    row = session.connection().execute(_LETTER_WITH_VERSION, params).first()
+    if row is None:
+        return None, None
+    *fields, shown = row
+    return PublicLetter(*fields), shown
 
 
 def shown_version(session: Session, letter: Letter, version_id: int | None) -> LetterVersion:
@@ -126,7 +142,7 @@ def shown_version(session: Session, letter: Letter, version_id: int | None) -> L
 
 def prepare(
     session: Session,
-    letter: Letter,
+    letter: Letter | PublicLetter,
     data: SignOnInput,
     *,
     version_id: int | None,
@@ -227,7 +243,7 @@ def _columns() -> tuple[tuple[str, str], ...]:
 
 def _already_signed(
     session: Session,
-    letter: Letter,
+    letter: Letter | PublicLetter,
     existing: SignOn,
     email: str,
     link_for: LinkFor,

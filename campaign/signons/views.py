@@ -21,7 +21,7 @@ from campaign.core.forms import ActionForm, apply_domain_error, parse_id
 from campaign.core.markdown import render_markdown
 from campaign.db import utcnow
 from campaign.extensions import limiter
-from campaign.letters.models import Letter, LetterStatus
+from campaign.letters.models import Letter, LetterStatus, PublicLetter
 from campaign.letters.services import current_version
 from campaign.signons import services, signing
 from campaign.signons.forms import ConfirmForm, SignOnForm
@@ -45,7 +45,7 @@ def _public_letter_or_404(slug: str) -> Letter:
     return letter
 
 
-def _link_for(letter: Letter):
+def _link_for(letter: Letter | PublicLetter):
     def link(signon: SignOn, token: str) -> str:
         return url_for("signons.confirm", slug=letter.slug, token=token, _external=True)
 
@@ -76,39 +76,54 @@ def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
 def sign(slug: str):
     """The letter and its sign-on form; the same thank-you page whatever happened."""
     if request.method == "POST":
-        ratelimit.hit("SIGNON_RATE_LIMIT", "signons.sign")
+        return _sign(slug)
+    letter = _public_letter_or_404(slug)
+    form = SignOnForm()
+    if request.args.get("invite"):
+        _prefill_from_invitation(letter, form, request.args["invite"])
+    return render_template("signons/sign.html", **public_context(letter, form))
+
+
+def _sign(slug: str):
+    """The POST: check, then a short write; the form again (4xx) when refused."""
+    ratelimit.hit("SIGNON_RATE_LIMIT", "signons.sign")
     with db.read_phase():
         form = SignOnForm()
-        shown = parse_id(form.version_id.data) if form.is_submitted() else None
-        letter, version_id = signing.letter_and_version(db.session, slug, shown)
+        letter, version_id = signing.letter_and_version(
+            db.session, slug, parse_id(form.version_id.data)
+        )
         if letter is None or letter.status == LetterStatus.DRAFT:
             abort(404)
-        if form.is_submitted() and not letter.accepts_signons():
-            context = public_context(letter, form)
-            return render_template("signons/sign.html", **context), 403
+        if not letter.accepts_signons():
+            return _form_again(letter, form, 403)
         valid = form.validate_on_submit()
         if valid and form.nickname.data:
             # A bot filled the honeypot: look the same as success, store nothing.
             return redirect(url_for("signons.thanks", slug=letter.slug))
         prepared = _prepare(letter, form, version_id) if valid else None
-    if prepared is not None:
-        try:
-            signing.record(
-                db.session, prepared, store=store_for(current_app), link_for=_link_for(letter)
-            )
-        except DomainError as err:
-            db.session.rollback()
-            apply_domain_error(form, err)
-        else:
-            db.session.commit()
-            return redirect(url_for("signons.thanks", slug=letter.slug))
-    elif not form.is_submitted() and request.args.get("invite"):
-        _prefill_from_invitation(letter, form, request.args["invite"])
-    status = 400 if form.errors else 200
+    if prepared is None:
+        return _form_again(letter, form, 400)
+    try:
+        signing.record(
+            db.session, prepared, store=store_for(current_app), link_for=_link_for(letter)
+        )
+    except DomainError as err:
+        db.session.rollback()
+        apply_domain_error(form, err)
+        return _form_again(letter, form, 400)
+    db.session.commit()
+    return redirect(url_for("signons.thanks", slug=letter.slug))
+
+
+def _form_again(public: PublicLetter, form: SignOnForm, status: int):
+    """The page with the form as it was sent, its errors shown."""
+    letter = db.session.get(Letter, public.id)
     return render_template("signons/sign.html", **public_context(letter, form)), status
 
 
-def _prepare(letter: Letter, form: SignOnForm, version_id: int | None) -> signing.Prepared | None:
+def _prepare(
+    letter: PublicLetter, form: SignOnForm, version_id: int | None
+) -> signing.Prepared | None:
     """Check a valid form against the letter (no writes); None (and field errors) if refused."""
     data = signing.SignOnInput(
         org_name=form.org_name.data,
