@@ -3,10 +3,12 @@
 The ceiling is bench/ceiling_app.py: a bare Flask endpoint on the same server settings
 that inserts one row. Beside requests per second it prints the server's CPU time per
 request (gunicorn's processes, from /proc), which a busy shared machine moves less.
-Runs on SQLite, and on PostgreSQL when 127.0.0.1:5432 answers (it creates and drops its
-own database). Loopback only; a bounded number of requests.
+Then it confirms sign-ons from the links in their emails (the confirm POST links the
+organization into the directory and looks for similar names): figures for the record,
+no target. Runs on SQLite, and on PostgreSQL when 127.0.0.1:5432 answers (it creates
+and drops its own database). Loopback only; a bounded number of requests.
 
-    .venv/bin/python bench/signon_load.py [--requests 300] [--threads 8] [--runs 5]
+    .venv/bin/python bench/signon_load.py [--requests 300] [--threads 8] [--runs 9]
                                           [--only sqlite|postgres]
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import re
 import socket
 import statistics
 import sys
@@ -28,12 +31,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
 
 from tests.servers import gunicorn, scratch_database  # noqa: E402
 from tests.signons.server import form_session, seed_letter  # noqa: E402
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/campaign_bench_{pid}"
 STATES = ["TX", "FL", "GA", "NC", "AZ", "CA", "NY", "IL", "WA", "PR"]
+CONFIRM_LINK = re.compile(r"https?://[^/\s]+/(sign/\S+/confirm/\S+)")
 _seq = itertools.count()
 _seq_lock = threading.Lock()
 
@@ -105,6 +110,35 @@ def _signon_requests(slug: str):
         return prepare
 
     return make
+
+
+def _confirm_requests(slug: str, paths: list[str]):
+    queue = iter(paths)
+    lock = threading.Lock()
+
+    def make(client: httpx.Client):
+        token, version = form_session(client, slug)
+
+        def prepare():
+            with lock:
+                path = next(queue)
+            return path, {"csrf_token": token, "version_id": version}
+
+        return prepare
+
+    return make
+
+
+def _confirm_paths(url: str, n: int) -> list[str]:
+    """The paths of ``n`` confirmation links, read from the emails in the outbox."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        bodies = conn.execute(
+            sa.text("SELECT body_text FROM outbox_messages WHERE kind = 'signon.confirm'")
+        ).scalars()
+        paths = ["/" + m.group(1) for b in bodies if (m := CONFIRM_LINK.search(b))]
+    engine.dispose()
+    return paths[:n]
 
 
 def _ceiling_requests(client: httpx.Client):
@@ -186,7 +220,10 @@ def bench_database(name: str, pg_url: str | None, args) -> dict:
                 for _ in range(args.runs):
                     for i, (base, make) in enumerate(plans):
                         runs[i].append(_measured(base, args.requests, args.threads, make))
+                paths = _confirm_paths(url, args.requests)
+                confirm = _measured(app, len(paths), args.threads, _confirm_requests(slug, paths))
     out = {"signon": _summary("sign-on", runs[0]), "ceiling": _summary("ceiling", runs[1])}
+    out["confirm"] = _summary("confirm", [confirm])
     # the median of the per-round ratios: each round's two runs saw the same machine
     out["ratio"] = statistics.median(a[0] / b[0] for a, b in zip(*runs, strict=True))
     print(f"  ratio     {out['ratio']:.2f} of the ceiling (median of {args.runs} paired runs)")
@@ -197,7 +234,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument(
         "--ratelimit-storage",
         default=None,
@@ -224,6 +261,8 @@ def main() -> None:
             f"ceiling_rps_{db}={r['ceiling']['rps']:.0f}",
             f"cpu_ms_per_request_{db}={r['signon']['cpu_ms']:.2f}",
             f"ceiling_cpu_ms_per_request_{db}={r['ceiling']['cpu_ms']:.2f}",
+            f"confirm_rps_{db}={r['confirm']['rps']:.0f}",
+            f"confirm_p99_ms_{db}={r['confirm']['p99']:.0f}",
         ]
     print("RESULT " + " ".join(fields))
 

@@ -60,12 +60,12 @@ def candidates(session: Session, letter_id: int, state: str) -> list[tuple[int, 
     return [tuple(row) for row in session.connection().execute(_CANDIDATES, params).all()]
 
 
-def flag_probable_duplicate(session: Session, signon: SignOn) -> None:
-    """Point ``signon`` at an earlier sign-on of its letter and state with a similar name
-    (for a coordinator to look at; nothing is merged)."""
+def earlier_similar(session: Session, signon: SignOn) -> int | None:
+    """The id of an earlier sign-on of the letter, in the same state, whose name is
+    similar to this one's (for a coordinator to look at; nothing is merged). Reads only."""
     params = {"letter_id": signon.letter_id, "state": signon.state, "before": signon.id}
     rows = session.connection().execute(_EARLIER, params).all()
-    signon.probable_duplicate_of_id = probable_duplicate(signon.org_key, rows)
+    return probable_duplicate(signon.org_key, rows)
 
 
 def find(session: Session, letter_id: int, state: str, key: str) -> SignOn | None:

@@ -18,7 +18,7 @@ from campaign.db import utcnow
 from campaign.letters.models import Letter, LetterStatus, LetterVersion
 from campaign.letters.services import latest_material_number
 from campaign.signons import notify
-from campaign.signons.dedup import flag_probable_duplicate
+from campaign.signons.dedup import earlier_similar
 from campaign.signons.models import COUNTED, Level, SignOn, SignOnStatus
 from campaign.signons.signing import LinkFor, shown_version
 
@@ -47,6 +47,10 @@ def needs_reconfirm(session: Session, signon: SignOn, letter: Letter) -> bool:
     return version is not None and version.number < latest_material_number(session, letter)
 
 
+# ``confirm_signon(similar=LOOK)``: look for similar names there and then.
+LOOK = object()
+
+
 def confirm_signon(
     session: Session,
     signon: SignOn,
@@ -54,11 +58,14 @@ def confirm_signon(
     *,
     version_id: int | None = None,
     now: datetime | None = None,
+    similar: int | object | None = LOOK,
 ) -> SignOn:
     """Confirm a pending sign-on, or re-confirm one on the version now shown.
 
     The version is updated when the signer was shown a newer text than the one
-    recorded (a re-confirmation after a material edit).
+    recorded (a re-confirmation after a material edit). ``similar`` is what
+    ``dedup.earlier_similar`` answered, when the caller asked it before taking
+    SQLite's write lock; by default it is asked here.
     """
     now = now or utcnow()
     if letter.status not in (LetterStatus.OPEN, LetterStatus.CLOSED):
@@ -74,7 +81,7 @@ def confirm_signon(
         signon.version_id = shown.id
     if signon.status == SignOnStatus.PENDING:
         signon.status = SignOnStatus.APPROVED if letter.auto_approve else SignOnStatus.CONFIRMED
-        _on_first_confirmation(session, signon)
+        _on_first_confirmation(session, signon, similar)
     signon.confirmed_at = now
     signon.updated_at = now
     session.flush()
@@ -90,7 +97,7 @@ def confirm_signon(
     return signon
 
 
-def _on_first_confirmation(session: Session, signon: SignOn) -> None:
+def _on_first_confirmation(session: Session, signon: SignOn, similar: int | object | None) -> None:
     """What a confirmed address earns: a place in the directory (organization, contact,
     invitation marked signed) and a look for earlier sign-ons with a similar name.
 
@@ -102,7 +109,8 @@ def _on_first_confirmation(session: Session, signon: SignOn) -> None:
     if signon.organization_id is None:  # (rows signed before this rule are linked)
         link_signons(session, [signon])
     if signon.probable_duplicate_of_id is None:
-        flag_probable_duplicate(session, signon)
+        found = earlier_similar(session, signon) if similar is LOOK else similar
+        signon.probable_duplicate_of_id = found
 
 
 def resend_link(

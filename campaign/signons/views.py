@@ -23,7 +23,7 @@ from campaign.db import utcnow
 from campaign.extensions import limiter
 from campaign.letters.models import Letter, LetterStatus, PublicLetter
 from campaign.letters.services import current_version
-from campaign.signons import services, signing
+from campaign.signons import dedup, services, signing
 from campaign.signons.forms import ConfirmForm, SignOnForm
 from campaign.signons.models import Level, SignOn, SignOnStatus
 from campaign.uploads.store import store_for
@@ -181,23 +181,14 @@ def thanks(slug: str):
 @limiter.limit(_signon_limit, methods=["POST"])
 def confirm(slug: str, token: str):
     """GET shows a Confirm button (mail scanners confirm nothing); POST confirms."""
+    if request.method == "POST":
+        return _confirm(slug, token)
     letter = _public_letter_or_404(slug)
     signon = services.find_by_token(db.session, letter, token)
     if signon is None:
         return render_template("signons/confirm_invalid.html", letter=letter), 404
     form = ConfirmForm()
     reconfirm = services.needs_reconfirm(db.session, signon, letter)
-    if form.validate_on_submit():
-        version_id = parse_id(form.version_id.data)
-        try:
-            services.confirm_signon(db.session, signon, letter, version_id=version_id)
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "danger")
-        else:
-            db.session.commit()
-            flash("Thank you: your sign-on is confirmed.", "success")
-        return redirect(url_for("signons.confirm", slug=letter.slug, token=token))
     version = current_version(db.session, letter)
     form.version_id.data = str(version.id)
     if signon.status != SignOnStatus.PENDING and not reconfirm:
@@ -217,6 +208,39 @@ def confirm(slug: str, token: str):
         body_html=render_markdown(version.body) if state == "reconfirm" else None,
         resend_form=ActionForm(),
     )
+
+
+def _confirm(slug: str, token: str):
+    """The Confirm button: look-ups and the look for similar names first, then a short
+    write (SQLite's write lock is not held while names are compared)."""
+    with db.read_phase():
+        letter = _public_letter_or_404(slug)
+        signon = services.find_by_token(db.session, letter, token)
+        if signon is None:
+            return render_template("signons/confirm_invalid.html", letter=letter), 404
+        form = ConfirmForm()
+        form.validate_on_submit()  # CSRFProtect has checked the token; a version id at most
+        similar = (
+            dedup.earlier_similar(db.session, signon)
+            if signon.status == SignOnStatus.PENDING
+            else None
+        )
+    db.session.refresh(signon)  # as it is now, under the write lock (a double click)
+    try:
+        services.confirm_signon(
+            db.session,
+            signon,
+            letter,
+            version_id=parse_id(form.version_id.data),
+            similar=similar,
+        )
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+    else:
+        db.session.commit()
+        flash("Thank you: your sign-on is confirmed.", "success")
+    return redirect(url_for("signons.confirm", slug=letter.slug, token=token))
 
 
 @bp.post("/sign/<slug>/confirm/<token>/resend")

@@ -107,3 +107,37 @@ def test_the_read_phase_refuses_changes(busy_app):
         with pytest.raises(RuntimeError, match="reads"), db.read_phase():
             db.session.add(Campaign(name="Not now", slug="not-now", description=""))
         db.session.rollback()
+
+
+def test_a_confirmation_compares_names_before_taking_the_write_lock(busy_app, monkeypatch):
+    from campaign.signons import dedup
+    from tests.letters.factories import make_letter
+    from tests.signons.helpers import form, link_in, path_of
+
+    app, path = busy_app
+    with app.app_context():
+        letter = make_letter(db.session)
+        db.session.commit()
+        slug = letter.slug
+    c = app.test_client()
+    assert c.post(f"/sign/{slug}", data=form()).status_code == 302
+    with app.app_context():
+        body = db.session.scalars(sa.text("SELECT body_text FROM outbox_messages")).one()
+    real, seen = dedup.earlier_similar, []
+
+    def while_comparing(session, signon):
+        other = sqlite3.connect(path, isolation_level=None, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # would fail if the request held the lock
+            other.execute("ROLLBACK")
+            seen.append("free")
+        finally:
+            other.close()
+        return real(session, signon)
+
+    monkeypatch.setattr(dedup, "earlier_similar", while_comparing)
+    assert c.post(path_of(link_in(body))).status_code == 302
+    assert seen == ["free"]
+    with app.app_context():
+        status = db.session.scalars(sa.text("SELECT status FROM sign_ons")).one()
+    assert status == "confirmed"

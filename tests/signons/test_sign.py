@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from campaign.audit.models import AuditEvent
 from campaign.db import utcnow
 from campaign.letters.models import LetterStatus
 from campaign.letters.services import current_version
@@ -429,3 +430,18 @@ def test_spaces_around_what_was_typed_are_dropped(client, session):
     assert row.comment == "Count us in." and row.listed is False
     (mail,) = outbox(session)
     assert mail.to_addr == "ana@example.org"
+
+
+def test_confirming_twice_confirms_once(client, session):
+    letter = make_letter(session)
+    sign(client, letter)
+    path = path_of(link_in(outbox(session)[0].body_text))
+    assert client.post(path).status_code == 302
+    again = client.post(path, follow_redirects=True).get_data(as_text=True)
+    assert "cannot be confirmed" in again
+    (signon,) = signons(session, letter)
+    assert signon.status == SignOnStatus.CONFIRMED
+    events = session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "signon.confirm")
+    ).all()
+    assert [e.entity_id for e in events] == [signon.id]
