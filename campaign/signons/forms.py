@@ -63,7 +63,9 @@ class SignOnForm(FlaskForm):
         filters=STRIP,
         # checked against a set by validate_state: WTForms would walk all 56 choices
         validate_choice=False,
-        validators=[Optional(), Length(max=2)],
+        # no Optional(): it would end the checks before validate_state, and "choose the
+        # state" would come only once every other mistake was fixed
+        validators=[Length(max=2)],
     )
     city = StringField("City", filters=STRIP, validators=[Optional(), Length(max=120)])
     website = StringField(

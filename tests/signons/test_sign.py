@@ -445,3 +445,15 @@ def test_confirming_twice_confirms_once(client, session):
         sa.select(AuditEvent).where(AuditEvent.action == "signon.confirm")
     ).all()
     assert [e.entity_id for e in events] == [signon.id]
+
+
+def test_a_missing_state_is_reported_with_the_other_mistakes(client, session):
+    letter = make_letter(session)
+    response = sign(client, letter, level="state", state="", signer_email="not-an-email")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Choose the state for a state or local organization." in page
+    assert "Invalid email address." in page
+    assert signons(session, letter) == []
+    # a national organization needs no state
+    assert sign(client, letter, level="national", state="").status_code == 302
