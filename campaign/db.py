@@ -86,11 +86,29 @@ def read_phase() -> Iterator[None]:
         yield
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("read_phase() is for reads; this request changed objects")
-        if session.get_bind().dialect.name == "sqlite":
+        if session.get_bind().dialect.name == "sqlite" and session().in_transaction():
             session.commit()  # ends the read transaction; keeps what was loaded (no expiry)
     finally:
         write_intent.reset(token)
         _reads_only.reset(reads)
+
+
+@contextmanager
+def reads(session: Session) -> Iterator[sa.Connection]:
+    """A connection for the reads of a ``read_phase``.
+
+    On SQLite with the app's engine, a connection of its own, given back at once: it
+    begins nothing, and the session's transaction starts only with the writes (one
+    transaction per request instead of a read one and a write one). Otherwise (on
+    PostgreSQL, where the reads and writes share one transaction, and with a session
+    bound to the tests' connection) the session's own connection.
+    """
+    bind = session.get_bind()
+    if isinstance(bind, sa.Engine) and bind.dialect.name == "sqlite":
+        with bind.connect() as conn:
+            yield conn
+    else:
+        yield session.connection()
 
 
 def insert_ignoring_conflicts(

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from campaign.core.errors import DomainError
-from campaign.db import insert_ignoring_conflicts, utcnow
+from campaign.db import insert_ignoring_conflicts, reads, utcnow
 from campaign.letters.models import Letter, LetterVersion, PublicLetter
 from campaign.letters.services import current_version
 from campaign.signons import notify
@@ -128,7 +128,8 @@ def letter_and_version(
     """The letter with this public slug, and ``version_id`` if it is one of the letter's
     versions (else None): the two look-ups of a sign-on in one light query."""
     params = {"slug": slug, "version_id": version_id}
-    row = session.connection().execute(_LETTER_WITH_VERSION, params).first()
+    with reads(session) as conn:
+        row = conn.execute(_LETTER_WITH_VERSION, params).first()
     if row is None:
         return None, None
     *fields, shown = row

@@ -141,3 +141,24 @@ def test_a_confirmation_compares_names_before_taking_the_write_lock(busy_app, mo
     with app.app_context():
         status = db.session.scalars(sa.text("SELECT status FROM sign_ons")).one()
     assert status == "confirmed"
+
+
+def test_reads_of_a_read_phase_leave_the_session_without_a_transaction(busy_app):
+    app, path = busy_app
+    with app.test_request_context("/", method="POST"):
+        token = db.write_intent.set(True)
+        try:
+            with db.read_phase():
+                with db.reads(db.session) as conn:
+                    assert conn.execute(sa.select(Campaign.id)).all() == []
+                    assert not conn.connection.driver_connection.in_transaction
+                assert not db.session().in_transaction()
+            db.session.add(Campaign(name="After", slug="after", description=""))
+            db.session.flush()  # the writes' transaction: BEGIN IMMEDIATE
+            other = sqlite3.connect(path, isolation_level=None, timeout=0)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+            other.close()
+        finally:
+            db.session.rollback()
+            db.write_intent.reset(token)
