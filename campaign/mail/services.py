@@ -28,6 +28,13 @@ def enqueue(
     return message
 
 
+def row(
+    *, to: str, subject: str, body_text: str, body_html: str | None = None, kind: str = "general"
+) -> dict:
+    """The columns of an outbox row (the table's defaults fill the rest)."""
+    return _row(to, subject, body_text, body_html, kind)
+
+
 def insert(
     session: Session,
     *,

@@ -53,6 +53,10 @@ class Message:
             session, to=self.to, subject=self.subject, body_text=self.body, kind=self.kind
         )
 
+    def outbox_row(self) -> dict:
+        """Its row in the outbox, for an INSERT of one's own."""
+        return outbox.row(to=self.to, subject=self.subject, body_text=self.body, kind=self.kind)
+
 
 def message(
     signon: SignOn,

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from campaign.core.errors import DomainError
 from campaign.db import insert_ignoring_conflicts, reads, utcnow
 from campaign.letters.models import Letter, LetterVersion, PublicLetter
 from campaign.letters.services import current_version
+from campaign.mail.models import OutboxMessage
 from campaign.signons import notify
 from campaign.signons.dedup import Identity, find, normalise_identity
 from campaign.signons.models import SignOn, SignOnStatus
@@ -209,9 +211,7 @@ def record(
     """
     now = now or utcnow()
     letter, ident, signon = prepared.letter, prepared.ident, prepared.signon
-    table = SignOn.__table__
-    insert = insert_ignoring_conflicts(session, table, returning=table.c.id)
-    new_id = session.connection().execute(insert, _column_values(signon)).scalar()
+    new_id = _insert(session, _column_values(signon), prepared.confirm)
     if new_id is None:  # the organization is on the letter already
         existing = find(session, letter.id, ident.state, ident.key)
         if existing is None:
@@ -225,8 +225,51 @@ def record(
             .where(SignOn.id == new_id)
             .values(logo_sha256=stored.sha256, logo_kind=stored.kind)
         )
-    prepared.confirm.enqueue(session)
     return SignResult("new", new_id)
+
+
+def _insert(session: Session, values: dict, confirm: notify.Message) -> int | None:
+    """Insert the pending sign-on (None if its organization is on the letter already)
+    and, only if it went in, its confirmation email.
+
+    PostgreSQL does both in one statement, one round trip fewer on the busiest write;
+    SQLite, which runs in the process, in two.
+    """
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        now = utcnow()
+        email = confirm.outbox_row() | {"created_at": now, "attempts": 0, "next_attempt_at": now}
+        params = {f"s_{k}": v for k, v in values.items()} | {f"o_{k}": v for k, v in email.items()}
+        return conn.execute(_signon_and_email(tuple(values), tuple(email)), params).scalar()
+    table = SignOn.__table__
+    insert = insert_ignoring_conflicts(session, table, returning=table.c.id)
+    new_id = conn.execute(insert, values).scalar()
+    if new_id is not None:
+        confirm.enqueue(session)
+    return new_id
+
+
+@functools.cache
+def _signon_and_email(signon_columns: tuple[str, ...], email_columns: tuple[str, ...]) -> sa.Select:
+    """``WITH signon AS (INSERT … ON CONFLICT DO NOTHING RETURNING id), email AS (INSERT
+    INTO outbox_messages … SELECT … FROM signon) SELECT id FROM signon``, built once."""
+    signons, outbox = SignOn.__table__, OutboxMessage.__table__
+    signon = (
+        postgresql.insert(signons)
+        .values({c: sa.bindparam(f"s_{c}", type_=signons.c[c].type) for c in signon_columns})
+        .on_conflict_do_nothing()
+        .returning(signons.c.id)
+        .cte("signon")
+    )
+    email_values = sa.select(
+        *(sa.bindparam(f"o_{c}", type_=outbox.c[c].type) for c in email_columns)
+    ).select_from(signon)
+    email = (
+        outbox.insert()
+        .from_select(list(email_columns), email_values, include_defaults=False)
+        .cte("email")
+    )
+    return sa.select(signon.c.id).add_cte(email)
 
 
 def _column_values(signon: SignOn) -> dict:
