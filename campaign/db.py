@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -95,20 +96,49 @@ def read_phase() -> Iterator[None]:
 
 @contextmanager
 def reads(session: Session) -> Iterator[sa.Connection]:
-    """A connection for the reads of a ``read_phase``.
+    """A connection for the reads of a ``read_phase``, outside the session's transaction.
 
-    On SQLite with the app's engine, a connection of its own, given back at once: it
-    begins nothing, and the session's transaction starts only with the writes (one
-    transaction per request instead of a read one and a write one). Otherwise (on
-    PostgreSQL, where the reads and writes share one transaction, and with a session
-    bound to the tests' connection) the session's own connection.
+    With the app's engine: a connection of its own, given back at once, that begins
+    nothing (SQLite inside ``read_phase``: no BEGIN; PostgreSQL in autocommit: no BEGIN
+    round trip), so the session's transaction starts only with the writes. A session
+    bound to one connection (the tests' outer transaction) reads on that one.
     """
     bind = session.get_bind()
-    if isinstance(bind, sa.Engine) and bind.dialect.name == "sqlite":
-        with bind.connect() as conn:
+    if not isinstance(bind, sa.Engine):
+        yield session.connection()
+        return
+    engine = bind if bind.dialect.name == "sqlite" else _autocommit(bind)
+    with engine.connect() as conn:
+        yield conn
+
+
+@contextmanager
+def one_statement(session: Session) -> Iterator[sa.Connection]:
+    """A connection for a write that is one statement, whole by itself.
+
+    PostgreSQL: a connection of a second pool kept in autocommit, so the statement is
+    its own transaction, without BEGIN and COMMIT round trips. Otherwise (SQLite, a
+    session bound to the tests' connection): the session's connection, in its
+    transaction, which the caller commits.
+    """
+    bind = session.get_bind()
+    if isinstance(bind, sa.Engine) and bind.dialect.name == "postgresql":
+        with _autocommit(bind).connect() as conn:
             yield conn
     else:
         yield session.connection()
+
+
+_AUTOCOMMIT: weakref.WeakKeyDictionary[sa.Engine, sa.Engine] = weakref.WeakKeyDictionary()
+
+
+def _autocommit(engine: sa.Engine) -> sa.Engine:
+    """The engine's twin whose connections stay in autocommit (a pool of their own:
+    switching a pooled connection in and out of autocommit costs a little each time)."""
+    found = _AUTOCOMMIT.get(engine)
+    if found is None:
+        found = _AUTOCOMMIT[engine] = sa.create_engine(engine.url, isolation_level="AUTOCOMMIT")
+    return found
 
 
 def insert_ignoring_conflicts(

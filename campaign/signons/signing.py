@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from campaign.core.errors import DomainError
-from campaign.db import insert_ignoring_conflicts, reads, utcnow
+from campaign.db import insert_ignoring_conflicts, one_statement, reads, utcnow
 from campaign.letters.models import Letter, LetterVersion, PublicLetter
 from campaign.letters.services import current_version
 from campaign.mail.models import OutboxMessage
@@ -211,7 +211,8 @@ def record(
     """
     now = now or utcnow()
     letter, ident, signon = prepared.letter, prepared.ident, prepared.signon
-    new_id = _insert(session, _column_values(signon), prepared.confirm)
+    # with a logo, the UPDATE below must share the INSERT's transaction
+    new_id = _insert(session, _column_values(signon), prepared.confirm, alone=not prepared.logo)
     if new_id is None:  # the organization is on the letter already
         existing = find(session, letter.id, ident.state, ident.key)
         if existing is None:
@@ -228,22 +229,26 @@ def record(
     return SignResult("new", new_id)
 
 
-def _insert(session: Session, values: dict, confirm: notify.Message) -> int | None:
+def _insert(session: Session, values: dict, confirm: notify.Message, *, alone: bool) -> int | None:
     """Insert the pending sign-on (None if its organization is on the letter already)
     and, only if it went in, its confirmation email.
 
-    PostgreSQL does both in one statement, one round trip fewer on the busiest write;
-    SQLite, which runs in the process, in two.
+    PostgreSQL does both in one statement, one round trip fewer on the busiest write,
+    and when that statement is ``alone`` in the request, in autocommit (no BEGIN or
+    COMMIT round trip); SQLite, which runs in the process, in two INSERTs.
     """
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         now = utcnow()
         email = confirm.outbox_row() | {"created_at": now, "attempts": 0, "next_attempt_at": now}
         params = {f"s_{k}": v for k, v in values.items()} | {f"o_{k}": v for k, v in email.items()}
-        return conn.execute(_signon_and_email(tuple(values), tuple(email)), params).scalar()
+        statement = _signon_and_email(tuple(values), tuple(email))
+        if not alone:
+            return session.connection().execute(statement, params).scalar()
+        with one_statement(session) as conn:  # whole by itself: no BEGIN or COMMIT needed
+            return conn.execute(statement, params).scalar()
     table = SignOn.__table__
     insert = insert_ignoring_conflicts(session, table, returning=table.c.id)
-    new_id = conn.execute(insert, values).scalar()
+    new_id = session.connection().execute(insert, values).scalar()
     if new_id is not None:
         confirm.enqueue(session)
     return new_id
