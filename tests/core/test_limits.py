@@ -17,3 +17,19 @@ def test_route_limits_still_apply(client, app, session, monkeypatch):
     data = {"email": "nobody@example.org", "password": "wrong password"}
     assert client.post("/login", data=data).status_code != 429
     assert client.post("/login", data=data).status_code == 429
+
+
+def test_an_app_without_rate_limits_starts(tmp_path):
+    from campaign import create_app
+
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'off.sqlite3'}",
+        "SECRET_KEY": "x",
+        "INSTANCE_PATH": str(tmp_path),
+        "RATELIMIT_ENABLED": False,
+    }
+    try:
+        assert create_app(config).config["RATELIMIT_ENABLED"] is False
+    finally:
+        limiter.enabled = True  # Flask-Limiter keeps the last app's setting on its object
