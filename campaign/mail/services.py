@@ -23,7 +23,9 @@ def enqueue(
     kind: str = "general",
 ) -> OutboxMessage:
     """Add a message to the outbox; it goes out only if the caller's transaction commits."""
-    message = OutboxMessage(**_row(to, subject, body_text, body_html, kind))
+    message = OutboxMessage(
+        **row(to=to, subject=subject, body_text=body_text, body_html=body_html, kind=kind)
+    )
     session.add(message)
     return message
 
@@ -32,7 +34,14 @@ def row(
     *, to: str, subject: str, body_text: str, body_html: str | None = None, kind: str = "general"
 ) -> dict:
     """The columns of an outbox row (the table's defaults fill the rest)."""
-    return _row(to, subject, body_text, body_html, kind)
+    return {
+        "to_addr": to.strip(),
+        "subject": subject.replace("\r", " ").replace("\n", " ")[:300],
+        "body_text": body_text,
+        "body_html": body_html,
+        "kind": kind,
+        "message_id": make_msgid(domain="campaign.local"),
+    }
 
 
 def insert(
@@ -45,18 +54,8 @@ def insert(
     kind: str = "general",
 ) -> None:
     """``enqueue`` as one INSERT, without an ORM object (for busy paths like signing)."""
-    session.connection().execute(_INSERT, _row(to, subject, body_text, body_html, kind))
-
-
-def _row(to: str, subject: str, body_text: str, body_html: str | None, kind: str) -> dict:
-    return {
-        "to_addr": to.strip(),
-        "subject": subject.replace("\r", " ").replace("\n", " ")[:300],
-        "body_text": body_text,
-        "body_html": body_html,
-        "kind": kind,
-        "message_id": make_msgid(domain="campaign.local"),
-    }
+    values = row(to=to, subject=subject, body_text=body_text, body_html=body_html, kind=kind)
+    session.connection().execute(_INSERT, values)
 
 
 def render_email(template: str, **context: object) -> str:

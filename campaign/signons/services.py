@@ -18,7 +18,6 @@ from campaign.db import utcnow
 from campaign.letters.models import Letter, LetterStatus, LetterVersion
 from campaign.letters.services import latest_material_number
 from campaign.signons import notify
-from campaign.signons.dedup import earlier_similar
 from campaign.signons.models import COUNTED, Level, SignOn, SignOnStatus
 from campaign.signons.signing import LinkFor, shown_version
 
@@ -47,10 +46,6 @@ def needs_reconfirm(session: Session, signon: SignOn, letter: Letter) -> bool:
     return version is not None and version.number < latest_material_number(session, letter)
 
 
-# ``confirm_signon(similar=LOOK)``: look for similar names there and then.
-LOOK = object()
-
-
 def confirm_signon(
     session: Session,
     signon: SignOn,
@@ -58,14 +53,14 @@ def confirm_signon(
     *,
     version_id: int | None = None,
     now: datetime | None = None,
-    similar: int | object | None = LOOK,
+    similar: int | None,
 ) -> SignOn:
     """Confirm a pending sign-on, or re-confirm one on the version now shown.
 
     The version is updated when the signer was shown a newer text than the one
     recorded (a re-confirmation after a material edit). ``similar`` is what
-    ``dedup.earlier_similar`` answered, when the caller asked it before taking
-    SQLite's write lock; by default it is asked here.
+    ``dedup.earlier_similar`` answered for a pending sign-on: the caller asks it before
+    taking SQLite's write lock, so that names are not compared while holding it.
     """
     now = now or utcnow()
     if letter.status not in (LetterStatus.OPEN, LetterStatus.CLOSED):
@@ -97,9 +92,9 @@ def confirm_signon(
     return signon
 
 
-def _on_first_confirmation(session: Session, signon: SignOn, similar: int | object | None) -> None:
+def _on_first_confirmation(session: Session, signon: SignOn, similar: int | None) -> None:
     """What a confirmed address earns: a place in the directory (organization, contact,
-    invitation marked signed) and a look for earlier sign-ons with a similar name.
+    invitation marked signed) and the flag pointing at an earlier similar sign-on.
 
     Done here rather than when the form is posted: an address nobody confirms (a typo,
     a prank, a bot past the honeypot) leaves the directory and the review flags alone.
@@ -109,8 +104,7 @@ def _on_first_confirmation(session: Session, signon: SignOn, similar: int | obje
     if signon.organization_id is None:  # (rows signed before this rule are linked)
         link_signons(session, [signon])
     if signon.probable_duplicate_of_id is None:
-        found = earlier_similar(session, signon) if similar is LOOK else similar
-        signon.probable_duplicate_of_id = found
+        signon.probable_duplicate_of_id = similar
 
 
 def resend_link(
