@@ -143,6 +143,15 @@ def mapping_form(headers: list[str], formdata=None, data: dict | None = None) ->
 
     class MappingForm(ReviewForm):
         approved = BooleanField("Approve the imported sign-ons at once")
+        blank_listing = RadioField(
+            "When the listing question was left blank",
+            choices=[
+                ("list", "List the organization by name (as the sign-on form does by default)"),
+                ("count", "Count the organization without printing its name"),
+            ],
+            # not required: a POST without it takes the default, as the form shows it
+            default="list",
+        )
 
     choices = [("", "— not in the file —"), *[(h, h) for h in headers]]
     for name, label, _limit in FIELDS:

@@ -1,7 +1,7 @@
 """Importing sign-ons from a CSV file (a Google Forms or spreadsheet export).
 
 The file is kept in ``csv_uploads`` between the mapping step and the import, and the
-mapping (field → column name) is remembered per campaign (both in ``review.mapping``).
+mapping (field → column name) is remembered for the coalition (both in ``review.mapping``).
 Rows go through the same normalisation and de-duplication as the public page, so
 importing a file twice adds nothing the second time.
 """
@@ -25,7 +25,7 @@ from campaign.letters.services import current_version
 from campaign.review.csvio import CsvFile, read_csv
 from campaign.review.mapping import FIELDS, remember_mapping
 from campaign.review.models import CsvUpload
-from campaign.review.values import parse_level, parse_listed, parse_state, parse_timestamp
+from campaign.review.values import parse_level, parse_state, parse_timestamp, parse_yes_no
 from campaign.signons.dedup import DedupIndex, Identity, normalise_identity
 from campaign.signons.models import Level, SignOn, SignOnSource, SignOnStatus
 
@@ -33,6 +33,15 @@ PREVIEW_ROWS = 20
 
 
 # --- rows -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the coordinator decides for the whole file."""
+
+    # a blank answer to the listing question: list the organization by name (what the
+    # public form does unless the signer says otherwise), or count it without its name
+    blank_listed: bool = True
 
 
 @dataclass
@@ -43,8 +52,11 @@ class RowReport:
     values: dict[str, str]
     outcome: str = "new"  # new | already | error
     errors: list[str] = field(default_factory=list)
+    # imported, but the coordinator should know (a blank listing answer)
+    warnings: list[str] = field(default_factory=list)
     note: str = ""
     signon: SignOn | None = None
+    blank_listing: bool = False
 
 
 @dataclass
@@ -52,6 +64,8 @@ class Report:
     """Every row's fate; ``rows`` holds all of them, the page shows the first few."""
 
     rows: list[RowReport]
+    mapping: dict[str, str] = field(default_factory=dict)
+    options: Options = field(default_factory=Options)
 
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.rows if r.outcome == outcome)
@@ -60,15 +74,37 @@ class Report:
     def preview(self) -> list[RowReport]:
         return self.rows[:PREVIEW_ROWS]
 
+    @property
+    def blank_listing(self) -> int:
+        """Rows to be added whose listing answer is blank (they take the default)."""
+        return sum(1 for r in self.rows if r.outcome == "new" and r.blank_listing)
+
+    @property
+    def keep_informed(self) -> int | None:
+        """Rows to be added whose signer asked to be kept informed; None when no column
+        says (imported signers were then asked nothing, and get nothing)."""
+        if not self.mapping.get("keep_informed"):
+            return None
+        return sum(1 for r in self.rows if r.signon is not None and r.signon.keep_informed)
+
 
 def _values(csvfile: CsvFile, row: list[str], mapping: dict[str, str]) -> dict[str, str]:
     index = {h: i for i, h in enumerate(csvfile.headers)}
     return {name: row[index[h]] for name, h in mapping.items() if h in index}
 
 
+def _yes_no(report: RowReport, name: str, label: str) -> bool | None:
+    try:
+        return parse_yes_no(report.values.get(name, ""))
+    except ValueError as err:
+        report.errors.append(f"{label}: {err}")
+        return None
+
+
 def _build(
-    values: dict[str, str], letter: Letter, mapping: dict[str, str], errors: list[str]
+    report: RowReport, letter: Letter, mapping: dict[str, str], options: Options
 ) -> SignOn | None:
+    values, errors = report.values, report.errors
     for name, label, limit in FIELDS:
         if len(values.get(name, "")) > limit:
             errors.append(f"{label}: longer than {limit} characters.")
@@ -85,12 +121,18 @@ def _build(
     if level is None and not errors:
         # no level given: a state says state-level, none says national
         level = Level.STATE if state else Level.NATIONAL
-    listed = True  # no such column: the coordinator vouches for listing
+    listed = options.blank_listed  # no such column: every row takes the default
     if "listed" in mapping:
-        try:
-            listed = parse_listed(values.get("listed", ""))
-        except ValueError as err:
-            errors.append(str(err))
+        answer = _yes_no(report, "listed", "List the name")
+        if answer is None and not values.get("listed", "").strip():
+            report.blank_listing = True
+            report.warnings.append(
+                "No answer to the listing question: "
+                + ("listed by name (the default)." if listed else "counted without its name.")
+            )
+        elif answer is not None:
+            listed = answer
+    keep_informed = bool(_yes_no(report, "keep_informed", "Keep informed"))
     created_at = None
     try:
         created_at = parse_timestamp(values.get("created_at", ""), letter.deadline_tz)
@@ -127,10 +169,46 @@ def _build(
         signer_email=email,
         authorized=True,
         listed=listed,
+        keep_informed=keep_informed,
         comment=values.get("comment", "").strip(),
         source=SignOnSource.IMPORT,
         created_at=created_at,
     )
+
+
+def _latest_first(report: RowReport) -> tuple:
+    """Sort key putting an organization's latest submission first: by its timestamp
+    when it has one, else by its line (Google Forms writes answers in the order sent)."""
+    signon = report.signon
+    assert signon is not None
+    stamped = signon.created_at is not None
+    return (stamped, signon.created_at.timestamp() if stamped else 0, report.line)
+
+
+def _keep_latest(reports: list[RowReport]) -> None:
+    """One organization submitted the form more than once: the latest answers are what it
+    wants (a corrected name, "count us only" after "yes"), and the first submission's
+    time is when it signed."""
+    by_org: dict[tuple[str, str], list[RowReport]] = {}
+    for r in reports:
+        if r.signon is not None:
+            by_org.setdefault((r.signon.state, r.signon.org_key), []).append(r)
+    for group in by_org.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=_latest_first, reverse=True)
+        kept, earlier = group[0], group[1:]
+        times = [r.signon.created_at for r in group if r.signon.created_at is not None]
+        if times:
+            kept.signon.created_at = min(times)
+        lines = ", ".join(str(r.line) for r in sorted(earlier, key=lambda r: r.line))
+        kept.note = f"Also submitted on line {lines}: this later answer is imported."
+        for r in earlier:
+            r.outcome = "already"
+            r.signon = None
+            r.warnings = []
+            r.blank_listing = False
+            r.note = f"Submitted again on line {kept.line}: the later answer is imported."
 
 
 def analyse(
@@ -139,39 +217,40 @@ def analyse(
     csvfile: CsvFile,
     mapping: dict[str, str],
     *,
+    options: Options | None = None,
     flag: bool = False,
 ) -> Report:
     """What importing the file with this mapping would do, row by row (nothing is saved).
 
     ``flag`` also looks for probable duplicates (fuzzy names), which only the import needs.
     """
+    options = options or Options()
     if not mapping.get("org_name"):
         raise DomainError("Choose the column that holds the organization's name.", field="org_name")
-    index = DedupIndex.for_letter(session, letter.id)
-    first_seen: dict[tuple[str, str], int] = {}
     rows = []
     for n, raw in enumerate(csvfile.rows, start=2):
         report = RowReport(line=n, values=_values(csvfile, raw, mapping))
-        signon = _build(report.values, letter, mapping, report.errors)
-        if signon is None:
+        report.signon = _build(report, letter, mapping, options)
+        if report.signon is None:
             report.outcome = "error"
-        else:
-            ident = _ident(signon)
-            existing = index.existing(ident)
-            if existing is not None:
-                report.outcome = "already"
-                report.note = "Already on the letter."
-            elif (signon.state, signon.org_key) in first_seen:
-                report.outcome = "already"
-                line = first_seen[signon.state, signon.org_key]
-                report.note = f"Same organization as line {line} of the file."
-            else:
-                first_seen[signon.state, signon.org_key] = n
-                if flag:
-                    signon.probable_duplicate_of_id = index.probable(ident)
-                report.signon = signon
+            report.warnings = []
         rows.append(report)
-    return Report(rows)
+    _keep_latest(rows)
+    index = DedupIndex.for_letter(session, letter.id)
+    for report in rows:
+        signon = report.signon
+        if signon is None:
+            continue
+        ident = _ident(signon)
+        if index.existing(ident) is not None:
+            report.outcome = "already"
+            report.note = "Already on the letter."
+            report.signon = None
+            report.warnings = []
+            report.blank_listing = False
+        elif flag:
+            signon.probable_duplicate_of_id = index.probable(ident)
+    return Report(rows, mapping=dict(mapping), options=options)
 
 
 def _ident(signon: SignOn) -> Identity:
@@ -186,6 +265,7 @@ def import_rows(
     *,
     approved: bool,
     actor: User,
+    options: Options | None = None,
     now: datetime | None = None,
 ) -> Report:
     """Import the good rows in one go (confirmed, or approved), remember the mapping.
@@ -197,7 +277,7 @@ def import_rows(
         raise DomainError("The letter has been sent: no more sign-ons can be added.")
     now = now or utcnow()
     csvfile = read_csv(upload.data)
-    report = analyse(session, letter, csvfile, mapping, flag=True)
+    report = analyse(session, letter, csvfile, mapping, options=options, flag=True)
     version_id = current_version(session, letter).id
     new = [r.signon for r in report.rows if r.outcome == "new" and r.signon is not None]
     for signon in new:
@@ -228,7 +308,7 @@ def import_rows(
             letter_id=letter.id,
             upload=upload.sha256[:12],
         )
-    remember_mapping(session, letter.campaign_id, mapping)
+    remember_mapping(session, csvfile.headers, mapping)
     record(
         session,
         actor,
@@ -241,5 +321,7 @@ def import_rows(
         already=report.count("already"),
         errors=report.count("error"),
         approved=approved,
+        blank_listing=report.blank_listing,
+        blank_listed=report.options.blank_listed,
     )
     return report
