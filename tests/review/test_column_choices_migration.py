@@ -17,13 +17,13 @@ def test_campaign_mappings_become_coalition_choices(tmp_path):
             "INSERT INTO campaigns (id, name, slug, description, created_at) "
             "VALUES (1, 'A', 'a', '', '2026-01-01'), (2, 'B', 'b', '', '2026-01-01')"
         )
-        for campaign_id, columns, at in [
-            (1, {"org_name": "Organization", "state": "Your state", "signer_email": ""}, "2026-01-02"),
-            (2, {"org_name": "Organization name", "state": "Your state", "city": "City"}, "2026-01-03"),
-        ]:  # fmt: skip
+        first = {"org_name": "Organization", "state": "Your state", "signer_email": ""}
+        second = {"org_name": "Organization name", "state": "Your state", "city": "City"}
+        for campaign_id, columns, at in [(1, first, "2026-01-02"), (2, second, "2026-01-03")]:
             conn.execute(
                 sa.text(
-                    "INSERT INTO csv_mappings (campaign_id, columns, updated_at) VALUES (:c, :j, :t)"
+                    "INSERT INTO csv_mappings (campaign_id, columns, updated_at) "
+                    "VALUES (:c, :j, :t)"
                 ),
                 {"c": campaign_id, "j": json.dumps(columns), "t": at},
             )
