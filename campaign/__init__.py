@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.campaigns.views import register_section
     from campaign.dashboard.views import bp as dashboard_bp
     from campaign.dashboard.views import dashboard_section
+    from campaign.delivery.public import public_list
     from campaign.delivery.views import bp as delivery_bp
     from campaign.delivery.views import delivery_panel
     from campaign.demands.views import bp as demands_bp
@@ -103,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.responses.views import bp as responses_bp
     from campaign.review.views import bp as review_bp
     from campaign.signons.views import bp as signons_bp
+    from campaign.signons.views import register_public_list
 
     blueprints = (
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
@@ -111,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
+    register_public_list(public_list)
     register_section(dashboard_section)
     register_section(letters_section)
     register_section(demands_section)

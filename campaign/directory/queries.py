@@ -64,7 +64,7 @@ class DirectoryFilters:
 
 def _last_signed():
     return (
-        sa.select(sa.func.max(SignOn.created_at))
+        sa.select(sa.func.max(SignOn.signed_at))
         .where(SignOn.organization_id == Organization.id, SignOn.status.in_(COUNTED))
         .correlate(Organization)
         .scalar_subquery()
@@ -132,7 +132,7 @@ def where_filters(
                 sa.select(1).where(
                     SignOn.organization_id == Organization.id,
                     SignOn.status.in_(COUNTED),
-                    SignOn.created_at >= since,
+                    SignOn.signed_at >= since,
                 )
             )
         )

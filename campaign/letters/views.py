@@ -49,7 +49,7 @@ def _load(campaign_slug: str, letter_id: int) -> tuple[Campaign, Letter]:
 def letters_section(campaign: Campaign):
     """The campaign page's list of letters with their counts."""
     rows = letters_for_campaign(db.session, campaign)
-    counts = signon_services.counts_by_letter(db.session, [r.id for r in rows])
+    counts = signon_services.on_letter_counts(db.session, [r.id for r in rows])
     return "letters/_section.html", {"letters": rows, "counts": counts, "campaign": campaign}
 
 
@@ -122,6 +122,7 @@ def detail(campaign_slug: str, letter_id: int):
         versions=all_versions,
         per_version=per_version,
         total=sum(per_version.values()),
+        on_letter=signon_services.on_letter_count(db.session, letter),
         status_counts=status_counts,
         reconfirm=reconfirm,
         status_form=status_form,

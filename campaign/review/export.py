@@ -27,7 +27,7 @@ ALL_HEADER = [
     "signer name", "signer title", "signer email", "listed", "status", "source",
     "version", "needs re-confirmation", "probable duplicate of", "merged into",
     "rejection reason", "withdrawn on", "comment", "keep informed", "authorized",
-    "created at (UTC)", "confirmed at (UTC)", "reviewed at (UTC)",
+    "signed at (UTC)", "created at (UTC)", "confirmed at (UTC)", "reviewed at (UTC)",
 ]  # fmt: skip
 PRINTED_HEADER = ["group", "organization", "level", "state", "city"]
 # Rows fetched from the database at a time.
@@ -68,8 +68,8 @@ def all_rows(
         SignOn.listed, _text(SignOn.status), _text(SignOn.source), LetterVersion.number,
         SignOn.probable_duplicate_of_id, SignOn.merged_into_id, SignOn.rejection_reason,
         SignOn.withdrawn_on, SignOn.comment, SignOn.keep_informed, SignOn.authorized,
-        _utc_text(SignOn.created_at), _utc_text(SignOn.confirmed_at),
-        _utc_text(SignOn.reviewed_at),
+        _utc_text(SignOn.signed_at), _utc_text(SignOn.created_at),
+        _utc_text(SignOn.confirmed_at), _utc_text(SignOn.reviewed_at),
     ).join(LetterVersion, LetterVersion.id == SignOn.version_id)  # fmt: skip
     query = where_filters(query, letter_id, filters).order_by(SignOn.id)
     counted = {status.value for status in COUNTED}
@@ -81,7 +81,7 @@ def all_rows(
                 id_, org_name, level, state, city, website, signer_name, signer_title,
                 signer_email, listed, status, source, number, duplicate_of, merged_into,
                 rejection_reason, withdrawn_on, comment, keep_informed, authorized,
-                created_at, confirmed_at, reviewed_at,
+                signed_at, created_at, confirmed_at, reviewed_at,
             ) in batch:  # fmt: skip
                 yield [
                     id_, org_name, level, state, state_name(state), city, website,
@@ -90,7 +90,7 @@ def all_rows(
                     duplicate_of or "", merged_into or "", rejection_reason,
                     withdrawn_on.isoformat() if withdrawn_on else "", comment,
                     _YES_NO[keep_informed], _YES_NO[authorized],
-                    created_at or "", confirmed_at or "", reviewed_at or "",
+                    signed_at or "", created_at or "", confirmed_at or "", reviewed_at or "",
                 ]  # fmt: skip
 
 

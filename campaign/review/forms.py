@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
+from campaign.core.clock import local_today
 from campaign.core.states import STATE_CHOICES
 from campaign.review.mapping import FIELDS
 from campaign.signons.models import Level
@@ -121,8 +122,18 @@ class ManualSignOnForm(ReviewForm):
         validators=[Optional(), Length(max=254), Email()],
     )
     listed = BooleanField("List the organization by name", default=True)
+    signed_on = DateField(
+        "Date signed",
+        description="The date on the paper, or of the call; it counts on that day.",
+        default=local_today,
+        validators=[Optional()],  # none given: today
+    )
     comment = TextAreaField("Note (how it was gathered, …)", validators=[Length(max=2000)])
     approved = BooleanField("Approve at once (otherwise it waits for review as confirmed)")
+
+    def validate_signed_on(self, field):
+        if field.data and field.data > local_today():
+            raise ValidationError("The date signed cannot be in the future.")
 
     def validate_state(self, field):
         if self.level.data in (Level.STATE.value, Level.LOCAL.value) and not field.data:

@@ -42,7 +42,7 @@ class _Guess:
 
 # In order of precedence when two fields score the same on a header.
 _GUESSES: tuple[_Guess, ...] = (
-    _Guess("created_at", ("timestamp", "marca temporal", "submitted", "submitted at", "date",
+    _Guess("signed_at", ("timestamp", "marca temporal", "submitted", "submitted at", "date",
                           "date signed", "fecha"), ("timestamp", "submitted")),
     _Guess("signer_email", ("email", "email address", "e mail", "e mail address", "your email",
                             "correo", "correo electronico"), ("email", "e mail", "correo")),

@@ -133,9 +133,9 @@ def _build(
         elif answer is not None:
             listed = answer
     keep_informed = bool(_yes_no(report, "keep_informed", "Keep informed"))
-    created_at = None
+    signed_at = None
     try:
-        created_at = parse_timestamp(values.get("created_at", ""), letter.deadline_tz)
+        signed_at = parse_timestamp(values.get("signed_at", ""), letter.deadline_tz)
     except ValueError as err:
         errors.append(str(err))
     email = values.get("signer_email", "")
@@ -172,7 +172,7 @@ def _build(
         keep_informed=keep_informed,
         comment=values.get("comment", "").strip(),
         source=SignOnSource.IMPORT,
-        created_at=created_at,
+        signed_at=signed_at,
     )
 
 
@@ -181,8 +181,8 @@ def _latest_first(report: RowReport) -> tuple:
     when it has one, else by its line (Google Forms writes answers in the order sent)."""
     signon = report.signon
     assert signon is not None
-    stamped = signon.created_at is not None
-    return (stamped, signon.created_at.timestamp() if stamped else 0, report.line)
+    stamped = signon.signed_at is not None
+    return (stamped, signon.signed_at.timestamp() if stamped else 0, report.line)
 
 
 def _keep_latest(reports: list[RowReport]) -> None:
@@ -198,9 +198,9 @@ def _keep_latest(reports: list[RowReport]) -> None:
             continue
         group.sort(key=_latest_first, reverse=True)
         kept, earlier = group[0], group[1:]
-        times = [r.signon.created_at for r in group if r.signon.created_at is not None]
+        times = [r.signon.signed_at for r in group if r.signon.signed_at is not None]
         if times:
-            kept.signon.created_at = min(times)
+            kept.signon.signed_at = min(times)
         lines = ", ".join(str(r.line) for r in sorted(earlier, key=lambda r: r.line))
         kept.note = f"Also submitted on line {lines}: this later answer is imported."
         for r in earlier:
@@ -285,7 +285,9 @@ def import_rows(
         signon.status = SignOnStatus.APPROVED if approved else SignOnStatus.CONFIRMED
         signon.confirmed_at = now
         signon.reviewed_at = now if approved else None
-        signon.created_at = signon.created_at or now
+        # signed at the row's timestamp (else now); the row itself is made now
+        signon.signed_at = signon.signed_at or now
+        signon.created_at = now
     try:
         with session.begin_nested():
             link_signons(session, new)

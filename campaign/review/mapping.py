@@ -33,7 +33,7 @@ FIELDS: list[tuple[str, str, int]] = [
     ("listed", "List the name publicly (yes/no)", 200),
     ("keep_informed", "Keep me informed (yes/no)", 200),
     ("comment", "Comment", 2000),
-    ("created_at", "Signed at (timestamp)", 100),
+    ("signed_at", "Signed at (timestamp)", 100),
 ]
 FIELD_NAMES = [name for name, _label, _max in FIELDS]
 UPLOAD_LIFETIME = timedelta(days=1)

@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
+from campaign.core.days import hour_bucket, local_days
 from campaign.core.names import fold, org_key
 from campaign.core.states import STATES
 from campaign.letters.models import Letter, LetterVersion
@@ -199,22 +200,15 @@ def matching_count(session: Session, letter: Letter, filters: SignOnFilters, cou
 
 
 def per_day(session: Session, letter: Letter) -> dict[date, int]:
-    """Counted sign-ons per (UTC) day they were made, in one GROUP BY."""
-    if session.get_bind().dialect.name == "sqlite":
-        day = sa.func.date(SignOn.created_at)
-    else:
-        day = sa.cast(SignOn.created_at, sa.Date)
+    """Counted sign-ons per day the organizations signed, on the coalition's calendar
+    (CAMPAIGN_TIMEZONE), in one GROUP BY hour: the dashboard's figures for one letter."""
+    bucket = hour_bucket(session, SignOn.signed_at)
     rows = session.execute(
-        sa.select(day, sa.func.count())
+        sa.select(bucket, sa.func.count())
         .where(SignOn.letter_id == letter.id, SignOn.status.in_(COUNTED))
-        .group_by(day)
+        .group_by(bucket)
     )
-    out: dict[date, int] = {}
-    for value, n in rows:
-        if isinstance(value, str):
-            value = date.fromisoformat(value[:10])
-        out[value] = n
-    return out
+    return local_days(rows.all())
 
 
 def versions(session: Session, letter: Letter) -> tuple[list[int], int]:

@@ -13,12 +13,11 @@ from sqlalchemy.orm import Session, joinedload
 from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.core.errors import DomainError
-from campaign.core.names import sort_key
 from campaign.db import utcnow
 from campaign.letters.models import Letter, LetterStatus, LetterVersion
 from campaign.letters.services import latest_material_number
 from campaign.signons import notify
-from campaign.signons.models import COUNTED, Level, SignOn, SignOnStatus
+from campaign.signons.models import COUNTED, ON_LETTER, SignOn, SignOnStatus
 from campaign.signons.signing import LinkFor, shown_version
 
 
@@ -76,6 +75,8 @@ def confirm_signon(
         signon.version_id = shown.id
     if signon.status == SignOnStatus.PENDING:
         signon.status = SignOnStatus.APPROVED if letter.auto_approve else SignOnStatus.CONFIRMED
+        # the organization signed now; a later re-confirmation does not move the day
+        signon.signed_at = signon.signed_at or now
         _on_first_confirmation(session, signon, similar)
     signon.confirmed_at = now
     signon.updated_at = now
@@ -124,7 +125,8 @@ def resend_link(
 
 
 def signed_count(session: Session, letter: Letter) -> int:
-    """Confirmed and approved sign-ons (unconfirmed ones do not count)."""
+    """Signed and confirmed sign-ons: on the letter or awaiting review (unconfirmed ones
+    do not count)."""
     return int(
         session.scalar(
             sa.select(sa.func.count(SignOn.id)).where(
@@ -135,16 +137,21 @@ def signed_count(session: Session, letter: Letter) -> int:
     )
 
 
-def counts_by_letter(session: Session, letter_ids: list[int]) -> dict[int, int]:
-    """Counted sign-ons per letter, in one query."""
+def on_letter_counts(session: Session, letter_ids: list[int]) -> dict[int, int]:
+    """ "Organizations on the letter" (``models.ON_LETTER``) per letter, in one query."""
     if not letter_ids:
         return {}
     rows = session.execute(
         sa.select(SignOn.letter_id, sa.func.count(SignOn.id))
-        .where(SignOn.letter_id.in_(letter_ids), SignOn.status.in_(COUNTED))
+        .where(SignOn.letter_id.in_(letter_ids), SignOn.status.in_(ON_LETTER))
         .group_by(SignOn.letter_id)
     )
     return {letter_id: n for letter_id, n in rows}
+
+
+def on_letter_count(session: Session, letter: Letter) -> int:
+    """ "Organizations on the letter": the public count (``models.ON_LETTER``)."""
+    return on_letter_counts(session, [letter.id]).get(letter.id, 0)
 
 
 def version_counts(session: Session, letter: Letter) -> dict[int, int]:
@@ -155,21 +162,6 @@ def version_counts(session: Session, letter: Letter) -> dict[int, int]:
         .group_by(SignOn.version_id)
     )
     return {version_id: n for version_id, n in rows}
-
-
-def signatories(session: Session, letter: Letter) -> dict[Level, list[SignOn]]:
-    """Approved sign-ons listed by name, grouped by level, A–Z (state, then name)."""
-    rows = session.scalars(
-        sa.select(SignOn).where(
-            SignOn.letter_id == letter.id,
-            SignOn.status == SignOnStatus.APPROVED,
-            SignOn.listed.is_(True),
-        )
-    ).all()
-    grouped: dict[Level, list[SignOn]] = {level: [] for level in Level}
-    for row in sorted(rows, key=lambda s: (s.state, sort_key(s.org_name))):
-        grouped[row.level].append(row)
-    return grouped
 
 
 def needing_reconfirm(session: Session, letter: Letter) -> list[SignOn]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -13,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy.orm import Session
 
 from campaign import db
 from campaign.core import ratelimit
@@ -23,12 +26,24 @@ from campaign.db import utcnow
 from campaign.extensions import limiter
 from campaign.letters.models import Letter, LetterStatus, PublicLetter
 from campaign.letters.services import current_version
+from campaign.printing.grouping import SignatoryList
 from campaign.signons import dedup, services, signing
 from campaign.signons.forms import ConfirmForm, SignOnForm
-from campaign.signons.models import Level, SignOn, SignOnStatus
+from campaign.signons.models import SignOn, SignOnStatus
 from campaign.uploads.store import store_for
 
 bp = Blueprint("signons", __name__)
+
+# The public page's signatory list and count, grouped and ordered exactly as the printed
+# letter. Set by create_app to the delivery package's builder (delivery.public): signing
+# does not know how letters are printed.
+PublicList = Callable[[Session, Letter], SignatoryList]
+_public_list: list[PublicList] = []
+
+
+def register_public_list(provider: PublicList) -> None:
+    """Say how the public page lists and counts the organizations on the letter."""
+    _public_list[:] = [provider]
 
 
 def _signon_limit() -> str:
@@ -58,17 +73,16 @@ def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
     form = form or SignOnForm()
     if not form.version_id.data:
         form.version_id.data = str(version.id)
+    listing = _public_list[0](db.session, letter)
     return {
         "letter": letter,
         "version": version,
         "body_html": render_markdown(version.body),
-        "count": services.signed_count(db.session, letter),
-        "signatories": (
-            services.signatories(db.session, letter) if letter.show_signatories else None
-        ),
+        # "organizations on the letter", counted as the PDF counts them
+        "count": listing.organizations,
+        "signatories": listing if letter.show_signatories else None,
         "accepting": letter.accepts_signons(),
         "form": form,
-        "Level": Level,
     }
 
 

@@ -55,6 +55,8 @@ def upgrade() -> None:
         sa.select(old.c.columns, old.c.updated_at).order_by(old.c.updated_at)
     ):
         for field, header in (columns or {}).items():
+            # the timestamp's field was renamed with sign_ons.signed_at
+            field = "signed_at" if field == "created_at" else field
             if header:
                 carried[_key(header)] = {
                     "header_key": _key(header),

@@ -97,7 +97,7 @@ def test_mapping_preview_import_and_reimport(login_as, session):
         assert header.replace("'", "&#39;") in html
     guessed = csv_mapping.initial_mapping(HEADER, {})
     assert guessed == {
-        "created_at": "Timestamp",
+        "signed_at": "Timestamp",
         "signer_email": "Email Address",
         "listed": "Can we list your organization's name publicly?",
         "level": "Level of your organization",
@@ -129,7 +129,7 @@ def test_mapping_preview_import_and_reimport(login_as, session):
     assert first.status == SignOnStatus.CONFIRMED and first.confirmed_at is not None
     assert first.token_hash is None and first.signer_email == "ana@example.org"
     # the Google Forms timestamp, read in the letter's zone (New York, EDT in May)
-    assert first.created_at.isoformat() == "2026-05-18T14:32:11+00:00"
+    assert first.signed_at.isoformat() == "2026-05-18T14:32:11+00:00"
     (summary,) = events(session, "signon.import")
     assert summary.details["added"] == 3 and summary.details["already"] == 1
     assert len(events(session, "signon.add")) == 3

@@ -91,8 +91,8 @@ def test_google_forms_export_preview_and_import(login_as, session):
     assert rows["Illinois Coalition for Immigrant and Refugee Rights"].listed is False
     tcrp = rows["Texas Civil Rights Project"]
     assert (tcrp.listed, tcrp.signer_title, tcrp.keep_informed) == (False, "President", True)
-    assert tcrp.created_at == _local("6/6/2023 15:05:10")  # when it first signed
-    assert rows["Illinois Coalition for Immigrant and Refugee Rights"].created_at == _local(
+    assert tcrp.signed_at == _local("6/6/2023 15:05:10")  # when it first signed
+    assert rows["Illinois Coalition for Immigrant and Refugee Rights"].signed_at == _local(
         "6/5/2023 21:47:03"
     )
     iowa = rows["Asociación Latina de Iowa"]

@@ -43,7 +43,10 @@ def index(campaign_slug: str, letter_id: int):
         filters=filters,
         page=page,
         counts=counts,
-        chart=daily_bars_svg(queries.per_day(db.session, letter), title="Sign-ons per day"),
+        chart=daily_bars_svg(
+            queries.per_day(db.session, letter),
+            title="Sign-ons per day, by the day each organization signed",
+        ),
         version_numbers=version_numbers,
         material_number=material,
         bulk_form=BulkApproveForm(),
