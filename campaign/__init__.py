@@ -129,9 +129,12 @@ def _wire_features() -> None:
     from campaign.agencies.views import register_agency_section
     from campaign.demands.hooks import on_agency_merged, on_agreements_no_longer_listed
     from campaign.demands.views import agency_demands_section
+    from campaign.directory.upkeep import on_status_change
     from campaign.evidence.views import agency_evidence_section
+    from campaign.review.services import register_status_hook
 
     register_no_longer_listed_hook(on_agreements_no_longer_listed)
     register_agency_merge_hook(on_agency_merged)
     register_agency_section(agency_demands_section)
     register_agency_section(agency_evidence_section)
+    register_status_hook(on_status_change)

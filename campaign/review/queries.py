@@ -32,6 +32,8 @@ class SignOnFilters:
     flagged: bool = False
     reconfirm: bool = False
     q: str = ""
+    # "" newest first; "name" A–Z by organization (case, accents and "The" set aside)
+    sort: str = ""
     # the number of the newest material version, for the "needs re-confirmation" filter
     material_number: int = 0
 
@@ -52,6 +54,7 @@ class SignOnFilters:
             flagged=args.get("flagged") in ("1", "y", "on"),
             reconfirm=args.get("reconfirm") in ("1", "y", "on"),
             q=(args.get("q") or "").strip()[:200],
+            sort="name" if args.get("sort") == "name" else "",
             material_number=material_number,
         )
 
@@ -67,8 +70,8 @@ class SignOnFilters:
 
     @property
     def active(self) -> bool:
-        """True when anything narrows the list."""
-        return bool(self.as_args())
+        """True when anything narrows the list (the order narrows nothing)."""
+        return any(k != "sort" for k in self.as_args())
 
 
 def _like(text: str) -> str:
@@ -125,8 +128,11 @@ def filtered_ids(letter: Letter, filters: SignOnFilters) -> sa.Select:
 
 
 def ordered_ids(letter: Letter, filters: SignOnFilters) -> sa.Select:
-    """The list's order, newest first, as ids: a page of it is found in the index on
-    (letter, created_at, id) without reading the rows skipped over."""
+    """The list's order as ids: newest first (a page of it is found in the index on
+    (letter, created_at, id) without reading the rows skipped over), or A–Z by the
+    organization's key, so that "Éxito" sorts under E and "the Alliance" under A."""
+    if filters.sort == "name":
+        return filtered_ids(letter, filters).order_by(SignOn.org_key, SignOn.id)
     return filtered_ids(letter, filters).order_by(SignOn.created_at.desc(), SignOn.id.desc())
 
 

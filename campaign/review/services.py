@@ -6,6 +6,7 @@ sign-on it changes. Nothing here commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -38,6 +39,26 @@ _VERB = {
     S.WITHDRAWN: "marked withdrawn",
     S.MERGED: "merged",
 }
+
+
+# Told of each coordinator's decision on a sign-on (session, sign-on, new status, the
+# original it was merged into): the directory keeps or drops what the sign-on brought
+# in (directory.upkeep, registered by create_app; review does not know the directory).
+StatusHook = Callable[[Session, SignOn, SignOnStatus, SignOn | None], None]
+_status_hooks: list[StatusHook] = []
+
+
+def register_status_hook(hook: StatusHook) -> None:
+    """Call ``hook`` after every approve, reject, merge and withdraw (once per hook)."""
+    if hook not in _status_hooks:
+        _status_hooks.append(hook)
+
+
+def _decided(
+    session: Session, signon: SignOn, new: SignOnStatus, original: SignOn | None = None
+) -> None:
+    for hook in _status_hooks:
+        hook(session, signon, new, original)
 
 
 def can_move(signon: SignOn, new: SignOnStatus) -> bool:
@@ -73,6 +94,7 @@ def approve(session: Session, signon: SignOn, letter: Letter, *, actor: User, no
     old = _move(signon, letter, S.APPROVED, now)
     signon.rejection_reason = ""
     session.flush()
+    _decided(session, signon, S.APPROVED)
     record(session, actor, "signon.approve", "sign_on", signon.id, old=old.value)
     return signon
 
@@ -88,6 +110,7 @@ def reject(
     old = _move(signon, letter, S.REJECTED, now)
     signon.rejection_reason = reason
     session.flush()
+    _decided(session, signon, S.REJECTED)
     record(session, actor, "signon.reject", "sign_on", signon.id, old=old.value, reason=reason)
     return signon
 
@@ -105,6 +128,7 @@ def withdraw(
     old = _move(signon, letter, S.WITHDRAWN, now)
     signon.withdrawn_on = asked_on
     session.flush()
+    _decided(session, signon, S.WITHDRAWN)
     record(
         session,
         actor,
@@ -136,6 +160,7 @@ def merge(
         .execution_options(synchronize_session=False)
     )
     session.flush()
+    _decided(session, duplicate, S.MERGED, original)
     record(
         session,
         actor,

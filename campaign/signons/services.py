@@ -179,7 +179,8 @@ def needing_reconfirm(session: Session, letter: Letter) -> list[SignOn]:
                 LetterVersion.number < latest,
             )
             .options(joinedload(SignOn.version))
-            .order_by(SignOn.org_name)
+            # A–Z ignoring case, accents and a leading "The" (the de-duplication key)
+            .order_by(SignOn.org_key, SignOn.id)
         ).unique()
     )
 
