@@ -105,15 +105,18 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.review.views import bp as review_bp
     from campaign.signons.views import bp as signons_bp
     from campaign.signons.views import register_public_list
+    from campaign.worklist.views import bp as worklist_bp
+    from campaign.worklist.views import worklist_section
 
     blueprints = (
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
-        delivery_bp,
+        delivery_bp, worklist_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
     register_public_list(public_list)
+    register_section(worklist_section)  # first: at the top of the campaign page
     register_section(dashboard_section)
     register_section(letters_section)
     register_section(demands_section)
