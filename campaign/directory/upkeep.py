@@ -18,15 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from campaign.directory.linking import attach, link_signons
 from campaign.directory.models import Contact, Invitation, Organization, organization_contacts
-from campaign.signons.models import COUNTED, SignOn, SignOnStatus
-
-
-def supports() -> sa.ColumnElement[bool]:
-    """A sign-on that keeps its organization and contact in the directory."""
-    return sa.or_(
-        SignOn.status.in_(COUNTED),
-        sa.and_(SignOn.status == SignOnStatus.WITHDRAWN, SignOn.confirmed_at.is_not(None)),
-    )
+from campaign.signons.models import SignOn, SignOnStatus, counts_or_once_counted
 
 
 def _orphan_organizations(ids: list[int] | None) -> sa.Select:
@@ -37,7 +29,7 @@ def _orphan_organizations(ids: list[int] | None) -> sa.Select:
         Organization.from_sign_on.is_(True),
         Organization.merged_into_id.is_(None),
         Organization.notes == "",
-        ~sa.exists().where(SignOn.organization_id == Organization.id, supports()),
+        ~sa.exists().where(SignOn.organization_id == Organization.id, counts_or_once_counted()),
         ~sa.exists().where(Invitation.organization_id == Organization.id),
         ~sa.exists().where(merged.merged_into_id == Organization.id),
     )
@@ -55,7 +47,7 @@ def _orphan_contacts(ids: list[int] | None) -> sa.Select:
         ~sa.exists().where(
             SignOn.contact_id == Contact.id,
             sa.or_(
-                supports(),
+                counts_or_once_counted(),
                 sa.and_(SignOn.status == SignOnStatus.MERGED, SignOn.confirmed_at.is_not(None)),
             ),
         ),

@@ -173,3 +173,12 @@ class SignOn(Base):
     def counted(self) -> bool:
         """Confirmed or approved: part of the letter's count."""
         return self.status in COUNTED
+
+
+def counts_or_once_counted() -> sa.ColumnElement[bool]:
+    """A sign-on that counts (confirmed, approved) or once counted (withdrawn after its
+    signer confirmed): the organization really signed, as the directory remembers it."""
+    return sa.or_(
+        SignOn.status.in_(COUNTED),
+        sa.and_(SignOn.status == SignOnStatus.WITHDRAWN, SignOn.confirmed_at.is_not(None)),
+    )

@@ -165,7 +165,12 @@ def _prepare(
 
 def _prefill_from_invitation(letter: Letter, form: SignOnForm, token: str) -> None:
     """An invitation link fills in the organization's details (and records the opening)."""
-    from campaign.directory.invitations import INVITE_SALT, open_invitation, serializer
+    from campaign.directory.invitations import (
+        INVITE_SALT,
+        last_listing,
+        open_invitation,
+        serializer,
+    )
 
     found = open_invitation(
         db.session, letter, token, serializer(current_app.secret_key, INVITE_SALT)
@@ -182,6 +187,8 @@ def _prefill_from_invitation(letter: Letter, form: SignOnForm, token: str) -> No
     form.signer_name.data = contact.name
     form.signer_title.data = contact.title
     form.signer_email.data = contact.email
+    # the organization's own last choice: never "list our name" over a "count us only"
+    form.listing.data = "count" if last_listing(db.session, org.id) is False else "list"
 
 
 @bp.route("/sign/<slug>/thanks")
