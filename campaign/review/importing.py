@@ -253,6 +253,17 @@ def analyse(
     return Report(rows, mapping=dict(mapping), options=options)
 
 
+def _flag_within_file(new: list[SignOn]) -> None:
+    """Flag near duplicates inside the file itself ("ACLU of Texas", then "American Civil
+    Liberties Union of Texas"): the later row points at the earlier one, as a later
+    public sign-on points at an earlier similar one. Flagged, never merged."""
+    batch = DedupIndex()
+    for signon in new:
+        if signon.probable_duplicate_of_id is None:
+            signon.probable_duplicate_of_id = batch.probable(_ident(signon))
+        batch.add(signon.id, signon.state, signon.org_key)
+
+
 def _ident(signon: SignOn) -> Identity:
     return Identity(signon.level, signon.state, signon.org_key)
 
@@ -292,6 +303,8 @@ def import_rows(
         with session.begin_nested():
             link_signons(session, new)
             session.add_all(new)
+            session.flush()
+            _flag_within_file(new)
             session.flush()
     except sa.exc.IntegrityError:
         raise DomainError(

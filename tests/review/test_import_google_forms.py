@@ -165,3 +165,44 @@ def test_google_forms_answers(raw, expected):
 def test_google_forms_timestamps_without_zero_padding():
     stamp = values.parse_timestamp("6/5/2023 9:14:22", "America/New_York")
     assert stamp == datetime(2023, 6, 5, 9, 14, 22, tzinfo=NEW_YORK)
+
+
+def test_the_coalition_letter_fixture_imports_as_documented(login_as, session):
+    """tests/fixtures/google_forms/coalition_letter_2023.csv, for scenario tests: what
+    importing it does is what its documentation says."""
+    expected = google_forms.COALITION_EXPECTED
+    letter = make_letter(session)
+    c = login_as("coordinator")
+    map_url = upload(
+        c, base(session, letter), google_forms.read(google_forms.COALITION_LETTER_2023)
+    )
+    map_url = map_url.headers["Location"]
+    html = c.get(map_url).get_data(as_text=True)
+    assert selected_options(html) == google_forms.DHS_MAPPING
+    assert (
+        f"{expected['new']} to add · {expected['already']} already on the letter · "
+        f"{expected['errors']} with errors"
+    ) in html
+    c.post(map_url, data={**google_forms.DHS_MAPPING, "action": "import"})
+    rows = list(_signons(session, letter).values())
+    assert len(rows) == expected["new"]
+    assert sum(not s.listed for s in rows) == expected["count_only"]
+    assert sum(s.keep_informed for s in rows) == expected["keep_informed"]
+    assert {lv: sum(s.level == lv for s in rows) for lv in expected["by_level"]} == expected[
+        "by_level"
+    ]
+    assert len({s.state for s in rows if s.state}) == expected["states"]
+    utc_days = sum(s.signed_at.astimezone(NEW_YORK).date() != s.signed_at.date() for s in rows)
+    assert utc_days == expected["signed_next_day_in_utc"]
+    by_id = {s.id: s for s in rows}
+    flagged = {
+        s.org_name: by_id[s.probable_duplicate_of_id].org_name
+        for s in rows
+        if s.probable_duplicate_of_id
+    }
+    assert flagged == expected["probable_duplicates"]
+    email, n = expected["one_person_several_organizations"]
+    assert sum(s.signer_email == email for s in rows) == n
+    assert any(s.org_name == expected["junk"] for s in rows)
+    (summary,) = events(session, "signon.import")
+    assert summary.details["blank_listing"] == expected["blank_listing"]
