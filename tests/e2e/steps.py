@@ -25,8 +25,7 @@ def create_open_letter(page, base_url: str, campaign: str, title: str) -> str:
     )
     page.get_by_label("Time", exact=True).fill("17:00")
     page.get_by_role("button", name="Save draft").click()
-    page.get_by_label("Status").select_option("open")
-    page.get_by_role("button", name="Change status").click()
+    page.get_by_role("button", name="Publish", exact=True).click()
     public_url = page.locator("a[href*='/sign/']").first.get_attribute("href")
     assert "/sign/" in public_url
     return base_url + public_url if public_url.startswith("/") else public_url
