@@ -112,7 +112,7 @@ class SignOnForm(FlaskForm):
         ],
         default="list",
         filters=STRIP,
-        validators=[InputRequired()],
+        validators=[InputRequired(message="Choose whether we may list your organization by name.")],
     )
     comment = TextAreaField(
         "Comment (optional)", filters=STRIP, validators=[Optional(), Length(max=2000)]
