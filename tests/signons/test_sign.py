@@ -211,8 +211,11 @@ def test_rate_limit_per_address(client, session, app, monkeypatch):
 def test_field_errors_store_nothing(client, session):
     letter = make_letter(session)
     cases = {
-        "org_name": ({"org_name": ""}, "This field is required"),
-        "email": ({"signer_email": "not-an-email"}, "Invalid email address"),
+        "org_name": ({"org_name": ""}, "Enter your organization&#39;s name."),
+        "email": (
+            {"signer_email": "not-an-email"},
+            "Enter an email address like name@example.org.",
+        ),
         "state": ({"level": "local", "state": ""}, "Choose the state"),
         "unknown state": ({"level": "state", "state": "ZZ"}, "Choose a state from the list"),
         "authorized": ({"authorized": None}, "must be authorized"),
@@ -458,7 +461,7 @@ def test_a_missing_state_is_reported_with_the_other_mistakes(client, session):
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Choose the state for a state or local organization." in page
-    assert "Invalid email address." in page
+    assert "Enter an email address like name@example.org." in page
     assert signons(session, letter) == []
     # a national organization needs no state
     assert sign(client, letter, level="national", state="").status_code == 302
