@@ -17,9 +17,9 @@ from campaign.delivery.models import (
     LetterPrintOptions,
     RenderJob,
 )
-from campaign.demands.models import Demand, DemandEvent
+from campaign.demands.models import Demand, DemandEvent, DemandEvidence
 from campaign.directory.models import Contact, Invitation, Organization
-from campaign.evidence.models import DemandEvidence, EvidenceAttachment, EvidenceRecord
+from campaign.evidence.models import EvidenceAttachment, EvidenceRecord
 from campaign.followups.models import FollowUp
 from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage

@@ -19,7 +19,6 @@ from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.core.errors import DomainError
 from campaign.db import utcnow
-from campaign.directory.linking import link_signons
 from campaign.letters.models import Letter, LetterStatus
 from campaign.letters.services import current_version
 from campaign.review.csvio import CsvFile, read_csv
@@ -28,6 +27,7 @@ from campaign.review.models import CsvUpload
 from campaign.review.values import parse_level, parse_listed, parse_state, parse_timestamp
 from campaign.signons.dedup import DedupIndex, Identity, normalise_identity
 from campaign.signons.models import Level, SignOn, SignOnSource, SignOnStatus
+from campaign.signons.signals import signons_counted
 
 PREVIEW_ROWS = 20
 
@@ -208,7 +208,7 @@ def import_rows(
         signon.created_at = signon.created_at or now
     try:
         with session.begin_nested():
-            link_signons(session, new)
+            signons_counted.send(session, signons=new)  # the directory links them
             session.add_all(new)
             session.flush()
     except sa.exc.IntegrityError:

@@ -19,6 +19,7 @@ from campaign.letters.models import Letter, LetterStatus, LetterVersion
 from campaign.letters.services import latest_material_number
 from campaign.signons import notify
 from campaign.signons.models import COUNTED, Level, SignOn, SignOnStatus
+from campaign.signons.signals import signons_counted
 from campaign.signons.signing import LinkFor, shown_version
 
 
@@ -99,10 +100,8 @@ def _on_first_confirmation(session: Session, signon: SignOn, similar: int | None
     Done here rather than when the form is posted: an address nobody confirms (a typo,
     a prank, a bot past the honeypot) leaves the directory and the review flags alone.
     """
-    from campaign.directory.linking import link_signons
-
     if signon.organization_id is None:  # (rows signed before this rule are linked)
-        link_signons(session, [signon])
+        signons_counted.send(session, signons=[signon])
     if signon.probable_duplicate_of_id is None:
         signon.probable_duplicate_of_id = similar
 
