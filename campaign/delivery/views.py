@@ -1,4 +1,5 @@
-"""The Print & send page, renders and downloads, marking a letter as sent, addenda."""
+"""The Print & send page, renders and downloads, marking a letter as sent, addenda,
+stopping collection."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from campaign.campaigns.models import Campaign
 from campaign.campaigns.views import get_campaign_or_404
 from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error
-from campaign.delivery import rendering, services
-from campaign.delivery.forms import DeliveryForm, PrintOptionsForm
+from campaign.delivery import addenda, rendering, services
+from campaign.delivery.forms import DeliveryForm, PrintOptionsForm, SendForm
 from campaign.delivery.models import LetterDelivery, RenderKind, RenderStatus
 from campaign.delivery.snapshot import print_options
 from campaign.letters.models import Letter, LetterStatus
@@ -61,12 +62,15 @@ def _render_page(campaign: Campaign, letter: Letter, status: int = 200, **forms)
             include_logo_page=bool(options.include_logo_page),
             formdata=None,
         )
+    sent = letter.status == LetterStatus.SENT
     delivery_form = forms.get("delivery_form")
     if delivery_form is None:
-        delivery_form = DeliveryForm(formdata=None, sent_on=services.default_sent_on(letter))
+        form_class = DeliveryForm if sent else SendForm
+        delivery_form = form_class(formdata=None, sent_on=services.default_sent_on(letter))
     renders, count = rendering.current_jobs(db.session, letter, store)
     all_deliveries = services.deliveries(db.session, letter)
-    late = services.late_count(db.session, letter) if letter.status == LetterStatus.SENT else 0
+    late = addenda.late_count(db.session, letter) if sent else 0
+    withdrawals = addenda.withdrawal_count(db.session, letter) if sent else 0
     busy = any(j is not None and j.status in (RenderStatus.QUEUED, RenderStatus.RUNNING)
                for j in renders.values())  # fmt: skip
     return render_template(
@@ -81,6 +85,7 @@ def _render_page(campaign: Campaign, letter: Letter, status: int = 200, **forms)
         busy=busy,
         deliveries=all_deliveries,
         late=late,
+        withdrawals=withdrawals,
         RenderKind=RenderKind,
         RenderStatus=RenderStatus,
     ), status
@@ -178,9 +183,9 @@ def draft(campaign_slug: str, letter_id: int, kind: str):
     )
 
 
-def _deliver(campaign_slug: str, letter_id: int, action):
+def _deliver(campaign_slug: str, letter_id: int, action, form_class=DeliveryForm, **options):
     campaign, letter = _load(campaign_slug, letter_id)
-    form = DeliveryForm()
+    form = form_class()
     if form.validate_on_submit():
         details = services.DeliveryDetails(
             sent_on=form.sent_on.data,
@@ -196,15 +201,22 @@ def _deliver(campaign_slug: str, letter_id: int, action):
                 static_dir=current_app.static_folder,
                 store=store_for(current_app),
                 actor=current_user,
+                **{name: read(form) for name, read in options.items()},
             )
         except DomainError as err:
             db.session.rollback()
             apply_domain_error(form, err)
         else:
             db.session.commit()
+            after = ""
+            if letter.collecting_after_delivery:
+                after = " The letter keeps collecting sign-ons for an addendum."
+            elif delivery.sequence == 0:
+                after = " The letter no longer takes sign-ons."
             flash(
                 f"{delivery.kind.label} recorded as sent on {delivery.sent_on.isoformat()} "
-                f"with {delivery.signatory_count:,} signatories (sha256 {delivery.pdf_sha256}).",
+                f"with {delivery.signatory_count:,} signatories (sha256 {delivery.pdf_sha256})."
+                + after,
                 "success",
             )
             return redirect(_page_url(campaign, letter))
@@ -214,15 +226,53 @@ def _deliver(campaign_slug: str, letter_id: int, action):
 @bp.post(f"{PREFIX}/delivery/send")
 @coordinator_required
 def send(campaign_slug: str, letter_id: int):
-    """Mark the letter as sent and freeze what was delivered."""
-    return _deliver(campaign_slug, letter_id, services.mark_as_sent)
+    """Mark the letter as sent and freeze what was delivered; it keeps collecting for an
+    addendum unless the coordinator chose to close it."""
+    return _deliver(
+        campaign_slug,
+        letter_id,
+        services.mark_as_sent,
+        SendForm,
+        keep_collecting=lambda form: form.after.data != "close",
+    )
 
 
 @bp.post(f"{PREFIX}/delivery/addendum")
 @coordinator_required
 def addendum(campaign_slug: str, letter_id: int):
     """Deliver the sign-ons approved since the last delivery as a frozen addendum."""
-    return _deliver(campaign_slug, letter_id, services.send_addendum)
+    return _deliver(campaign_slug, letter_id, addenda.send_addendum)
+
+
+@bp.route(f"{PREFIX}/delivery/stop", methods=["GET", "POST"])
+@coordinator_required
+def stop(campaign_slug: str, letter_id: int):
+    """Stop collecting sign-ons after delivery: GET says what it leaves behind (counts),
+    the POST from that page stops it for good."""
+    campaign, letter = _load(campaign_slug, letter_id)
+    if not letter.collecting_after_delivery:
+        flash("This letter is not collecting sign-ons.", "warning")
+        return redirect(_page_url(campaign, letter))
+    form = ActionForm()
+    if form.validate_on_submit():
+        summary = addenda.stop_collecting(db.session, letter, actor=current_user)
+        db.session.commit()
+        message = "The letter no longer collects sign-ons."
+        if summary.undelivered or summary.withdrawals:
+            message += (
+                " What was approved or withdrawn since the last delivery can still go in an "
+                "addendum."
+            )
+        flash(message, "success")
+        return redirect(_page_url(campaign, letter))
+    return render_template(
+        "delivery/stop.html",
+        campaign=campaign,
+        letter=letter,
+        summary=addenda.stop_summary(db.session, letter),
+        last=addenda.last_delivery(db.session, letter),
+        form=form,
+    )
 
 
 @bp.route(f"{PREFIX}/deliveries/<int:delivery_id>/pdf")

@@ -19,7 +19,7 @@ from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.core.errors import DomainError
 from campaign.db import utcnow
-from campaign.letters.models import Letter, LetterStatus
+from campaign.letters.models import Letter
 from campaign.letters.services import current_version
 from campaign.review.csvio import CsvFile, read_csv
 from campaign.review.mapping import FIELDS, remember_mapping
@@ -193,8 +193,10 @@ def import_rows(
     Rows in error and organizations already on the letter are left out; the report
     says which. Within the caller's transaction: all the rows, or none.
     """
-    if letter.status == LetterStatus.SENT:
-        raise DomainError("The letter has been sent: no more sign-ons can be added.")
+    if letter.signons_frozen:
+        raise DomainError(
+            "The letter has been sent and no longer collects sign-ons: no more can be added."
+        )
     now = now or utcnow()
     csvfile = read_csv(upload.data)
     report = analyse(session, letter, csvfile, mapping, flag=True)

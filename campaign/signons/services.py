@@ -15,7 +15,7 @@ from campaign.auth.models import User
 from campaign.core.errors import DomainError
 from campaign.core.names import sort_key
 from campaign.db import utcnow
-from campaign.letters.models import Letter, LetterStatus, LetterVersion
+from campaign.letters.models import Letter, LetterVersion
 from campaign.letters.services import latest_material_number
 from campaign.signons import notify
 from campaign.signons.models import COUNTED, Level, SignOn, SignOnStatus
@@ -64,7 +64,7 @@ def confirm_signon(
     taking SQLite's write lock, so that names are not compared while holding it.
     """
     now = now or utcnow()
-    if letter.status not in (LetterStatus.OPEN, LetterStatus.CLOSED):
+    if not letter.takes_confirmations:
         raise DomainError("This letter can no longer be confirmed.")
     reconfirm = needs_reconfirm(session, signon, letter)
     if signon.status != SignOnStatus.PENDING and not reconfirm:
@@ -111,7 +111,7 @@ def resend_link(
 ) -> None:
     """Send a fresh link (7 more days) to the address that signed; the old link stops working."""
     now = now or utcnow()
-    if letter.status not in (LetterStatus.OPEN, LetterStatus.CLOSED):
+    if not letter.takes_confirmations:
         raise DomainError("This letter can no longer be confirmed.")
     reconfirm = needs_reconfirm(session, signon, letter)
     if signon.status != SignOnStatus.PENDING and not reconfirm:
@@ -196,8 +196,11 @@ def request_reconfirm(
 ) -> int:
     """Email a re-confirm link to every signer who needs one; returns how many."""
     now = now or utcnow()
-    if letter.status not in (LetterStatus.OPEN, LetterStatus.CLOSED):
-        raise DomainError("Re-confirmation is possible only while the letter is open or closed.")
+    if not letter.takes_confirmations:
+        raise DomainError(
+            "Re-confirmation is possible only while the letter is open or closed, or sent and "
+            "still collecting sign-ons."
+        )
     rows = needing_reconfirm(session, letter)
     for signon in rows:
         token = notify.issue_token(signon, now)

@@ -94,5 +94,6 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     "delivery.draft": (COORD, NO),
     "delivery.send": (NO, COORD),
     "delivery.addendum": (NO, COORD),
+    "delivery.stop": (COORD, COORD),
     "delivery.delivered_pdf": (MEMBER, NO),
 }

@@ -14,6 +14,8 @@ from campaign.auth.access import coordinator_required
 from campaign.core.errors import DomainError
 from campaign.core.forms import apply_domain_error
 from campaign.core.urls import safe_next
+from campaign.delivery.addenda import delivered_on
+from campaign.letters.models import LetterStatus
 from campaign.letters.services import latest_material_number
 from campaign.review import manual, services
 from campaign.review.forms import (
@@ -57,6 +59,12 @@ def _detail(campaign, letter, signon: SignOn, status: int = 200, **forms):
     merge_form.into.choices = _merge_choices(letter, signon)
     rename_form = forms.get("rename") or RenameForm(data={"org_name": signon.org_name})
     allowed = {s.value: services.can_move(signon, s) for s in SignOnStatus}
+    delivered = None
+    if letter.status == LetterStatus.SENT:
+        # a delivered sign-on may only withdraw (or have its name corrected)
+        delivered = delivered_on(db.session, signon.id)
+        if delivered is not None:
+            allowed = {s: ok and s == SignOnStatus.WITHDRAWN.value for s, ok in allowed.items()}
     return render_template(
         "review/detail.html",
         campaign=campaign,
@@ -70,6 +78,7 @@ def _detail(campaign, letter, signon: SignOn, status: int = 200, **forms):
         merge_form=merge_form,
         rename_form=rename_form,
         material_number=latest_material_number(db.session, letter),
+        delivered_on=delivered,
     ), status
 
 
@@ -94,8 +103,11 @@ def _act(campaign_slug, letter_id, signon_id, form_cls, key, call, done):
         except DomainError as err:
             db.session.rollback()
             apply_domain_error(form, err)
-            if not form.errors and form.form_errors:
+            if form.form_errors:
+                # at the top of the page, once: the action's own form may not be shown
+                # (e.g. Reject for a sign-on already delivered)
                 flash(err.message, "danger")
+                form.form_errors.clear()
         else:
             db.session.commit()
             flash(done(signon), "success")
