@@ -25,7 +25,7 @@ from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
 from campaign.responses.models import Response, ResponseAttachment
 from campaign.review.models import CsvMapping, CsvUpload
-from campaign.signons.models import SignOn
+from campaign.signons.models import ConsentOverride, SignOn
 
 __all__ = [
     "Agency",
@@ -34,6 +34,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Campaign",
+    "ConsentOverride",
     "Contact",
     "CsvMapping",
     "CsvUpload",

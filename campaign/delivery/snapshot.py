@@ -14,12 +14,13 @@ from campaign.db import utcnow
 from campaign.delivery.models import LetterDeliverySignOn, LetterPrintOptions
 from campaign.letters.models import Letter, LetterVersion
 from campaign.printing import LetterSnapshot, Signatory, Withdrawal
+from campaign.signons.consent import printed
 from campaign.signons.models import SignOn, SignOnStatus
 
-# Printed by name when listed, counted in N either way. Confirmed sign-ons still wait for
-# a coordinator's approval (unless the letter approves automatically), so they are not
-# printed yet: the letter carries exactly the list a coordinator approved.
-PRINTED = SignOnStatus.APPROVED
+# Printed by name when listed, counted in N either way: approved, and agreed to the
+# current text (``signons.consent``). Confirmed sign-ons still wait for a coordinator's
+# approval (unless the letter approves automatically), so they are not printed yet: the
+# letter carries exactly the list a coordinator approved, under text its signers agreed to.
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,7 @@ def _delivered(*, withdrawn: bool) -> sa.Exists:
 
 def late_signons(letter_id: int) -> sa.Select:
     """Approved sign-ons of the letter that no delivery held yet (the next addendum's)."""
-    return sa.select(SignOn.id).where(
-        SignOn.letter_id == letter_id,
-        SignOn.status == PRINTED,
-        ~_delivered(withdrawn=False),
-    )
+    return sa.select(SignOn.id).where(printed(letter_id), ~_delivered(withdrawn=False))
 
 
 def withdrawn_since(letter_id: int) -> sa.Select:
@@ -105,7 +102,7 @@ def prepare_snapshot(
         .order_by(LetterVersion.number.desc())
         .limit(1)
     ).one()
-    query = _ROW.where(SignOn.letter_id == letter.id, SignOn.status == PRINTED)
+    query = _ROW.where(printed(letter.id))
     if late_only:
         query = query.where(SignOn.id.in_(late_signons(letter.id)))
     rows = session.execute(query.order_by(SignOn.id)).all()  # 3

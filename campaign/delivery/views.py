@@ -18,6 +18,7 @@ from campaign.delivery.models import LetterDelivery, RenderKind, RenderStatus
 from campaign.delivery.snapshot import print_options
 from campaign.letters.models import Letter, LetterStatus
 from campaign.letters.views import get_letter_or_404
+from campaign.signons import consent
 from campaign.uploads.store import send_stored, store_for
 
 bp = Blueprint("delivery", __name__)
@@ -71,6 +72,7 @@ def _render_page(campaign: Campaign, letter: Letter, status: int = 200, **forms)
     all_deliveries = services.deliveries(db.session, letter)
     late = addenda.late_count(db.session, letter) if sent else 0
     withdrawals = addenda.withdrawal_count(db.session, letter) if sent else 0
+    left_out = consent.awaiting_reconsent_count(db.session, letter.id)
     busy = any(j is not None and j.status in (RenderStatus.QUEUED, RenderStatus.RUNNING)
                for j in renders.values())  # fmt: skip
     return render_template(
@@ -86,6 +88,8 @@ def _render_page(campaign: Campaign, letter: Letter, status: int = 200, **forms)
         deliveries=all_deliveries,
         late=late,
         withdrawals=withdrawals,
+        left_out=left_out,
+        left_out_names=consent.awaiting_reconsent_names(db.session, letter.id) if left_out else [],
         RenderKind=RenderKind,
         RenderStatus=RenderStatus,
     ), status

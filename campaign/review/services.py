@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from campaign.audit.models import AuditEvent
 from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.core.errors import Conflict, DomainError
@@ -20,7 +19,7 @@ from campaign.db import utcnow
 from campaign.delivery.addenda import delivered_on
 from campaign.letters.models import Letter, LetterStatus
 from campaign.printing.pdf import long_date
-from campaign.review.queries import SignOnFilters, filtered_ids
+from campaign.signons import consent
 from campaign.signons.models import SignOn, SignOnStatus
 
 S = SignOnStatus
@@ -72,6 +71,8 @@ def _move(
         raise DomainError(f"A {signon.status.value} sign-on cannot be {_VERB[new]}.")
     if new == S.APPROVED and signon.confirmed_at is None:
         raise DomainError("This sign-on was never confirmed, so it cannot be approved.")
+    if new == S.APPROVED and not consent.has_agreed(session, signon):
+        raise consent.reconsent_needed(session, signon, letter)
     if new != S.WITHDRAWN and letter.status == LetterStatus.SENT:
         # what was delivered stays delivered: an organization may still withdraw (the
         # next addendum says so), but it is not rejected or merged away afterwards
@@ -230,56 +231,6 @@ def rename(
         key_changed=key != old_key,
     )
     return signon
-
-
-def bulk_approve(
-    session: Session,
-    letter: Letter,
-    *,
-    actor: User,
-    filters: SignOnFilters | None = None,
-    ids: list[int] | None = None,
-    now=None,
-) -> int:
-    """Approve every confirmed sign-on of the letter (or those matching ``filters``, or
-    those in ``ids``) in one UPDATE; one audit event each. Returns how many."""
-    check_collecting(letter)
-    now = now or utcnow()
-    query = filtered_ids(letter, filters or SignOnFilters()).where(
-        SignOn.status == S.CONFIRMED, SignOn.confirmed_at.is_not(None)
-    )
-    if ids is not None:
-        query = query.where(SignOn.id.in_(ids[:10_000]))
-    chosen = list(session.scalars(query))
-    if not chosen:
-        return 0
-    for start in range(0, len(chosen), 500):
-        batch = chosen[start : start + 500]
-        session.execute(
-            sa.update(SignOn)
-            .where(SignOn.id.in_(batch), SignOn.status == S.CONFIRMED)
-            .values(status=S.APPROVED, reviewed_at=now, updated_at=now, rejection_reason="")
-            .execution_options(synchronize_session=False)
-        )
-    # The same events record() writes, in one multi-row INSERT rather than one per row.
-    at = utcnow()
-    session.execute(
-        sa.insert(AuditEvent),
-        [
-            {
-                "user_id": actor.id,
-                "action": "signon.approve",
-                "entity": "sign_on",
-                "entity_id": signon_id,
-                "at": at,
-                "details": {"old": "confirmed", "bulk": True},
-            }
-            for signon_id in chosen
-        ],
-    )
-    session.flush()
-    session.expire_all()
-    return len(chosen)
 
 
 def already_on_letter(existing: SignOn | None) -> Conflict:

@@ -17,7 +17,7 @@ from campaign.core.names import sort_key
 from campaign.db import utcnow
 from campaign.letters.models import Letter, LetterVersion
 from campaign.letters.services import latest_material_number
-from campaign.signons import notify
+from campaign.signons import consent, notify
 from campaign.signons.models import COUNTED, Level, SignOn, SignOnStatus
 from campaign.signons.signals import signons_counted
 from campaign.signons.signing import LinkFor, shown_version
@@ -157,13 +157,10 @@ def version_counts(session: Session, letter: Letter) -> dict[int, int]:
 
 
 def signatories(session: Session, letter: Letter) -> dict[Level, list[SignOn]]:
-    """Approved sign-ons listed by name, grouped by level, A–Z (state, then name)."""
+    """Printed sign-ons listed by name (approved, agreed to the current text), grouped by
+    level, A–Z (state, then name)."""
     rows = session.scalars(
-        sa.select(SignOn).where(
-            SignOn.letter_id == letter.id,
-            SignOn.status == SignOnStatus.APPROVED,
-            SignOn.listed.is_(True),
-        )
+        sa.select(SignOn).where(consent.printed(letter.id), SignOn.listed.is_(True))
     ).all()
     grouped: dict[Level, list[SignOn]] = {level: [] for level in Level}
     for row in sorted(rows, key=lambda s: (s.state, sort_key(s.org_name))):
@@ -172,19 +169,12 @@ def signatories(session: Session, letter: Letter) -> dict[Level, list[SignOn]]:
 
 
 def needing_reconfirm(session: Session, letter: Letter) -> list[SignOn]:
-    """Counted sign-ons made on a version older than the newest material edit."""
-    latest = latest_material_number(session, letter)
-    if not latest:
-        return []
+    """Counted sign-ons made on a version older than the newest material edit, that no
+    coordinator included anyway (``consent.awaiting_reconsent``)."""
     return list(
         session.scalars(
             sa.select(SignOn)
-            .join(LetterVersion, LetterVersion.id == SignOn.version_id)
-            .where(
-                SignOn.letter_id == letter.id,
-                SignOn.status.in_(COUNTED),
-                LetterVersion.number < latest,
-            )
+            .where(consent.awaiting_reconsent(letter.id))
             .options(joinedload(SignOn.version))
             .order_by(SignOn.org_name)
         ).unique()

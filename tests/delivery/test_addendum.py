@@ -19,7 +19,7 @@ from tests.factories import reload
 from tests.letters.factories import make_letter
 from tests.printing.conftest import needs_poppler, pdftotext, squash
 from tests.review.factories import make_signon
-from tests.review.helpers import base, events
+from tests.review.helpers import base, bulk_approve, events
 from tests.signons.helpers import link_in, outbox, path_of, sign
 
 S = SignOnStatus
@@ -129,7 +129,7 @@ def test_late_sign_ons_by_every_route_go_in_the_addendum_and_never_change_the_de
     imported = _by_name(session, letter, "CSV Imported Collective")
     assert imported.source == SignOnSource.IMPORT and imported.status == S.APPROVED
     # 5. bulk approval of what waited for review
-    bulk = coordinator.post(f"{review}/bulk-approve", data={"scope": "all", "confirmed": "1"})
+    bulk = bulk_approve(coordinator, f"{review}/bulk-approve", scope="all")
     assert bulk.status_code == 302
     assert _by_name(session, letter, "Waiting Review Network").status == S.APPROVED
     assert _by_name(session, letter, "Pending People").status == S.APPROVED

@@ -69,6 +69,7 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     "review.bulk_approve": (NO, COORD),
     "review.detail": (COORD, NO),
     "review.approve": (NO, COORD),
+    "review.include": (NO, COORD),
     "review.reject": (NO, COORD),
     "review.withdraw": (NO, COORD),
     "review.merge": (NO, COORD),
