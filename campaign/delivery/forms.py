@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from campaign.delivery.models import DeliveryMethod, Grouping
@@ -79,3 +87,6 @@ class SendForm(DeliveryForm):
         # left out (an older page, a script): the default, keep collecting
         validators=[Optional()],
     )
+    # the confirmation step: set by its page, with the numbers it showed
+    confirmed = HiddenField()
+    expected = HiddenField()

@@ -16,6 +16,7 @@ from campaign.delivery import addenda, rendering, services
 from campaign.delivery.forms import DeliveryForm, PrintOptionsForm, SendForm
 from campaign.delivery.models import LetterDelivery, RenderKind, RenderStatus
 from campaign.delivery.snapshot import print_options
+from campaign.delivery.summary import send_summary
 from campaign.letters.models import Letter, LetterStatus
 from campaign.letters.views import get_letter_or_404
 from campaign.signons import consent
@@ -187,7 +188,9 @@ def draft(campaign_slug: str, letter_id: int, kind: str):
     )
 
 
-def _deliver(campaign_slug: str, letter_id: int, action, form_class=DeliveryForm, **options):
+def _deliver(
+    campaign_slug: str, letter_id: int, action, form_class=DeliveryForm, confirm=None, **options
+):
     campaign, letter = _load(campaign_slug, letter_id)
     form = form_class()
     if form.validate_on_submit():
@@ -197,6 +200,9 @@ def _deliver(campaign_slug: str, letter_id: int, action, form_class=DeliveryForm
             method=form.method.data,
             note=form.note.data or "",
         )
+        asking = confirm(campaign, letter, form, details) if confirm else None
+        if asking is not None:
+            return asking
         try:
             delivery = action(
                 db.session,
@@ -237,8 +243,35 @@ def send(campaign_slug: str, letter_id: int):
         letter_id,
         services.mark_as_sent,
         SendForm,
+        confirm=_confirm_send,
         keep_collecting=lambda form: form.after.data != "close",
     )
+
+
+def _confirm_send(campaign: Campaign, letter: Letter, form: SendForm, details):
+    """None once the coordinator confirmed these very numbers; otherwise the page saying
+    what Mark as sent will do (200), again with a notice if the numbers changed (409), or
+    the form with its error (400)."""
+    if letter.status not in services.SENDABLE:
+        return None  # the service says why not
+    try:
+        services.check_details(details)
+    except DomainError as err:
+        apply_domain_error(form, err)
+        return _render_page(campaign, letter, 400, delivery_form=form)
+    summary = send_summary(db.session, letter)
+    confirmed = form.confirmed.data == "1"
+    if confirmed and form.expected.data == summary.fingerprint:
+        return None
+    return render_template(
+        "delivery/send_confirm.html",
+        campaign=campaign,
+        letter=letter,
+        form=form,
+        summary=summary,
+        changed=confirmed,
+        keep_collecting=form.after.data != "close",
+    ), (409 if confirmed else 200)
 
 
 @bp.post(f"{PREFIX}/delivery/addendum")

@@ -102,7 +102,7 @@ def send(client, send_url: str, data: dict):
         return first  # done at once, or refused with the form again
     shown = dict(
         re.findall(
-            r'<input type="hidden" name="(expected[a-z_]*)" value="(\d+)"',
+            r'<input type="hidden" name="(expected[a-z_]*)" value="([^"]*)"',
             first.get_data(as_text=True),
         )
     )

@@ -14,7 +14,7 @@ from campaign.delivery.models import DeliveryKind, LetterDelivery, LetterDeliver
 from campaign.letters.models import LetterStatus
 from campaign.printing import LetterSnapshot
 from campaign.signons.models import SignOn, SignOnSource, SignOnStatus
-from tests.delivery.factories import add_signon, delivery_form, url
+from tests.delivery.factories import add_signon, delivery_form, send, url
 from tests.factories import reload
 from tests.letters.factories import make_letter
 from tests.printing.conftest import needs_poppler, pdftotext, squash
@@ -69,7 +69,7 @@ def delivered(session, login_as, client):
                 ).status_code == 302  # fmt: skip
     make_signon(session, letter, org_name="Waiting Review Network")  # confirmed
     coordinator = login_as("coordinator")
-    response = coordinator.post(url(letter, "/send"), data=delivery_form(sent_on="2026-05-18"))
+    response = send(coordinator, url(letter, "/send"), delivery_form(sent_on="2026-05-18"))
     assert response.status_code == 302, response.get_data(as_text=True)
     [first] = _deliveries(session, letter)
     return letter, first, coordinator, (kept, quiet)
@@ -246,7 +246,7 @@ def test_closing_at_mark_as_sent_takes_no_more_sign_ons(session, login_as, clien
     add_signon(session, letter, "Early Bird Org")
     coordinator = login_as("coordinator")
     closing = delivery_form(sent_on="2026-05-18", after="close")
-    response = coordinator.post(url(letter, "/send"), data=closing)
+    response = send(coordinator, url(letter, "/send"), closing)
     assert response.status_code == 302
     letter = reload(session, letter)
     assert letter.status == LetterStatus.SENT and not letter.keeps_collecting
@@ -258,7 +258,7 @@ def test_closing_at_mark_as_sent_takes_no_more_sign_ons(session, login_as, clien
         "org_name": "Too Late Org", "level": "national", "signer_name": "X"})  # fmt: skip
     assert added.status_code == 400 and "no longer collects" in added.get_data(as_text=True)
     assert coordinator.get(url(letter, "/stop")).status_code == 302  # nothing to stop
-    bad = coordinator.post(url(letter, "/send"), data=delivery_form(after="sometimes"))
+    bad = send(coordinator, url(letter, "/send"), delivery_form(after="sometimes"))
     assert bad.status_code == 400
 
 

@@ -32,7 +32,7 @@ def bulk_approve(client, url: str, **data):
     assert first.status_code == 200, first.get_data(as_text=True)[:1000]
     shown = dict(
         re.findall(
-            r'<input type="hidden" name="(expected(?:_flagged)?)" value="(\d+)"',
+            r'<input type="hidden" name="(expected(?:_flagged)?)" value="([^"]*)"',
             first.get_data(as_text=True),
         )
     )
