@@ -91,7 +91,6 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.campaigns.views import register_section
     from campaign.dashboard.views import bp as dashboard_bp
     from campaign.dashboard.views import dashboard_section
-    from campaign.delivery.public import public_list
     from campaign.delivery.views import bp as delivery_bp
     from campaign.delivery.views import delivery_panel
     from campaign.demands.views import bp as demands_bp
@@ -104,7 +103,6 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.responses.views import bp as responses_bp
     from campaign.review.views import bp as review_bp
     from campaign.signons.views import bp as signons_bp
-    from campaign.signons.views import register_public_list
     from campaign.worklist.views import bp as worklist_bp
     from campaign.worklist.views import worklist_section
 
@@ -115,7 +113,6 @@ def _register_blueprints(app: Flask) -> None:
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
-    register_public_list(public_list)
     register_section(worklist_section)  # first: at the top of the campaign page
     register_section(dashboard_section)
     register_section(letters_section)
@@ -132,12 +129,16 @@ def _wire_features() -> None:
     from campaign.agencies.views import register_agency_section
     from campaign.demands.hooks import on_agency_merged, on_agreements_no_longer_listed
     from campaign.demands.views import agency_demands_section
-    from campaign.directory.upkeep import on_status_change
+    from campaign.directory.linking import on_signons_counted
+    from campaign.directory.upkeep import on_signon_reviewed
     from campaign.evidence.views import agency_evidence_section
-    from campaign.review.services import register_status_hook
+    from campaign.signons.signals import signon_reviewed, signons_counted
 
     register_no_longer_listed_hook(on_agreements_no_longer_listed)
     register_agency_merge_hook(on_agency_merged)
     register_agency_section(agency_demands_section)
     register_agency_section(agency_evidence_section)
-    register_status_hook(on_status_change)
+    # sign-ons that begin to count join the directory (signing never imports it)
+    signons_counted.connect(on_signons_counted)
+    # a coordinator's decision: what a rejected or merged sign-on alone brought goes
+    signon_reviewed.connect(on_signon_reviewed)

@@ -26,7 +26,8 @@ from campaign.core.days import hour_bucket, local_days
 from campaign.demands.models import AWAITING_STATUSES, Demand, DemandStatus
 from campaign.demands.tracking import overdue_condition, status_counts
 from campaign.letters.models import Letter
-from campaign.signons.models import COUNTED, ON_LETTER, Level, SignOn
+from campaign.signons.models import COUNTED, Level, SignOn, SignOnStatus
+from campaign.signons.services import on_letter_counts
 
 MAP_PRECEDENCE = [
     "overdue",
@@ -55,10 +56,11 @@ _RANK = {key: i for i, key in enumerate(MAP_PRECEDENCE)}
 
 @dataclass
 class SignOnFigures:
-    """Sign-ons across the campaign's letters: those on the letters (approved), those
-    awaiting review (confirmed), and both by level and per day they were signed."""
+    """Sign-ons across the campaign's letters: those on the letters (printed), those
+    awaiting review (confirmed), and every signed and confirmed one by level and per day
+    it was signed."""
 
-    total: int = 0  # signed and confirmed: on the letter or awaiting review
+    total: int = 0  # signed and confirmed (confirmed or approved)
     by_level: dict[str, int] = field(default_factory=dict)
     per_day: dict[date, int] = field(default_factory=dict)
     on_letter: int = 0
@@ -67,32 +69,35 @@ class SignOnFigures:
 
 def signon_figures(session: Session, campaign: Campaign, tz: str | None = None) -> SignOnFigures:
     """Totals, by level and per local day the organizations signed, in one query grouped
-    by hour (``campaign.core.days``)."""
+    by hour (``campaign.core.days``); the organizations on the letters in two more (the
+    letters, then ``signons.services.on_letter_counts``)."""
     bucket = hour_bucket(session, SignOn.signed_at).label("bucket")
     levels = list(Level)
     per_level = [sa.func.sum(sa.case((SignOn.level == level, 1), else_=0)) for level in levels]
-    on_letter = sa.func.sum(sa.case((SignOn.status.in_(ON_LETTER), 1), else_=0))
+    confirmed = sa.func.sum(sa.case((SignOn.status == SignOnStatus.CONFIRMED, 1), else_=0))
     rows = session.execute(
-        sa.select(bucket, on_letter, *per_level)
+        sa.select(bucket, confirmed, *per_level)
         .join(Letter, Letter.id == SignOn.letter_id)
         .where(Letter.campaign_id == campaign.id, SignOn.status.in_(COUNTED))
         .group_by(bucket)
     ).all()
     by_level = dict.fromkeys((level.value for level in levels), 0)
-    approved = 0
+    awaiting = 0
     hours = []
-    for hour, n_on_letter, *counts in rows:
-        approved += int(n_on_letter or 0)
+    for hour, n_confirmed, *counts in rows:
+        awaiting += int(n_confirmed or 0)
         for level, n in zip(levels, counts, strict=True):
             by_level[level.value] += int(n or 0)
         hours.append((hour, sum(int(n or 0) for n in counts)))
-    total = sum(by_level.values())
+    letter_ids = list(
+        session.scalars(sa.select(Letter.id).where(Letter.campaign_id == campaign.id))
+    )
     return SignOnFigures(
-        total=total,
+        total=sum(by_level.values()),
         by_level=by_level,
         per_day=local_days(hours, tz),
-        on_letter=approved,
-        awaiting_review=total - approved,
+        on_letter=sum(on_letter_counts(session, letter_ids).values()),
+        awaiting_review=awaiting,
     )
 
 

@@ -1,8 +1,5 @@
-"""The signatory list of a letter's public page, made the way the letter prints.
-
-``signons`` shows it without knowing how letters are printed: ``create_app`` hands
-:func:`public_list` to ``signons.views.register_public_list``.
-"""
+"""The signatory list of a letter's public page (``signons.views``), made the way the
+letter prints: the same sign-ons, groups, order and count as the PDF."""
 
 from __future__ import annotations
 

@@ -7,8 +7,9 @@ sign-on brings it back. Organizations and contacts entered in the directory itse
 (its CSV import), or that a coordinator has since worked with (notes, invitations, a
 merge, an unsubscribe), are never removed this way.
 
-The review package calls :func:`on_status_change` through the hook ``create_app``
-registers (``review.services.register_status_hook``): review does not know the directory.
+:func:`on_signon_reviewed` receives the ``signons.signals.signon_reviewed`` signal that
+``review.services`` sends (wired in ``campaign.create_app``): review does not import the
+directory.
 """
 
 from __future__ import annotations
@@ -103,8 +104,8 @@ def _delete_contacts(session: Session, contacts: list[int]) -> None:
         session.execute(sa.delete(Contact).where(Contact.id.in_(contacts)))
 
 
-def on_status_change(
-    session: Session, signon: SignOn, new: SignOnStatus, original: SignOn | None = None
+def on_signon_reviewed(
+    session: Session, *, signon: SignOn, status: SignOnStatus, original: SignOn | None = None
 ) -> None:
     """What a coordinator's decision on a sign-on means for the directory.
 
@@ -112,14 +113,14 @@ def on_status_change(
     organization, so its signer is kept as a contact of the original's organization and
     its own entry goes. Approved (a rejected one, again): it is linked anew.
     """
-    if new == SignOnStatus.APPROVED:
+    if status == SignOnStatus.APPROVED:
         if signon.organization_id is None or signon.contact_id is None:
             link_signons(session, [signon])
         return
-    if new not in (SignOnStatus.REJECTED, SignOnStatus.MERGED):
+    if status not in (SignOnStatus.REJECTED, SignOnStatus.MERGED):
         return
     org_id, contact_id = signon.organization_id, signon.contact_id
-    if new == SignOnStatus.MERGED and original is not None and original.organization_id:
+    if status == SignOnStatus.MERGED and original is not None and original.organization_id:
         if contact_id is not None:
             attach(session, original.organization_id, contact_id)
         signon.organization_id = original.organization_id

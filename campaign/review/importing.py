@@ -17,8 +17,7 @@ from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.core.errors import DomainError
 from campaign.db import utcnow
-from campaign.directory.linking import link_signons
-from campaign.letters.models import Letter, LetterStatus
+from campaign.letters.models import Letter
 from campaign.letters.services import current_version
 from campaign.review.csvio import CsvFile, read_csv
 from campaign.review.mapping import remember_mapping
@@ -33,6 +32,7 @@ from campaign.review.rows import (
 )
 from campaign.signons.dedup import DedupIndex, Identity
 from campaign.signons.models import SignOn, SignOnStatus
+from campaign.signons.signals import signons_counted
 
 __all__ = ["Options", "Report", "analyse", "import_rows"]
 
@@ -110,8 +110,10 @@ def import_rows(
     Rows in error and organizations already on the letter are left out; the report
     says which. Within the caller's transaction: all the rows, or none.
     """
-    if letter.status == LetterStatus.SENT:
-        raise DomainError("The letter has been sent: no more sign-ons can be added.")
+    if letter.signons_frozen:
+        raise DomainError(
+            "The letter has been sent and no longer collects sign-ons: no more can be added."
+        )
     now = now or utcnow()
     csvfile = read_csv(upload.data)
     report = analyse(session, letter, csvfile, mapping, options=options, flag=True)
@@ -127,7 +129,7 @@ def import_rows(
         signon.created_at = now
     try:
         with session.begin_nested():
-            link_signons(session, new)
+            signons_counted.send(session, signons=new)  # the directory links them
             session.add_all(new)
             session.flush()
             _flag_within_file(new)

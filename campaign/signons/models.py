@@ -56,11 +56,12 @@ class SignOnSource(enum.StrEnum):
 
 # Sign-ons that count towards a letter's total.
 COUNTED = (SignOnStatus.CONFIRMED, SignOnStatus.APPROVED)
-# "Organizations on the letter": the one public count, the same on the public page, the
-# campaign and letter pages, the review queue, the dashboard and the PDF's "Signed by N
-# organizations" (listed and count-only alike). Confirmed sign-ons are signed but still
-# wait for a coordinator (a test entry, a probable duplicate): they are "awaiting review".
-ON_LETTER = (SignOnStatus.APPROVED,)
+# "Organizations on the letter", the one public count (the public page, the campaign and
+# letter pages, the review queue, the dashboard and the PDF's "Signed by N organizations",
+# listed and count-only alike), is what the letter prints: approved sign-ons that agreed
+# to the current text (``consent.printed``, counted by ``services.on_letter_counts``).
+# Confirmed sign-ons are signed but still wait for a coordinator (a test entry, a
+# probable duplicate): they are "awaiting review".
 
 
 class SignOn(Base):
@@ -182,3 +183,24 @@ def counts_or_once_counted() -> sa.ColumnElement[bool]:
         SignOn.status.in_(COUNTED),
         sa.and_(SignOn.status == SignOnStatus.WITHDRAWN, SignOn.confirmed_at.is_not(None)),
     )
+
+
+class ConsentOverride(Base):
+    """A coordinator's decision to print a sign-on that signed an earlier text and has not
+    re-confirmed since a material edit (e.g. "agreed by phone"): the reason, who, when.
+
+    It covers the material edit it was given for (``material_number``); a later material
+    edit needs a re-confirmation, or another override, again.
+    """
+
+    __tablename__ = "consent_overrides"
+    __table_args__ = (sa.UniqueConstraint("sign_on_id", "material_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sign_on_id: Mapped[int] = mapped_column(sa.ForeignKey("sign_ons.id", ondelete="CASCADE"))
+    material_number: Mapped[int]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -14,10 +14,11 @@ from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.core.errors import DomainError
 from campaign.db import utcnow
-from campaign.letters.models import Letter, LetterStatus, LetterVersion
+from campaign.letters.models import Letter, LetterVersion
 from campaign.letters.services import latest_material_number
-from campaign.signons import notify
-from campaign.signons.models import COUNTED, ON_LETTER, SignOn, SignOnStatus
+from campaign.signons import consent, notify
+from campaign.signons.models import COUNTED, SignOn, SignOnStatus
+from campaign.signons.signals import signons_counted
 from campaign.signons.signing import LinkFor, shown_version
 
 
@@ -62,7 +63,7 @@ def confirm_signon(
     taking SQLite's write lock, so that names are not compared while holding it.
     """
     now = now or utcnow()
-    if letter.status not in (LetterStatus.OPEN, LetterStatus.CLOSED):
+    if not letter.takes_confirmations:
         raise DomainError("This letter can no longer be confirmed.")
     reconfirm = needs_reconfirm(session, signon, letter)
     if signon.status != SignOnStatus.PENDING and not reconfirm:
@@ -100,10 +101,8 @@ def _on_first_confirmation(session: Session, signon: SignOn, similar: int | None
     Done here rather than when the form is posted: an address nobody confirms (a typo,
     a prank, a bot past the honeypot) leaves the directory and the review flags alone.
     """
-    from campaign.directory.linking import link_signons
-
     if signon.organization_id is None:  # (rows signed before this rule are linked)
-        link_signons(session, [signon])
+        signons_counted.send(session, signons=[signon])
     if signon.probable_duplicate_of_id is None:
         signon.probable_duplicate_of_id = similar
 
@@ -113,7 +112,7 @@ def resend_link(
 ) -> None:
     """Send a fresh link (7 more days) to the address that signed; the old link stops working."""
     now = now or utcnow()
-    if letter.status not in (LetterStatus.OPEN, LetterStatus.CLOSED):
+    if not letter.takes_confirmations:
         raise DomainError("This letter can no longer be confirmed.")
     reconfirm = needs_reconfirm(session, signon, letter)
     if signon.status != SignOnStatus.PENDING and not reconfirm:
@@ -138,19 +137,24 @@ def signed_count(session: Session, letter: Letter) -> int:
 
 
 def on_letter_counts(session: Session, letter_ids: list[int]) -> dict[int, int]:
-    """ "Organizations on the letter" (``models.ON_LETTER``) per letter, in one query."""
+    """ "Organizations on the letter" per letter, in one query: the sign-ons the letter
+    prints (``consent.printed``: approved, listed or count-only, and agreed to the current
+    text), the N of the PDF's "Signed by N organizations" and of the public page."""
     if not letter_ids:
         return {}
-    rows = session.execute(
-        sa.select(SignOn.letter_id, sa.func.count(SignOn.id))
-        .where(SignOn.letter_id.in_(letter_ids), SignOn.status.in_(ON_LETTER))
-        .group_by(SignOn.letter_id)
-    )
+    # one branch per letter, so that each letter's rule is worked out once, not per row
+    branches = [
+        sa.select(sa.literal(letter_id).label("letter_id"), sa.func.count(SignOn.id)).where(
+            consent.printed(letter_id)
+        )
+        for letter_id in dict.fromkeys(letter_ids)
+    ]
+    rows = session.execute(sa.union_all(*branches) if len(branches) > 1 else branches[0])
     return {letter_id: n for letter_id, n in rows}
 
 
 def on_letter_count(session: Session, letter: Letter) -> int:
-    """ "Organizations on the letter": the public count (``models.ON_LETTER``)."""
+    """ "Organizations on the letter": the public count (see :func:`on_letter_counts`)."""
     return on_letter_counts(session, [letter.id]).get(letter.id, 0)
 
 
@@ -165,19 +169,12 @@ def version_counts(session: Session, letter: Letter) -> dict[int, int]:
 
 
 def needing_reconfirm(session: Session, letter: Letter) -> list[SignOn]:
-    """Counted sign-ons made on a version older than the newest material edit."""
-    latest = latest_material_number(session, letter)
-    if not latest:
-        return []
+    """Counted sign-ons made on a version older than the newest material edit, that no
+    coordinator included anyway (``consent.awaiting_reconsent``)."""
     return list(
         session.scalars(
             sa.select(SignOn)
-            .join(LetterVersion, LetterVersion.id == SignOn.version_id)
-            .where(
-                SignOn.letter_id == letter.id,
-                SignOn.status.in_(COUNTED),
-                LetterVersion.number < latest,
-            )
+            .where(consent.awaiting_reconsent(letter.id))
             .options(joinedload(SignOn.version))
             # A–Z ignoring case, accents and a leading "The" (the de-duplication key)
             .order_by(SignOn.org_key, SignOn.id)
@@ -190,8 +187,11 @@ def request_reconfirm(
 ) -> int:
     """Email a re-confirm link to every signer who needs one; returns how many."""
     now = now or utcnow()
-    if letter.status not in (LetterStatus.OPEN, LetterStatus.CLOSED):
-        raise DomainError("Re-confirmation is possible only while the letter is open or closed.")
+    if not letter.takes_confirmations:
+        raise DomainError(
+            "Re-confirmation is possible only while the letter is open or closed, or sent and "
+            "still collecting sign-ons."
+        )
     rows = needing_reconfirm(session, letter)
     for signon in rows:
         token = notify.issue_token(signon, now)

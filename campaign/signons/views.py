@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -15,7 +13,6 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy.orm import Session
 
 from campaign import db
 from campaign.core import ratelimit
@@ -23,27 +20,17 @@ from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error, parse_id
 from campaign.core.markdown import render_markdown
 from campaign.db import utcnow
+from campaign.delivery.addenda import first_delivery
+from campaign.delivery.public import public_list
 from campaign.extensions import limiter
 from campaign.letters.models import Letter, LetterStatus, PublicLetter
 from campaign.letters.services import current_version
-from campaign.printing.grouping import SignatoryList
 from campaign.signons import dedup, services, signing
 from campaign.signons.forms import ConfirmForm, SignOnForm
 from campaign.signons.models import SignOn, SignOnStatus
 from campaign.uploads.store import store_for
 
 bp = Blueprint("signons", __name__)
-
-# The public page's signatory list and count, grouped and ordered exactly as the printed
-# letter. Set by create_app to the delivery package's builder (delivery.public): signing
-# does not know how letters are printed.
-PublicList = Callable[[Session, Letter], SignatoryList]
-_public_list: list[PublicList] = []
-
-
-def register_public_list(provider: PublicList) -> None:
-    """Say how the public page lists and counts the organizations on the letter."""
-    _public_list[:] = [provider]
 
 
 def _signon_limit() -> str:
@@ -73,10 +60,19 @@ def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
     form = form or SignOnForm()
     if not form.version_id.data:
         form.version_id.data = str(version.id)
-    listing = _public_list[0](db.session, letter)
+    delivered = None
+    if letter.status == LetterStatus.SENT:
+        # the page says when and to whom it went, and where new signers go
+        first = first_delivery(db.session, letter)
+        delivered = first.sent_on if first is not None else None
+    listing = public_list(db.session, letter)
     return {
         "letter": letter,
         "version": version,
+        "delivered_on": delivered,
+        "addressed_to": ", ".join(
+            line.strip() for line in letter.addressees.splitlines() if line.strip()
+        ),
         "body_html": render_markdown(version.body),
         # "organizations on the letter", counted as the PDF counts them
         "count": listing.organizations,
@@ -214,7 +210,7 @@ def confirm(slug: str, token: str):
     form.version_id.data = str(version.id)
     if signon.status != SignOnStatus.PENDING and not reconfirm:
         state = "done" if signon.counted else "closed"
-    elif letter.status not in (LetterStatus.OPEN, LetterStatus.CLOSED):
+    elif not letter.takes_confirmations:
         state = "closed"
     elif services.token_expired(signon, utcnow()):
         state = "expired"

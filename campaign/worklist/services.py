@@ -1,8 +1,11 @@
 """What waits for a coordinator, counted: member responses awaiting approval, sign-ons
 awaiting review, re-confirmations due. Each figure is one query whatever the numbers.
 
-Sign-ons are counted on letters whose sign-ons a coordinator can still act on (open or
-closed: a sent letter's are frozen), the same rule as the review actions.
+Sign-ons are counted on letters whose sign-ons a coordinator can still act on (open,
+closed, or sent and still collecting for an addendum: ``Letter.signons_frozen`` is the
+rest), the same rule as the review actions; re-confirmations due are those
+``signons.consent.awaiting_reconsent`` leaves out of the letter (no coordinator included
+them with a reason).
 """
 
 from __future__ import annotations
@@ -14,9 +17,15 @@ from sqlalchemy.orm import Session
 
 from campaign.letters.models import Letter, LetterStatus, LetterVersion
 from campaign.responses.models import Response, ResponseStatus
-from campaign.signons.models import COUNTED, SignOn, SignOnStatus
+from campaign.signons.models import COUNTED, ConsentOverride, SignOn, SignOnStatus
 
-ACTIONABLE = (LetterStatus.OPEN, LetterStatus.CLOSED)
+
+def _actionable() -> sa.ColumnElement[bool]:
+    """The letter's sign-ons can still be reviewed (the SQL of ``not signons_frozen``)."""
+    return sa.or_(
+        Letter.status.in_((LetterStatus.OPEN, LetterStatus.CLOSED)),
+        sa.and_(Letter.status == LetterStatus.SENT, Letter.keeps_collecting.is_(True)),
+    )
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,7 @@ def _awaiting_review() -> sa.Select:
     return (
         sa.select(SignOn.letter_id)
         .join(Letter, Letter.id == SignOn.letter_id)
-        .where(SignOn.status == SignOnStatus.CONFIRMED, Letter.status.in_(ACTIONABLE))
+        .where(SignOn.status == SignOnStatus.CONFIRMED, _actionable())
     )
 
 
@@ -58,8 +67,12 @@ def _reconfirm_due() -> sa.Select:
         .join(latest, latest.c.letter_id == SignOn.letter_id)
         .where(
             SignOn.status.in_(COUNTED),
-            Letter.status.in_(ACTIONABLE),
+            _actionable(),
             LetterVersion.number < latest.c.number,
+            ~sa.exists().where(
+                ConsentOverride.sign_on_id == SignOn.id,
+                ConsentOverride.material_number >= latest.c.number,
+            ),
         )
     )
 

@@ -2,7 +2,7 @@
 instead of one mapping per campaign (csv_mappings, whose choices are carried over)
 
 Revision ID: 5e1a7c3b9d20
-Revises: b3c1f0d2a9e4
+Revises: f7b2d9a4c3e8
 Create Date: 2026-11-29 09:00:00.000000
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import campaign.db
 
 revision: str = "5e1a7c3b9d20"
-down_revision: str | Sequence[str] | None = "b3c1f0d2a9e4"
+down_revision: str | Sequence[str] | None = "f7b2d9a4c3e8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
