@@ -126,6 +126,11 @@ def test_the_public_page_groups_and_orders_as_the_pdf(client, session):
 def test_organizations_on_the_letter_is_one_count_everywhere(client, session, login_as):
     letter = make_letter(session, show_signatories=False)
     slug = session.get(Campaign, letter.campaign_id).slug
+    # approved on a text a material edit then changed, and not re-confirmed: not printed
+    make_signon(session, letter, org_name="Old Text Org", status=A)
+    session.add(LetterVersion(letter_id=letter.id, number=2, body="Changed", sha256="2" * 64,
+                              material=True))  # fmt: skip
+    session.commit()
     make_signon(session, letter, org_name="Listed Org", status=A)
     make_signon(session, letter, org_name="Count Only Org", status=A, listed=False)
     make_signon(session, letter, org_name="test", status=C)  # junk, not reviewed yet
