@@ -1,4 +1,5 @@
-"""Flask commands: db upgrade, create-user, demo, worker/send-mail, backup, restore, import-287g."""
+"""Flask commands: db upgrade, create-user, demo, worker/send-mail, backup, restore,
+import-287g, check."""
 
 from __future__ import annotations
 
@@ -158,6 +159,7 @@ def init_app(app: Flask) -> None:
     from campaign.agencies.cli import import_287g_command
     from campaign.backup.cli import backup_command, restore_command
     from campaign.directory.cli import backfill_command
+    from campaign.ops.check import check_command
 
     for cmd in (
         db_cli,
@@ -169,6 +171,7 @@ def init_app(app: Flask) -> None:
         restore_command,
         import_287g_command,
         backfill_command,
+        check_command,
     ):
         app.cli.add_command(cmd)
     _writes(import_287g_command)

@@ -32,6 +32,11 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "TIMEZONE": (str, "America/New_York"),
     # letters with more signatories than this are rendered by the worker, not the request
     "RENDER_INLINE_MAX": (int, 300),
+    # "json" (one object per line) or "text"; unset: json in production, text otherwise
+    "LOG_FORMAT": (str, None),
+    # /metrics answers these addresses, and anyone with the bearer token
+    "METRICS_ALLOW": (str, "127.0.0.1/32, ::1/128"),
+    "METRICS_TOKEN": (str, None),
 }
 
 _TRUE = {"1", "true", "yes", "on"}

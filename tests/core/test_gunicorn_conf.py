@@ -15,3 +15,31 @@ def test_a_worker_freezes_what_it_loaded_at_start():
         assert gc.get_freeze_count() > 10_000  # the app's modules, models, templates…
     finally:
         gc.unfreeze()
+
+
+def test_workers_share_a_metrics_folder_that_goes_with_the_server(monkeypatch):
+    import os
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    hooks = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    server = SimpleNamespace()
+    hooks["on_starting"](server)
+    folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    assert folder.is_dir()
+    hooks["child_exit"](server, SimpleNamespace(pid=999_999))
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
+    hooks["on_exit"](server)
+    assert not folder.exists()
+
+
+def test_a_metrics_folder_from_the_environment_is_kept(monkeypatch, tmp_path):
+    from types import SimpleNamespace
+
+    hooks = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    server = SimpleNamespace()
+    hooks["on_starting"](server)
+    hooks["on_exit"](server)
+    assert tmp_path.is_dir()
