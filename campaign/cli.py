@@ -87,6 +87,8 @@ def demo_command() -> None:
 
 
 def _work(loop: bool, interval: float) -> None:
+    from datetime import timedelta
+
     from sqlalchemy.orm import sessionmaker
 
     from campaign.delivery.rendering import process_render_jobs
@@ -104,7 +106,11 @@ def _work(loop: bool, interval: float) -> None:
             click.echo(f"Outbox: {sent} sent, {failed} failed.")
         # one render per round, so that a long list delays the mail by one render at most
         done, broken = process_render_jobs(
-            factory, static_dir=app.static_folder, store=store, limit=1 if loop else 100
+            factory,
+            static_dir=app.static_folder,
+            store=store,
+            limit=1 if loop else 100,
+            lease=timedelta(seconds=app.config["RENDER_LEASE_SECONDS"]),
         )
         if done or broken or not loop:
             click.echo(f"Renders: {done} done, {broken} failed.")
