@@ -6,7 +6,10 @@ import os
 import secrets
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# The folder holding templates/, static/, migrations/ and alembic.ini: the source tree, or
+# where a deployment copied them when the package itself is installed from a wheel
+# (deploy/Dockerfile sets CAMPAIGN_ROOT=/app).
+ROOT = Path(os.environ.get("CAMPAIGN_ROOT") or Path(__file__).resolve().parent.parent)
 
 # Every setting the app reads from the environment, with its type and default.
 # README's configuration table lists the same names.
@@ -32,6 +35,9 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "TIMEZONE": (str, "America/New_York"),
     # letters with more signatories than this are rendered by the worker, not the request
     "RENDER_INLINE_MAX": (int, 300),
+    # a worker renews its claim on a render every third of this; a dead worker's job is
+    # taken again once its claim is this old
+    "RENDER_LEASE_SECONDS": (int, 60),
     # "json" (one object per line) or "text"; unset: json in production, text otherwise
     "LOG_FORMAT": (str, None),
     # /metrics answers these addresses, and anyone with the bearer token
