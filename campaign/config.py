@@ -19,6 +19,8 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "SECRET_KEY": (str, None),
     "INSTANCE_PATH": (str, None),
     "RATELIMIT_STORAGE_URI": (str, "memory://"),
+    # prefix of the rate-limit keys in that storage (several apps sharing one Redis)
+    "RATELIMIT_KEY_PREFIX": (str, ""),
     "LOGIN_RATE_LIMIT": (str, "5 per minute; 30 per hour"),
     "SIGNON_RATE_LIMIT": (str, "20 per minute; 200 per hour"),
     "SMTP_HOST": (str, None),

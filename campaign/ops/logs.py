@@ -86,6 +86,13 @@ def configure(fmt: str) -> None:
     handler._campaign = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    # WeasyPrint logs each step of every render at INFO: noise in production logs
+    for noisy in ("weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _since(started: float | None) -> float | None:
+    return None if started is None else round((time.perf_counter() - started) * 1000, 1)
 
 
 def init_app(app: Flask) -> None:
@@ -93,13 +100,16 @@ def init_app(app: Flask) -> None:
     response, and log one line per request when the format is JSON."""
     log_requests = app.config.get("LOG_FORMAT") == "json"
 
-    @app.before_request
     def _start() -> None:
         given = request.headers.get("X-Request-ID", "")
         rid = given if _GOOD_ID.match(given) else uuid.uuid4().hex
         g.request_id = rid
         g.request_started = time.perf_counter()
         request_id.set(rid)
+
+    # First of all: a before-request hook that ends the request (CSRFProtect refusing a
+    # form) must find the id and the start time set.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start)
 
     @app.after_request
     def _finish(response):
@@ -120,7 +130,7 @@ def init_app(app: Flask) -> None:
                     "route": request.url_rule.rule if request.url_rule else None,
                     "endpoint": request.endpoint,
                     "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 1),
+                    "duration_ms": _since(g.get("request_started")),
                 },
             )
         return response
