@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import signal
 import sys
-import time
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,10 +101,15 @@ def _work(loop: bool, interval: float) -> None:
     transport = from_config(app.config, Path(app.config["MAIL_DIR"]))
     factory = sessionmaker(bind=db.get_engine(app), expire_on_commit=False)
     store = store_for(app)
-    while True:
-        sent, failed = deliver_due(factory, transport, app.config["MAIL_FROM"])
+    stop = _stop_on_signals() if loop else threading.Event()
+    while not stop.is_set():
+        sent, failed = deliver_due(
+            factory, transport, app.config["MAIL_FROM"], stopping=stop.is_set
+        )
         if sent or failed or not loop:
             click.echo(f"Outbox: {sent} sent, {failed} failed.")
+        if stop.is_set():
+            break
         # one render per round, so that a long list delays the mail by one render at most
         done, broken = process_render_jobs(
             factory,
@@ -117,7 +123,23 @@ def _work(loop: bool, interval: float) -> None:
         if not loop:
             return
         if not (sent or failed or done or broken):
-            time.sleep(interval)
+            stop.wait(interval)
+    click.echo("Worker stopped.")
+
+
+def _stop_on_signals() -> threading.Event:
+    """SIGTERM (systemd, Docker, an upgrade) and SIGINT end the loop between two messages:
+    a message being sent is finished and recorded as sent, so that a restart never
+    sends it again (killed mid-send, the relay could have it while the outbox does not)."""
+    stop = threading.Event()
+
+    def handle(signum: int, _frame: object) -> None:
+        click.echo(f"Stopping after the current message ({signal.Signals(signum).name}).")
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, handle)
+    return stop
 
 
 _LOOP = click.option("--loop", is_flag=True, help="Keep running, polling for work.")

@@ -67,6 +67,8 @@ def test_compose_has_every_service_and_named_volumes(compose):
             "condition": "service_completed_successfully"
         }
     assert services["proxy"]["depends_on"] == ["web1", "web2"]
+    # the worker gets time to finish what it is sending when stopped
+    assert services["worker"]["stop_grace_period"] == "5m"
 
 
 def test_compose_runs_the_tested_commands(compose):
