@@ -314,7 +314,7 @@ class Day:
                     conn.rollback()
                     time.sleep(0.05)
                 self.c.start_worker(1)
-                time.sleep(0.3)
+                time.sleep(0.1)
                 conn.rollback()
                 still = conn.execute(running.where(RenderJob.id == found.id)).first()
             if still is None or still.attempts != 1:

@@ -20,7 +20,7 @@ REDIS = os.environ.get("CAMPAIGN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 SHORT = Plan(
     measure=40, chaos_signons=160, per_address=5, heavy=2, over=2, render_letters=3,
-    render_names=400, invitations=50, page_views=30, smtp_outage=4, lease=3, threads=6,
+    render_names=800, invitations=50, page_views=30, smtp_outage=4, lease=6, threads=6,
     settle_timeout=600,
 )  # fmt: skip
 
