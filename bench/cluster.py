@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.cluster.harness import Cluster, missing  # noqa: E402
-from tests.cluster.scenario import Day, Plan, result_line  # noqa: E402
+from tests.cluster.report import Plan, result_line  # noqa: E402
+from tests.cluster.scenario import Day  # noqa: E402
 
 
 def main() -> int:
@@ -92,7 +93,9 @@ def main() -> int:
                 print(f"  event at {at - start:6.1f} s: {what}")
     k = report.counts
     print(
-        f"sign-ons accepted {k['accepted']}, stored {k['stored']}, left pending {k['left_pending']}"
+        f"organizations signed {k['accepted']} (accepted submissions, less those for an "
+        f"organization already on the letter), stored {k['stored']}, left pending "
+        f"{k['left_pending']}"
         f"; confirmation links followed {report.links_followed} (superseded by a newer one "
         f"{report.links_superseded})"
     )

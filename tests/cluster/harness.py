@@ -13,7 +13,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-import re
 import secrets
 import signal
 import socket
@@ -22,18 +21,17 @@ import subprocess
 import sys
 import time
 import weakref
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
 
 from campaign.config import ROOT
+from tests.cluster import proxy
+from tests.cluster.proxy import NGINX
 from tests.cluster.smtp import RecordingSMTP
 
 BIN = Path(sys.executable).parent
-NGINX = "/usr/sbin/nginx"
-TEMPLATE = ROOT / "deploy" / "nginx.conf"
 
 # The commands of the deployment: deploy/compose.yaml, deploy/systemd/ and README run the
 # same ones (tests/cluster/test_deploy_files.py); "{…}" is filled per deployment.
@@ -90,18 +88,6 @@ def command(template: tuple[str, ...], **values: str) -> list[str]:
     """A deployment command with its ``{…}`` filled in and its program from this venv."""
     args = [part.format(**values) for part in template]
     return [str(BIN / args[0]), *args[1:]]
-
-
-def render_nginx(values: dict[str, str], log_dir: Path) -> str:
-    """deploy/nginx.conf with its ``${CAMPAIGN_…}`` names filled in (as envsubst would)."""
-    text = TEMPLATE.read_text()
-    names = set(re.findall(r"\$\{(CAMPAIGN_[A-Z0-9_]+)\}", text))
-    unknown = names - values.keys()
-    if unknown:
-        raise KeyError(f"deploy/nginx.conf needs {sorted(unknown)}")
-    for name in names:
-        text = text.replace("${" + name + "}", values[name])
-    return text.replace("/var/log/nginx/", f"{log_dir}/")
 
 
 class Cluster:
@@ -244,10 +230,6 @@ class Cluster:
         self.events.append((time.monotonic(), f"worker{i + 1} killed"))
         self._kill(f"worker{i + 1}")
 
-    def worker_pid(self, i: int) -> int | None:
-        proc = self.procs.get(f"worker{i + 1}")
-        return proc.pid if proc else None
-
     def _wait_ready(self, url: str, name: str, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         while True:
@@ -267,50 +249,23 @@ class Cluster:
     # --- nginx ---
 
     def _certificate(self) -> None:
-        self.cert, self.key = self.dir / "tls.crt", self.dir / "tls.key"
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-             "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(self.key),
-             "-out", str(self.cert)],
-            check=True, capture_output=True, timeout=60,
-        )  # fmt: skip
+        self.cert, self.key = proxy.certificate(self.dir)
         self.tls = ssl.create_default_context(cafile=str(self.cert))
 
     def nginx_config(self, servers: int) -> Path:
-        """Write nginx's main file around deploy/nginx.conf; ``servers=1`` points both
-        upstream entries at the first app server."""
-        ndir = self.dir / "nginx"
-        for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (ndir / "tmp" / sub).mkdir(parents=True, exist_ok=True)
+        """deploy/nginx.conf for this cluster; ``servers=1`` points both upstream entries
+        at the first app server."""
         web = [f"127.0.0.1:{port}" for port in self.web_ports]
-        site = render_nginx(
-            {
-                "CAMPAIGN_WEB_1": web[0],
-                "CAMPAIGN_WEB_2": web[1] if servers == 2 else web[0],
-                "CAMPAIGN_HTTP_PORT": f"127.0.0.1:{self.http_port}",
-                "CAMPAIGN_HTTPS_PORT": f"127.0.0.1:{self.https_port}",
-                "CAMPAIGN_SERVER_NAME": "127.0.0.1",
-                "CAMPAIGN_TLS_CERT": str(self.cert),
-                "CAMPAIGN_TLS_KEY": str(self.key),
-            },
-            ndir,
-        )
-        (ndir / "campaign.conf").write_text(site)
-        user = "user root;\n" if os.geteuid() == 0 else ""
-        temp = "".join(
-            f"    {kind}_temp_path {ndir / 'tmp' / sub};\n"
-            for kind, sub in (("client_body", "body"), ("proxy", "proxy"),
-                              ("fastcgi", "fastcgi"), ("uwsgi", "uwsgi"), ("scgi", "scgi"))
-        )  # fmt: skip
-        main = ndir / "nginx.conf"
-        main.write_text(
-            f"{user}worker_processes 1;\npid {ndir / 'nginx.pid'};\n"
-            f"error_log {ndir / 'error.log'} warn;\nevents {{ worker_connections 1024; }}\n"
-            f"http {{\n    include /etc/nginx/mime.types;\n{temp}"
-            f"    access_log off;\n    include {ndir / 'campaign.conf'};\n}}\n"
-        )
-        return main
+        values = {
+            "CAMPAIGN_WEB_1": web[0],
+            "CAMPAIGN_WEB_2": web[1] if servers == 2 else web[0],
+            "CAMPAIGN_HTTP_PORT": f"127.0.0.1:{self.http_port}",
+            "CAMPAIGN_HTTPS_PORT": f"127.0.0.1:{self.https_port}",
+            "CAMPAIGN_SERVER_NAME": "127.0.0.1",
+            "CAMPAIGN_TLS_CERT": str(self.cert),
+            "CAMPAIGN_TLS_KEY": str(self.key),
+        }
+        return proxy.write_config(self.dir / "nginx", values)
 
     def start_nginx(self, servers: int) -> None:
         """nginx in front of ``servers`` app servers (checked with ``nginx -t`` first)."""
@@ -392,14 +347,3 @@ def client_for(cluster: Cluster, address: str) -> httpx.Client:
 def address(pool: int, i: int) -> str:
     """The ``i``-th simulated client address of ``pool``: 127.<pool>.x.y."""
     return f"127.{pool}.{i // 250}.{i % 250 + 1}"
-
-
-@contextlib.contextmanager
-def timed() -> Iterator[list[float]]:
-    """``with timed() as t: …``; then ``t[0]`` is the elapsed seconds."""
-    out: list[float] = []
-    start = time.perf_counter()
-    try:
-        yield out
-    finally:
-        out.append(time.perf_counter() - start)

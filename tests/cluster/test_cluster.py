@@ -13,7 +13,8 @@ import os
 import pytest
 
 from tests.cluster.harness import Cluster, missing
-from tests.cluster.scenario import CONFIRM, Day, Plan, result_line
+from tests.cluster.report import CONFIRM, Plan, result_line
+from tests.cluster.scenario import Day
 
 PG = os.environ.get("CAMPAIGN_TEST_DATABASE_URL", "")
 REDIS = os.environ.get("CAMPAIGN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

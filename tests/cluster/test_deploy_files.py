@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from campaign.config import ROOT
-from tests.cluster import harness
+from tests.cluster import harness, proxy
 from tests.cluster.harness import (
     CHECK_COMMAND,
     CREATE_USER_COMMAND,
@@ -162,20 +162,15 @@ def test_readme_shows_the_same_commands():
 
 def test_the_cluster_runs_what_deploy_describes():
     """The harness builds its commands from the same tuples, and nginx from the template."""
-    assert harness.TEMPLATE == DEPLOY / "nginx.conf"
+    assert proxy.TEMPLATE == DEPLOY / "nginx.conf"
     web = harness.command(WEB_COMMAND, workers="2", bind="127.0.0.1:1")
     assert normal(web) == template(WEB_COMMAND)
 
 
-@pytest.mark.skipif(not Path(harness.NGINX).exists(), reason="nginx is not installed")
+@pytest.mark.skipif(not Path(proxy.NGINX).exists(), reason="nginx is not installed")
 def test_nginx_accepts_the_template(tmp_path):
-    cert, key = tmp_path / "c.pem", tmp_path / "k.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-days", "1", "-subj", "/CN=x", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    site = harness.render_nginx(
+    cert, key = proxy.certificate(tmp_path)
+    site = proxy.render_nginx(
         {"CAMPAIGN_WEB_1": "127.0.0.1:8001", "CAMPAIGN_WEB_2": "127.0.0.1:8002",
          "CAMPAIGN_HTTP_PORT": "127.0.0.1:8080", "CAMPAIGN_HTTPS_PORT": "127.0.0.1:8443",
          "CAMPAIGN_SERVER_NAME": "sign.example.org", "CAMPAIGN_TLS_CERT": str(cert),
@@ -192,7 +187,7 @@ def test_nginx_accepts_the_template(tmp_path):
         f"http {{ include {tmp_path}/site.conf; }}\n"
     )
     result = subprocess.run(
-        [harness.NGINX, "-t", "-p", str(tmp_path), "-c", str(main)],
+        [proxy.NGINX, "-t", "-p", str(tmp_path), "-c", str(main)],
         capture_output=True, text=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr

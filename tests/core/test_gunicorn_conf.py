@@ -4,6 +4,11 @@ gunicorn there too)."""
 import gc
 import runpy
 
+# prometheus-client picks its storage once, when first imported: imported here, before a
+# test below sets PROMETHEUS_MULTIPROC_DIR, it stays in this process's memory, as the
+# rest of the suite expects (gunicorn's workers import it with the folder set).
+import prometheus_client  # noqa: F401
+
 from campaign.config import ROOT
 
 
@@ -23,13 +28,13 @@ def test_workers_share_a_metrics_folder_that_goes_with_the_server(monkeypatch):
     from types import SimpleNamespace
 
     hooks = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    # set (empty) through monkeypatch, so that what on_starting sets is undone after
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")
     server = SimpleNamespace()
     hooks["on_starting"](server)
     folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     assert folder.is_dir()
     hooks["child_exit"](server, SimpleNamespace(pid=999_999))
-    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
     hooks["on_exit"](server)
     assert not folder.exists()
 
