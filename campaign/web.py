@@ -14,6 +14,7 @@ from werkzeug.utils import cached_property
 
 from campaign import db
 from campaign.auth.models import Role
+from campaign.core.clock import local_date
 from campaign.core.errors import DomainError
 
 # The main navigation: (endpoint, label, lowest role that sees it).
@@ -36,6 +37,15 @@ def format_datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M UTC") -> 
 def format_date(value: date | datetime | None) -> str:
     """A date for display, e.g. "May 18, 2026"."""
     return f"{value:%B} {value.day}, {value.year}" if value else ""
+
+
+def format_deadline(letter) -> str:
+    """A letter's deadline as signers read it, in its own zone: "June 20, 2023, 11:59 PM EDT"."""
+    local = letter.deadline_local
+    half = "AM" if local.hour < 12 else "PM"
+    return (
+        f"{format_date(local)}, {local.hour % 12 or 12}:{local.minute:02d} {half} {local.tzname()}"
+    )
 
 
 CSP = (
@@ -128,6 +138,8 @@ def init_app(app: Flask) -> None:
 
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_deadline, "deadline")
+    app.add_template_filter(local_date, "local_date")
 
     @app.before_request
     def _mark_write_intent() -> None:

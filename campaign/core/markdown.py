@@ -29,11 +29,18 @@ _ATTRIBUTES = {
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     # "commonmark" keeps raw HTML off; tables and strikethrough are handy in letters.
-    return (
+    md = (
         MarkdownIt("commonmark", {"html": False, "linkify": False})
         .enable(["table", "strikethrough"])
         .use(footnote_plugin)
     )
+    md.add_render_rule("footnote_caption", _footnote_caption)
+    return md
+
+
+def _footnote_caption(self, tokens, idx: int, options, env) -> str:
+    # The plugin numbers a second reference to a note "[1:1]"; readers know it as note 1.
+    return f"[{tokens[idx].meta['id'] + 1}]"
 
 
 def render_markdown(text: str) -> Markup:

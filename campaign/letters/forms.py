@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
@@ -58,7 +60,13 @@ class LetterForm(FlaskForm):
         "Sender line", description="E.g. the coalition's name.", validators=[Length(max=300)]
     )
     deadline_on = DateField("Sign-on deadline: date", validators=[DataRequired()])
-    deadline_time = TimeField("Time", default=None, validators=[DataRequired()])
+    # Left empty, a deadline is the end of its day (23:59) in the letter's zone.
+    deadline_time = TimeField(
+        "Time",
+        default=time(23, 59),
+        description="Leave empty for the end of the day (11:59 PM).",
+        validators=[Optional()],
+    )
     deadline_tz = SelectField("Time zone", choices=TIME_ZONES, default="America/New_York")
     show_signatories = BooleanField("Show approved, listed signatories on the public page")
     auto_approve = BooleanField("Approve confirmed sign-ons automatically")

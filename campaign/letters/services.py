@@ -25,10 +25,14 @@ TRANSITIONS: dict[LetterStatus, set[LetterStatus]] = {
     LetterStatus.SENT: set(),
 }
 EDITABLE_BODY = (LetterStatus.DRAFT, LetterStatus.OPEN)
+# A deadline given as a day alone closes at the end of that day in the letter's zone.
+END_OF_DAY = time(23, 59)
 
 
-def deadline_instant(day: date, at: time, tz: str) -> datetime:
-    """The UTC instant of a wall-clock deadline in the IANA zone ``tz``."""
+def deadline_instant(day: date, at: time | None, tz: str) -> datetime:
+    """The UTC instant of a wall-clock deadline in the IANA zone ``tz`` (no time: the end
+    of the day there)."""
+    at = at or END_OF_DAY
     try:
         zone = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
@@ -88,7 +92,7 @@ def create_letter(
     closing: str,
     sender: str,
     deadline_on: date,
-    deadline_time: time,
+    deadline_time: time | None,
     deadline_tz: str,
     actor: User | None,
     slug: str | None = None,
@@ -130,7 +134,7 @@ def update_letter(
     closing: str,
     sender: str,
     deadline_on: date,
-    deadline_time: time,
+    deadline_time: time | None,
     deadline_tz: str,
     show_signatories: bool,
     auto_approve: bool,
@@ -189,6 +193,15 @@ def change_status(
     session.flush()
     record(session, actor, "letter.status", "letter", letter.id, old=old.value, new=new.value)
     return letter
+
+
+def publish_letter(
+    session: Session, letter: Letter, *, actor: User, now: datetime | None = None
+) -> Letter:
+    """Open a draft to sign-ons: its public page starts taking signatures until the deadline."""
+    if letter.status != LetterStatus.DRAFT:
+        raise DomainError("Only a draft can be published: this letter is already public.")
+    return change_status(session, letter, LetterStatus.OPEN, actor=actor, now=now)
 
 
 def letters_for_campaign(session: Session, campaign: Campaign) -> list[Letter]:

@@ -14,6 +14,7 @@ from campaign.core.clock import local_today
 from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error
 from campaign.core.markdown import render_markdown
+from campaign.db import utcnow
 from campaign.letters.forms import LetterForm, StatusForm
 from campaign.letters.models import Letter, LetterStatus
 from campaign.letters.services import (
@@ -22,6 +23,7 @@ from campaign.letters.services import (
     create_letter,
     latest_material_number,
     letters_for_campaign,
+    publish_letter,
     update_letter,
     versions,
 )
@@ -112,8 +114,11 @@ def detail(campaign_slug: str, letter_id: int):
         status_counts = signon_services.status_counts(db.session, letter)
         reconfirm = signon_services.needing_reconfirm(db.session, letter)
     status_form = StatusForm()
+    # A draft is published by its own action (letters.publish), which says what happens.
     status_form.status.choices = [
-        (s.value, s.label) for s in LetterStatus if s in TRANSITIONS[letter.status]
+        (s.value, s.label)
+        for s in LetterStatus
+        if s in TRANSITIONS[letter.status] and letter.status != LetterStatus.DRAFT
     ]
     return render_template(
         "letters/detail.html",
@@ -127,6 +132,7 @@ def detail(campaign_slug: str, letter_id: int):
         status_form=status_form,
         material_number=latest_material_number(db.session, letter),
         accepting=letter.accepts_signons(),
+        deadline_ahead=utcnow() < letter.deadline_at,
         today=local_today(),
         **letter_aftermath(db.session, letter, local_today()),
     )
@@ -192,6 +198,28 @@ def status(campaign_slug: str, letter_id: int):
     return redirect(url_for("letters.detail", campaign_slug=campaign.slug, letter_id=letter.id))
 
 
+@bp.post("/campaigns/<campaign_slug>/letters/<int:letter_id>/publish")
+@coordinator_required
+def publish(campaign_slug: str, letter_id: int):
+    """Publish a draft: its public page takes sign-ons until the deadline."""
+    campaign, letter = _load(campaign_slug, letter_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        publish_letter(db.session, letter, actor=current_user)
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+    else:
+        db.session.commit()
+        flash(
+            "Published: the letter takes sign-ons at its public link until the deadline. "
+            "Share the link below.",
+            "success",
+        )
+    return redirect(url_for("letters.detail", campaign_slug=campaign.slug, letter_id=letter.id))
+
+
 @bp.route("/campaigns/<campaign_slug>/letters/<int:letter_id>/versions")
 @member_required
 def versions_page(campaign_slug: str, letter_id: int):
@@ -210,11 +238,16 @@ def versions_page(campaign_slug: str, letter_id: int):
 @bp.route("/campaigns/<campaign_slug>/letters/<int:letter_id>/preview")
 @member_required
 def preview(campaign_slug: str, letter_id: int):
-    """The public page as signers will see it (the form does nothing here)."""
-    _campaign, letter = _load(campaign_slug, letter_id)
+    """The public page as signers will see it (the form does nothing here); a draft shows
+    the form its signers will get once it is published."""
+    campaign, letter = _load(campaign_slug, letter_id)
     from campaign.signons.views import public_context
 
-    return render_template("signons/sign.html", preview=True, **public_context(letter))
+    context = public_context(letter)
+    if letter.status == LetterStatus.DRAFT:
+        context["accepting"] = True
+    back = url_for("letters.detail", campaign_slug=campaign.slug, letter_id=letter.id)
+    return render_template("signons/sign.html", preview=True, back_url=back, **context)
 
 
 @bp.post("/campaigns/<campaign_slug>/letters/<int:letter_id>/reconfirm")

@@ -25,11 +25,10 @@ def create_open_letter(page, base_url: str, campaign: str, title: str) -> str:
     )
     page.get_by_label("Time", exact=True).fill("17:00")
     page.get_by_role("button", name="Save draft").click()
-    page.get_by_label("Status").select_option("open")
-    page.get_by_role("button", name="Change status").click()
-    public_url = page.locator("a[href*='/sign/']").first.get_attribute("href")
+    page.get_by_role("button", name="Publish", exact=True).click()
+    public_url = page.locator("#share-link").input_value()
     assert "/sign/" in public_url
-    return base_url + public_url if public_url.startswith("/") else public_url
+    return public_url
 
 
 def sign_on(page, public_url: str, *, org: str, state: str, name: str, email: str) -> None:

@@ -12,7 +12,7 @@ def test_coordinator_creates_a_campaign(server, new_page):
     page.get_by_label("Name").fill("Stop 287(g) in Georgia")
     page.get_by_label("Description").fill("Agencies in Georgia with 287(g) agreements.")
     page.get_by_role("button", name="Create campaign").click()
-    page.wait_for_url(re.compile(r".*/campaigns/stop-287-g-in-georgia$"))
+    page.wait_for_url(re.compile(r".*/campaigns/stop-287g-in-georgia$"))
     assert page.get_by_role("heading", name="Stop 287(g) in Georgia").is_visible()
 
 

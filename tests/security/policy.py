@@ -22,6 +22,7 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     "letters.detail": (MEMBER, NO),
     "letters.edit": (COORD, COORD),
     "letters.status": (NO, COORD),
+    "letters.publish": (NO, COORD),
     "letters.versions_page": (MEMBER, NO),
     "letters.preview": (MEMBER, NO),
     "letters.reconfirm": (NO, COORD),
