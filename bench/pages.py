@@ -41,9 +41,15 @@ from campaign.auth.services import create_user
 from campaign.campaigns.services import create_campaign
 from campaign.core.clock import local_today
 from campaign.core.states import STATES
-from campaign.demands.models import Demand, DemandEvent, DemandEventKind, DemandStatus
+from campaign.demands.models import (
+    Demand,
+    DemandEvent,
+    DemandEventKind,
+    DemandEvidence,
+    DemandStatus,
+)
 from campaign.directory.models import Contact, Organization, organization_contacts
-from campaign.evidence.models import DemandEvidence, EvidenceRecord, EvidenceType
+from campaign.evidence.models import EvidenceRecord, EvidenceType
 from campaign.evidence.search import search_text_for
 from campaign.followups.models import FollowUp, FollowUpMethod
 from campaign.letters.models import LetterStatus

@@ -139,9 +139,13 @@ def _wire_features() -> None:
     from campaign.agencies.views import register_agency_section
     from campaign.demands.hooks import on_agency_merged, on_agreements_no_longer_listed
     from campaign.demands.views import agency_demands_section
+    from campaign.directory.linking import on_signons_counted
     from campaign.evidence.views import agency_evidence_section
+    from campaign.signons.signals import signons_counted
 
     register_no_longer_listed_hook(on_agreements_no_longer_listed)
     register_agency_merge_hook(on_agency_merged)
     register_agency_section(agency_demands_section)
     register_agency_section(agency_evidence_section)
+    # sign-ons that begin to count join the directory (signing never imports it)
+    signons_counted.connect(on_signons_counted)

@@ -17,15 +17,15 @@ from campaign.delivery.models import (
     LetterPrintOptions,
     RenderJob,
 )
-from campaign.demands.models import Demand, DemandEvent
+from campaign.demands.models import Demand, DemandEvent, DemandEvidence
 from campaign.directory.models import Contact, Invitation, Organization
-from campaign.evidence.models import DemandEvidence, EvidenceAttachment, EvidenceRecord
+from campaign.evidence.models import EvidenceAttachment, EvidenceRecord
 from campaign.followups.models import FollowUp
 from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
 from campaign.responses.models import Response, ResponseAttachment
 from campaign.review.models import CsvMapping, CsvUpload
-from campaign.signons.models import SignOn
+from campaign.signons.models import ConsentOverride, SignOn
 
 __all__ = [
     "Agency",
@@ -34,6 +34,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Campaign",
+    "ConsentOverride",
     "Contact",
     "CsvMapping",
     "CsvUpload",

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campaign.auth.models import User
 from campaign.db import Base, utcnow
+
+if TYPE_CHECKING:
+    # Audit sits below every feature, accounts included (auth records logins here): the
+    # relationship finds User by name when the mappers are configured.
+    from campaign.auth.models import User
 
 
 class AuditEvent(Base):

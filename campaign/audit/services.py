@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from campaign.audit.models import AuditEvent
-from campaign.auth.models import User
+
+if TYPE_CHECKING:  # audit sits below accounts, which record their own events here
+    from campaign.auth.models import User
 
 
 def record(

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField, ValidationError
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from campaign.delivery.models import DeliveryMethod, Grouping
 
@@ -61,3 +69,24 @@ class DeliveryForm(FlaskForm):
         validators=[DataRequired()],
     )
     note = TextAreaField("Note", validators=[Length(max=5000)])
+
+
+AFTER_CHOICES = [
+    ("collect", "Keep collecting sign-ons: later signers are delivered in an addendum"),
+    ("close", "Close the letter: no more sign-ons"),
+]
+
+
+class SendForm(DeliveryForm):
+    """Mark as sent: the delivery, and what the letter does afterwards."""
+
+    after = RadioField(
+        "After delivery",
+        choices=AFTER_CHOICES,
+        default="collect",
+        # left out (an older page, a script): the default, keep collecting
+        validators=[Optional()],
+    )
+    # the confirmation step: set by its page, with the numbers it showed
+    confirmed = HiddenField()
+    expected = HiddenField()

@@ -167,7 +167,8 @@ class LetterDelivery(Base):
 
 
 class LetterDeliverySignOn(Base):
-    """A sign-on delivered by name or count in a delivery (so an addendum finds late ones)."""
+    """A sign-on delivered by name or count in a delivery (so an addendum finds late ones),
+    or, with ``withdrawn``, reported in an addendum as having withdrawn since."""
 
     __tablename__ = "letter_delivery_sign_ons"
 
@@ -177,3 +178,4 @@ class LetterDeliverySignOn(Base):
     sign_on_id: Mapped[int] = mapped_column(
         sa.ForeignKey("sign_ons.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    withdrawn: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

@@ -1,4 +1,5 @@
-"""Print options, marking a letter as sent, and addenda: each delivery frozen for good."""
+"""Print options and marking a letter as sent: each delivery frozen for good (what comes
+after, addenda and stopping, is in ``addenda``)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ from campaign.delivery.models import (
 )
 from campaign.delivery.rendering import render_bytes, store_render
 from campaign.delivery.snapshot import (
-    PRINTED,
     PreparedSnapshot,
     letter_today,
     prepare_snapshot,
@@ -36,7 +36,6 @@ from campaign.letters.models import Letter, LetterStatus
 from campaign.letters.services import change_status
 from campaign.printing import render_cache_key
 from campaign.printing.pdf import long_date
-from campaign.signons.models import SignOn
 from campaign.uploads.store import UploadError, UploadStore
 
 LOGO_KINDS = {"png", "jpeg"}
@@ -105,20 +104,6 @@ def deliveries(session: Session, letter: Letter) -> list[LetterDelivery]:
     )
 
 
-def late_count(session: Session, letter: Letter) -> int:
-    """Approved sign-ons that no delivery of the letter held yet."""
-    return int(
-        session.scalar(
-            sa.select(sa.func.count(SignOn.id)).where(
-                SignOn.letter_id == letter.id,
-                SignOn.status == PRINTED,
-                ~sa.exists().where(LetterDeliverySignOn.sign_on_id == SignOn.id),
-            )
-        )
-        or 0
-    )
-
-
 @dataclass(frozen=True)
 class DeliveryDetails:
     """What the coordinator says about a delivery."""
@@ -129,7 +114,7 @@ class DeliveryDetails:
     note: str = ""
 
 
-def _check_details(details: DeliveryDetails, *, not_before: date | None = None) -> None:
+def check_details(details: DeliveryDetails, *, not_before: date | None = None) -> None:
     # a day of slack: the coordinator's "today" may be ahead of the server's
     if details.sent_on > utcnow().date() + timedelta(days=1):
         raise DomainError("The date sent cannot be in the future.", field="sent_on")
@@ -170,7 +155,7 @@ def _pdf_for(
     return stored.sha256, stored.size
 
 
-def _freeze(
+def freeze(
     session: Session,
     letter: Letter,
     prepared: PreparedSnapshot,
@@ -205,11 +190,12 @@ def _freeze(
     except sa.exc.IntegrityError:
         # another coordinator froze this delivery at the same moment
         raise Conflict("This letter was delivered meanwhile: reload the page.")
-    if prepared.sign_on_ids:
-        session.execute(
-            sa.insert(LetterDeliverySignOn),
-            [{"delivery_id": delivery.id, "sign_on_id": i} for i in prepared.sign_on_ids],
-        )
+    rows = [{"delivery_id": delivery.id, "sign_on_id": i, "withdrawn": False}
+            for i in prepared.sign_on_ids]  # fmt: skip
+    rows += [{"delivery_id": delivery.id, "sign_on_id": i, "withdrawn": True}
+             for i in prepared.withdrawn_ids]  # fmt: skip
+    if rows:
+        session.execute(sa.insert(LetterDeliverySignOn), rows)
     return delivery
 
 
@@ -221,16 +207,21 @@ def mark_as_sent(
     static_dir: Path | str,
     store: UploadStore,
     actor: User,
+    keep_collecting: bool = True,
 ) -> LetterDelivery:
     """Mark an open or closed letter as sent and freeze what was delivered (text, version,
-    the exact list, the PDF bytes)."""
+    the exact list, the PDF bytes).
+
+    ``keep_collecting`` (the default, as real coalition letters do): the letter goes on
+    taking sign-ons, reviewed as before, for addenda; otherwise it is closed for good.
+    """
     if letter.status == LetterStatus.SENT:
         raise Conflict("This letter was already marked as sent.")
     if letter.status not in SENDABLE:
         raise DomainError("Only an open or closed letter can be marked as sent.")
-    _check_details(details)
+    check_details(details)
     prepared = prepare_snapshot(session, letter, on=details.sent_on)
-    delivery = _freeze(
+    delivery = freeze(
         session,
         letter,
         prepared,
@@ -245,6 +236,7 @@ def mark_as_sent(
     if letter.status == LetterStatus.OPEN:
         change_status(session, letter, LetterStatus.CLOSED, actor=actor)
     change_status(session, letter, LetterStatus.SENT, actor=actor)
+    letter.keeps_collecting = keep_collecting
     record(
         session,
         actor,
@@ -257,64 +249,7 @@ def mark_as_sent(
         signatories=delivery.signatory_count,
         version=delivery.version_number,
         pdf_sha256=delivery.pdf_sha256,
-    )
-    return delivery
-
-
-def send_addendum(
-    session: Session,
-    letter: Letter,
-    details: DeliveryDetails,
-    *,
-    static_dir: Path | str,
-    store: UploadStore,
-    actor: User,
-) -> LetterDelivery:
-    """Freeze an addendum of the approved sign-ons no earlier delivery held."""
-    if letter.status != LetterStatus.SENT:
-        raise DomainError("An addendum follows a sent letter: mark the letter as sent first.")
-    last = session.scalars(
-        sa.select(LetterDelivery)
-        .where(LetterDelivery.letter_id == letter.id)
-        .order_by(LetterDelivery.sequence.desc())
-        .limit(1)
-    ).first()
-    if last is None:
-        raise DomainError("This letter has no recorded delivery to add to.")
-    _check_details(details, not_before=last.sent_on)
-    prepared = prepare_snapshot(
-        session,
-        letter,
-        on=details.sent_on,
-        late_only=True,
-        list_heading=f"Additional signatories since {long_date(last.sent_on)}",
-    )
-    if not prepared.sign_on_ids:
-        raise DomainError(
-            "No sign-on was approved since the last delivery: there is nothing to add."
-        )
-    delivery = _freeze(
-        session,
-        letter,
-        prepared,
-        kind=DeliveryKind.ADDENDUM,
-        sequence=last.sequence + 1,
-        details=details,
-        static_dir=static_dir,
-        store=store,
-        actor=actor,
-    )
-    record(
-        session,
-        actor,
-        "letter.addendum",
-        "letter",
-        letter.id,
-        delivery=delivery.id,
-        sent_on=details.sent_on.isoformat(),
-        method=delivery.method.value,
-        signatories=delivery.signatory_count,
-        pdf_sha256=delivery.pdf_sha256,
+        keeps_collecting=keep_collecting,
     )
     return delivery
 

@@ -13,22 +13,48 @@ from campaign.campaigns.models import Campaign
 from campaign.db import utcnow
 from campaign.delivery.models import LetterDeliverySignOn, LetterPrintOptions
 from campaign.letters.models import Letter, LetterVersion
-from campaign.printing import LetterSnapshot, Signatory
+from campaign.printing import LetterSnapshot, Signatory, Withdrawal
+from campaign.signons.consent import printed
 from campaign.signons.models import SignOn, SignOnStatus
 
-# Printed by name when listed, counted in N either way. Confirmed sign-ons still wait for
-# a coordinator's approval (unless the letter approves automatically), so they are not
-# printed yet: the letter carries exactly the list a coordinator approved.
-PRINTED = SignOnStatus.APPROVED
+# Printed by name when listed, counted in N either way: approved, and agreed to the
+# current text (``signons.consent``). Confirmed sign-ons still wait for a coordinator's
+# approval (unless the letter approves automatically), so they are not printed yet: the
+# letter carries exactly the list a coordinator approved, under text its signers agreed to.
 
 
 @dataclass(frozen=True)
 class PreparedSnapshot:
-    """A snapshot with what it was made from: the version and the sign-ons in its list."""
+    """A snapshot with what it was made from: the version, the sign-ons in its list and,
+    for an addendum, those reported as withdrawn since an earlier delivery."""
 
     snapshot: LetterSnapshot
     version: LetterVersion
     sign_on_ids: tuple[int, ...]
+    withdrawn_ids: tuple[int, ...] = ()
+
+
+def _delivered(*, withdrawn: bool) -> sa.Exists:
+    """The sign-on is in a delivery of the letter: as a signatory, or reported withdrawn."""
+    return sa.exists().where(
+        LetterDeliverySignOn.sign_on_id == SignOn.id,
+        LetterDeliverySignOn.withdrawn.is_(withdrawn),
+    )
+
+
+def late_signons(letter_id: int) -> sa.Select:
+    """Approved sign-ons of the letter that no delivery held yet (the next addendum's)."""
+    return sa.select(SignOn.id).where(printed(letter_id), ~_delivered(withdrawn=False))
+
+
+def withdrawn_since(letter_id: int) -> sa.Select:
+    """Sign-ons delivered earlier that withdrew since and no addendum reported yet."""
+    return sa.select(SignOn.id).where(
+        SignOn.letter_id == letter_id,
+        SignOn.status == SignOnStatus.WITHDRAWN,
+        _delivered(withdrawn=False),
+        ~_delivered(withdrawn=True),
+    )
 
 
 def letter_today(letter: Letter) -> date:
@@ -60,11 +86,14 @@ def prepare_snapshot(
     on: date | None = None,
     late_only: bool = False,
     list_heading: str = "",
+    withdrawals_heading: str = "",
 ) -> PreparedSnapshot:
     """The letter as it would print today (or dated ``on``), in three queries.
 
     ``late_only``: only approved sign-ons that no earlier delivery of this letter held,
-    printed as a list-only addendum under ``list_heading``.
+    printed as a list-only addendum under ``list_heading``, and in a section of their own
+    (under ``withdrawals_heading``, one more query) those delivered earlier that withdrew
+    since.
     """
     options = print_options(session, letter)  # 1 query (or none when already loaded)
     version = session.scalars(  # 2
@@ -73,29 +102,18 @@ def prepare_snapshot(
         .order_by(LetterVersion.number.desc())
         .limit(1)
     ).one()
-    query = sa.select(
-        SignOn.id,
-        SignOn.org_name,
-        SignOn.level,
-        SignOn.state,
-        SignOn.city,
-        SignOn.listed,
-        SignOn.logo_sha256,
-    ).where(SignOn.letter_id == letter.id, SignOn.status == PRINTED)
+    query = _ROW.where(printed(letter.id))
     if late_only:
-        query = query.where(~sa.exists().where(LetterDeliverySignOn.sign_on_id == SignOn.id))
+        query = query.where(SignOn.id.in_(late_signons(letter.id)))
     rows = session.execute(query.order_by(SignOn.id)).all()  # 3
-    signatories = tuple(
-        Signatory(
-            name=row.org_name,
-            level=str(row.level),
-            state=row.state or "",
-            city=row.city or "",
-            listed=bool(row.listed),
-            logo_sha256=row.logo_sha256,
-        )
-        for row in rows
-    )
+    signatories = tuple(_signatory(row) for row in rows)
+    withdrawn = []
+    if late_only:
+        withdrawn = session.execute(  # 4
+            _ROW.add_columns(SignOn.withdrawn_on)
+            .where(SignOn.id.in_(withdrawn_since(letter.id)))
+            .order_by(SignOn.id)
+        ).all()
     sender = letter.sender
     if not sender:
         # the identity map usually holds the campaign already: no query then
@@ -116,8 +134,40 @@ def prepare_snapshot(
         show_places=bool(options.show_places),
     )
     if late_only:
-        snapshot = replace(snapshot, list_only=True, list_heading=list_heading)
-    return PreparedSnapshot(snapshot, version, tuple(row.id for row in rows))
+        snapshot = replace(
+            snapshot,
+            list_only=True,
+            list_heading=list_heading,
+            withdrawals=tuple(
+                Withdrawal(_signatory(row), row.withdrawn_on or snapshot.date) for row in withdrawn
+            ),
+            withdrawals_heading=withdrawals_heading if withdrawn else "",
+        )
+    return PreparedSnapshot(
+        snapshot, version, tuple(row.id for row in rows), tuple(row.id for row in withdrawn)
+    )
+
+
+_ROW = sa.select(
+    SignOn.id,
+    SignOn.org_name,
+    SignOn.level,
+    SignOn.state,
+    SignOn.city,
+    SignOn.listed,
+    SignOn.logo_sha256,
+)
+
+
+def _signatory(row) -> Signatory:
+    return Signatory(
+        name=row.org_name,
+        level=str(row.level),
+        state=row.state or "",
+        city=row.city or "",
+        listed=bool(row.listed),
+        logo_sha256=row.logo_sha256,
+    )
 
 
 def snapshot_for(session: Session, letter: Letter, **kwargs) -> LetterSnapshot:

@@ -1,4 +1,5 @@
-"""The Print & send page, renders and downloads, marking a letter as sent, addenda."""
+"""The Print & send page, renders and downloads, marking a letter as sent, addenda,
+stopping collection."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from campaign.campaigns.models import Campaign
 from campaign.campaigns.views import get_campaign_or_404
 from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error
-from campaign.delivery import rendering, services
-from campaign.delivery.forms import DeliveryForm, PrintOptionsForm
+from campaign.delivery import addenda, rendering, services
+from campaign.delivery.forms import DeliveryForm, PrintOptionsForm, SendForm
 from campaign.delivery.models import LetterDelivery, RenderKind, RenderStatus
 from campaign.delivery.snapshot import print_options
+from campaign.delivery.summary import send_summary
 from campaign.letters.models import Letter, LetterStatus
 from campaign.letters.views import get_letter_or_404
+from campaign.signons import consent
 from campaign.uploads.store import send_stored, store_for
 
 bp = Blueprint("delivery", __name__)
@@ -61,12 +64,16 @@ def _render_page(campaign: Campaign, letter: Letter, status: int = 200, **forms)
             include_logo_page=bool(options.include_logo_page),
             formdata=None,
         )
+    sent = letter.status == LetterStatus.SENT
     delivery_form = forms.get("delivery_form")
     if delivery_form is None:
-        delivery_form = DeliveryForm(formdata=None, sent_on=services.default_sent_on(letter))
+        form_class = DeliveryForm if sent else SendForm
+        delivery_form = form_class(formdata=None, sent_on=services.default_sent_on(letter))
     renders, count = rendering.current_jobs(db.session, letter, store)
     all_deliveries = services.deliveries(db.session, letter)
-    late = services.late_count(db.session, letter) if letter.status == LetterStatus.SENT else 0
+    late = addenda.late_count(db.session, letter) if sent else 0
+    withdrawals = addenda.withdrawal_count(db.session, letter) if sent else 0
+    left_out = consent.awaiting_reconsent_count(db.session, letter.id)
     busy = any(j is not None and j.status in (RenderStatus.QUEUED, RenderStatus.RUNNING)
                for j in renders.values())  # fmt: skip
     return render_template(
@@ -81,6 +88,9 @@ def _render_page(campaign: Campaign, letter: Letter, status: int = 200, **forms)
         busy=busy,
         deliveries=all_deliveries,
         late=late,
+        withdrawals=withdrawals,
+        left_out=left_out,
+        left_out_names=consent.awaiting_reconsent_names(db.session, letter.id) if left_out else [],
         RenderKind=RenderKind,
         RenderStatus=RenderStatus,
     ), status
@@ -178,9 +188,11 @@ def draft(campaign_slug: str, letter_id: int, kind: str):
     )
 
 
-def _deliver(campaign_slug: str, letter_id: int, action):
+def _deliver(
+    campaign_slug: str, letter_id: int, action, form_class=DeliveryForm, confirm=None, **options
+):
     campaign, letter = _load(campaign_slug, letter_id)
-    form = DeliveryForm()
+    form = form_class()
     if form.validate_on_submit():
         details = services.DeliveryDetails(
             sent_on=form.sent_on.data,
@@ -188,6 +200,9 @@ def _deliver(campaign_slug: str, letter_id: int, action):
             method=form.method.data,
             note=form.note.data or "",
         )
+        asking = confirm(campaign, letter, form, details) if confirm else None
+        if asking is not None:
+            return asking
         try:
             delivery = action(
                 db.session,
@@ -196,15 +211,22 @@ def _deliver(campaign_slug: str, letter_id: int, action):
                 static_dir=current_app.static_folder,
                 store=store_for(current_app),
                 actor=current_user,
+                **{name: read(form) for name, read in options.items()},
             )
         except DomainError as err:
             db.session.rollback()
             apply_domain_error(form, err)
         else:
             db.session.commit()
+            after = ""
+            if letter.collecting_after_delivery:
+                after = " The letter keeps collecting sign-ons for an addendum."
+            elif delivery.sequence == 0:
+                after = " The letter no longer takes sign-ons."
             flash(
                 f"{delivery.kind.label} recorded as sent on {delivery.sent_on.isoformat()} "
-                f"with {delivery.signatory_count:,} signatories (sha256 {delivery.pdf_sha256}).",
+                f"with {delivery.signatory_count:,} signatories (sha256 {delivery.pdf_sha256})."
+                + after,
                 "success",
             )
             return redirect(_page_url(campaign, letter))
@@ -214,15 +236,80 @@ def _deliver(campaign_slug: str, letter_id: int, action):
 @bp.post(f"{PREFIX}/delivery/send")
 @coordinator_required
 def send(campaign_slug: str, letter_id: int):
-    """Mark the letter as sent and freeze what was delivered."""
-    return _deliver(campaign_slug, letter_id, services.mark_as_sent)
+    """Mark the letter as sent and freeze what was delivered; it keeps collecting for an
+    addendum unless the coordinator chose to close it."""
+    return _deliver(
+        campaign_slug,
+        letter_id,
+        services.mark_as_sent,
+        SendForm,
+        confirm=_confirm_send,
+        keep_collecting=lambda form: form.after.data != "close",
+    )
+
+
+def _confirm_send(campaign: Campaign, letter: Letter, form: SendForm, details):
+    """None once the coordinator confirmed these very numbers; otherwise the page saying
+    what Mark as sent will do (200), again with a notice if the numbers changed (409), or
+    the form with its error (400)."""
+    if letter.status not in services.SENDABLE:
+        return None  # the service says why not
+    try:
+        services.check_details(details)
+    except DomainError as err:
+        apply_domain_error(form, err)
+        return _render_page(campaign, letter, 400, delivery_form=form)
+    summary = send_summary(db.session, letter)
+    confirmed = form.confirmed.data == "1"
+    if confirmed and form.expected.data == summary.fingerprint:
+        return None
+    return render_template(
+        "delivery/send_confirm.html",
+        campaign=campaign,
+        letter=letter,
+        form=form,
+        summary=summary,
+        changed=confirmed,
+        keep_collecting=form.after.data != "close",
+    ), (409 if confirmed else 200)
 
 
 @bp.post(f"{PREFIX}/delivery/addendum")
 @coordinator_required
 def addendum(campaign_slug: str, letter_id: int):
     """Deliver the sign-ons approved since the last delivery as a frozen addendum."""
-    return _deliver(campaign_slug, letter_id, services.send_addendum)
+    return _deliver(campaign_slug, letter_id, addenda.send_addendum)
+
+
+@bp.route(f"{PREFIX}/delivery/stop", methods=["GET", "POST"])
+@coordinator_required
+def stop(campaign_slug: str, letter_id: int):
+    """Stop collecting sign-ons after delivery: GET says what it leaves behind (counts),
+    the POST from that page stops it for good."""
+    campaign, letter = _load(campaign_slug, letter_id)
+    if not letter.collecting_after_delivery:
+        flash("This letter is not collecting sign-ons.", "warning")
+        return redirect(_page_url(campaign, letter))
+    form = ActionForm()
+    if form.validate_on_submit():
+        summary = addenda.stop_collecting(db.session, letter, actor=current_user)
+        db.session.commit()
+        message = "The letter no longer collects sign-ons."
+        if summary.undelivered or summary.withdrawals:
+            message += (
+                " What was approved or withdrawn since the last delivery can still go in an "
+                "addendum."
+            )
+        flash(message, "success")
+        return redirect(_page_url(campaign, letter))
+    return render_template(
+        "delivery/stop.html",
+        campaign=campaign,
+        letter=letter,
+        summary=addenda.stop_summary(db.session, letter),
+        last=addenda.last_delivery(db.session, letter),
+        form=form,
+    )
 
 
 @bp.route(f"{PREFIX}/deliveries/<int:delivery_id>/pdf")

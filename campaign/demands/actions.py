@@ -1,4 +1,5 @@
-"""What members and coordinators do on a demand's page: status changes, evidence, flags.
+"""What members and coordinators do on a demand's page: status changes, evidence, flags,
+follow-ups.
 
 Each action re-renders the demand's page with its form's errors (400) when refused.
 """
@@ -15,14 +16,18 @@ from campaign import db
 from campaign.auth.access import coordinator_required, member_required
 from campaign.campaigns.models import Campaign
 from campaign.campaigns.views import get_campaign_or_404
+from campaign.core.clock import local_today
 from campaign.core.errors import DomainError
 from campaign.core.forms import apply_domain_error
 from campaign.demands import services, tracking
+from campaign.demands.evidence import link_evidence, unlink_evidence
 from campaign.demands.forms import FlagForm, LinkEvidenceForm, TransitionForm
 from campaign.demands.models import Demand, DemandStatus
 from campaign.demands.views import bp, get_demand_or_404, render_detail
 from campaign.evidence.models import EvidenceRecord
-from campaign.evidence.services import link_evidence, unlink_evidence
+from campaign.followups.forms import FollowUpForm
+from campaign.followups.models import FollowUpMethod
+from campaign.followups.services import record_follow_up
 
 
 def _act(
@@ -119,3 +124,21 @@ def flag(campaign_slug: str, demand_id: int, action: str):
         return "Flag dismissed."
 
     return _act(get_campaign_or_404(campaign_slug), demand_id, form, "flag_form", settle)
+
+
+@bp.post("/<int:demand_id>/follow-ups")
+@member_required
+def follow_up(campaign_slug: str, demand_id: int):
+    """Record a follow-up on a demand and set its new due date (a demand page action: the
+    follow-ups feature keeps its rules and the overdue lists)."""
+    form = FollowUpForm()
+
+    def chase(demand: Demand) -> str:
+        record_follow_up(
+            db.session, demand, done_on=form.done_on.data,
+            method=FollowUpMethod(form.method.data), note=form.note.data or "",
+            new_due_on=form.new_due_on.data, actor=current_user, today=local_today(),
+        )  # fmt: skip
+        return f"Follow-up recorded; the answer is now due {form.new_due_on.data}."
+
+    return _act(get_campaign_or_404(campaign_slug), demand_id, form, "follow_up_form", chase)

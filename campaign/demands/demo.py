@@ -18,10 +18,11 @@ from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
 from campaign.core.names import org_key
 from campaign.demands.bulk import fill_template
+from campaign.demands.evidence import link_evidence
 from campaign.demands.models import Demand, DemandStatus, Priority
 from campaign.demands.services import DEFAULT_ASK, DemandFields, create_demand, transition_demand
 from campaign.evidence.models import EvidenceRecord, EvidenceType
-from campaign.evidence.services import add_attachment, create_evidence, link_evidence
+from campaign.evidence.services import add_attachment, create_evidence
 from campaign.uploads.store import UploadStore
 
 SAMPLE_PDF = Path(__file__).resolve().parent.parent / (

@@ -13,6 +13,7 @@ from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
 from campaign.core.enums import str_enum
 from campaign.db import Base, utcnow
+from campaign.evidence.models import EvidenceRecord
 
 
 class DemandStatus(enum.StrEnum):
@@ -144,3 +145,26 @@ class DemandEvent(Base):
     note: Mapped[str] = mapped_column(sa.Text, default="")
 
     user: Mapped[User | None] = relationship(lazy="raise")
+
+
+class DemandEvidence(Base):
+    """Why one evidence record supports one demand."""
+
+    __tablename__ = "demand_evidence"
+    __table_args__ = (
+        sa.UniqueConstraint("demand_id", "evidence_id"),
+        sa.Index("ix_demand_evidence_evidence_id", "evidence_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_id: Mapped[int] = mapped_column(sa.ForeignKey("demands.id", ondelete="CASCADE"))
+    evidence_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("evidence_records.id", ondelete="CASCADE")
+    )
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    linked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    demand: Mapped[Demand] = relationship(lazy="raise")
+    evidence: Mapped[EvidenceRecord] = relationship(lazy="raise")
+    linked_by: Mapped[User | None] = relationship(lazy="raise")

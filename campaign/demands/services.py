@@ -35,6 +35,7 @@ from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
 from campaign.core.errors import DomainError
 from campaign.db import utcnow
+from campaign.demands.evidence import live_evidence_count
 from campaign.demands.models import (
     Demand,
     DemandEvent,
@@ -42,7 +43,6 @@ from campaign.demands.models import (
     DemandStatus,
     Priority,
 )
-from campaign.evidence.services import live_evidence_count
 
 S = DemandStatus
 DELIVERED_OPEN = (S.SENT, S.ACKNOWLEDGED, S.AWAITING_RESPONSE, S.MEETING_SCHEDULED)

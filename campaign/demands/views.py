@@ -31,8 +31,15 @@ from campaign.demands.forms import (
     NewDemandForm,
     TransitionForm,
 )
-from campaign.demands.models import OPEN_STATUSES, Demand, DemandEvent, DemandStatus, Priority
-from campaign.evidence.models import DemandEvidence, EvidenceRecord
+from campaign.demands.models import (
+    OPEN_STATUSES,
+    Demand,
+    DemandEvent,
+    DemandEvidence,
+    DemandStatus,
+    Priority,
+)
+from campaign.evidence.models import EvidenceRecord
 from campaign.evidence.search import evidence_query
 from campaign.followups.forms import new_follow_up_form
 from campaign.letters.models import Letter

@@ -1,9 +1,10 @@
 """Linking sign-ons to the directory: the organization by key + state, the contact by email.
 
-A coordinator's manual add and CSV import call ``link_signons`` just before the row
-is inserted; a sign-on from the public page is linked when its signer confirms the
-email (``signons.services.confirm_signon``), so the directory holds only confirmed
-addresses and never misses one.
+``on_signons_counted`` receives the ``signons.signals.signons_counted`` signal (wired in
+``campaign.create_app``): a coordinator's manual add and CSV import send it just before
+the rows are inserted; a sign-on from the public page sends it when its signer confirms
+the email (``signons.services.confirm_signon``), so the directory holds only confirmed
+addresses and never misses one. Signing itself never imports the directory.
 """
 
 from __future__ import annotations
@@ -124,3 +125,8 @@ def link_signons(session: Session, signons: Iterable[SignOn]) -> None:
         if not (org_new and (contact_new or signon.contact_id is None)):
             # an invitation names an organization or a contact already in the directory
             mark_signed(session, signon)
+
+
+def on_signons_counted(session: Session, *, signons: list[SignOn]) -> None:
+    """The directory's receiver of ``signons.signals.signons_counted``: link each sign-on."""
+    link_signons(session, signons)

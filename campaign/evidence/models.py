@@ -1,10 +1,10 @@
-"""Evidence records, their attachments, and their links to demands."""
+"""Evidence records and their attachments (their links to demands are the demands'
+own: ``campaign.demands.models.DemandEvidence``)."""
 
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,9 +14,6 @@ from campaign.auth.models import User
 from campaign.core.enums import str_enum
 from campaign.db import Base, utcnow
 from campaign.uploads.attachments import AttachmentMixin
-
-if TYPE_CHECKING:
-    from campaign.demands.models import Demand
 
 
 class EvidenceType(enum.StrEnum):
@@ -101,26 +98,3 @@ class EvidenceAttachment(AttachmentMixin, Base):
     record_id: Mapped[int] = mapped_column(sa.ForeignKey("evidence_records.id", ondelete="CASCADE"))
 
     record: Mapped[EvidenceRecord] = relationship(back_populates="attachments", lazy="raise")
-
-
-class DemandEvidence(Base):
-    """Why one evidence record supports one demand."""
-
-    __tablename__ = "demand_evidence"
-    __table_args__ = (
-        sa.UniqueConstraint("demand_id", "evidence_id"),
-        sa.Index("ix_demand_evidence_evidence_id", "evidence_id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    demand_id: Mapped[int] = mapped_column(sa.ForeignKey("demands.id", ondelete="CASCADE"))
-    evidence_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("evidence_records.id", ondelete="CASCADE")
-    )
-    note: Mapped[str] = mapped_column(sa.Text, default="")
-    linked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    demand: Mapped[Demand] = relationship(lazy="raise")
-    evidence: Mapped[EvidenceRecord] = relationship(lazy="raise")
-    linked_by: Mapped[User | None] = relationship(lazy="raise")

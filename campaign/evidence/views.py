@@ -14,7 +14,8 @@ from campaign.campaigns.models import Campaign
 from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error, parse_id
 from campaign.core.pagination import paginate, parse_page
-from campaign.demands.models import Demand
+from campaign.demands.evidence import link_evidence, unlink_evidence
+from campaign.demands.models import Demand, DemandEvidence
 from campaign.evidence import services
 from campaign.evidence.forms import (
     AttachmentForm,
@@ -23,7 +24,6 @@ from campaign.evidence.forms import (
     LinkDemandForm,
 )
 from campaign.evidence.models import (
-    DemandEvidence,
     EvidenceAttachment,
     EvidenceRecord,
     EvidenceType,
@@ -272,9 +272,7 @@ def link(record_id: int):
         try:
             if demand is None:
                 raise DomainError("There is no demand with this number.", field="demand_id")
-            services.link_evidence(
-                db.session, demand, record, note=form.note.data, actor=current_user
-            )
+            link_evidence(db.session, demand, record, note=form.note.data, actor=current_user)
         except DomainError as err:
             db.session.rollback()
             apply_domain_error(form, err)
@@ -292,7 +290,7 @@ def unlink(record_id: int, demand_id: int):
     """Remove the link between the record and a demand."""
     record = get_record_or_404(record_id)
     demand = db.session.get(Demand, demand_id) or abort(404)
-    services.unlink_evidence(db.session, demand, record, actor=current_user)
+    unlink_evidence(db.session, demand, record, actor=current_user)
     db.session.commit()
     flash("Link removed.", "success")
     return redirect(url_for(".detail", record_id=record.id))

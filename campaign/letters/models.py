@@ -16,7 +16,8 @@ from campaign.db import Base, utcnow
 
 
 class LetterStatus(enum.StrEnum):
-    """draft → open → closed → sent (closed may reopen)."""
+    """draft → open → closed → sent (closed may reopen); a sent letter may keep collecting
+    sign-ons for an addendum until a coordinator stops it (``Letter.keeps_collecting``)."""
 
     DRAFT = "draft"
     OPEN = "open"
@@ -53,6 +54,9 @@ class Letter(Base):
     show_signatories: Mapped[bool] = mapped_column(default=False)
     # when True a confirmed sign-on is approved at once (the review queue comes later)
     auto_approve: Mapped[bool] = mapped_column(default=False)
+    # a sent letter still taking sign-ons, delivered later as addenda; "Stop collecting"
+    # (or choosing to close at "Mark as sent") ends it for good
+    keeps_collecting: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -70,12 +74,35 @@ class Letter(Base):
         return self.deadline_at.astimezone(ZoneInfo(self.deadline_tz))
 
     def accepts_signons(self, now: datetime | None = None) -> bool:
-        """Open and before the deadline, judged at ``now`` (the request's time)."""
-        return accepts_signons(self.status, self.deadline_at, now)
+        """Open and before the deadline, judged at ``now`` (the request's time), or sent and
+        still collecting for an addendum."""
+        return accepts_signons(self.status, self.deadline_at, now, self.keeps_collecting)
+
+    @property
+    def collecting_after_delivery(self) -> bool:
+        """Sent, and still taking sign-ons for an addendum."""
+        return self.status == LetterStatus.SENT and self.keeps_collecting
+
+    @property
+    def signons_frozen(self) -> bool:
+        """Sent and no longer collecting: its sign-ons can no longer be confirmed or reviewed."""
+        return self.status == LetterStatus.SENT and not self.keeps_collecting
+
+    @property
+    def takes_confirmations(self) -> bool:
+        """Whether a pending sign-on may still be confirmed (or an old one re-confirmed)."""
+        return self.status in (LetterStatus.OPEN, LetterStatus.CLOSED) or (
+            self.collecting_after_delivery
+        )
 
 
-def accepts_signons(status: LetterStatus, deadline_at: datetime, now: datetime | None) -> bool:
-    """A letter takes sign-ons while open and before its deadline, whatever else it says."""
+def accepts_signons(
+    status: LetterStatus, deadline_at: datetime, now: datetime | None, keeps_collecting: bool
+) -> bool:
+    """A letter takes sign-ons while open and before its deadline, whatever else it says;
+    once delivered, while it collects for an addendum (the deadline was the delivery's)."""
+    if status == LetterStatus.SENT:
+        return keeps_collecting
     return status == LetterStatus.OPEN and (now or utcnow()) < deadline_at
 
 
@@ -111,7 +138,8 @@ class PublicLetter:
     title: str
     status: LetterStatus
     deadline_at: datetime
+    keeps_collecting: bool
 
     def accepts_signons(self, now: datetime | None = None) -> bool:
-        """Open and before the deadline, judged at ``now`` (the request's time)."""
-        return accepts_signons(self.status, self.deadline_at, now)
+        """See ``Letter.accepts_signons``."""
+        return accepts_signons(self.status, self.deadline_at, now, self.keeps_collecting)

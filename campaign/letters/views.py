@@ -29,7 +29,7 @@ from campaign.letters.services import (
 )
 from campaign.responses.letter_page import letter_aftermath
 from campaign.signons import services as signon_services
-from campaign.signons.models import SignOn
+from campaign.signons.models import SignOn, SignOnStatus
 from campaign.uploads.store import send_stored, store_for
 
 bp = Blueprint("letters", __name__)
@@ -114,11 +114,14 @@ def detail(campaign_slug: str, letter_id: int):
         status_counts = signon_services.status_counts(db.session, letter)
         reconfirm = signon_services.needing_reconfirm(db.session, letter)
     status_form = StatusForm()
-    # A draft is published by its own action (letters.publish), which says what happens.
+    # A draft is published by its own action (letters.publish), which says what happens;
+    # "sent" is Print & send's own action: it freezes what was delivered.
     status_form.status.choices = [
         (s.value, s.label)
         for s in LetterStatus
-        if s in TRANSITIONS[letter.status] and letter.status != LetterStatus.DRAFT
+        if s in TRANSITIONS[letter.status]
+        and letter.status != LetterStatus.DRAFT
+        and s != LetterStatus.SENT
     ]
     return render_template(
         "letters/detail.html",
@@ -187,8 +190,27 @@ def status(campaign_slug: str, letter_id: int):
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
+    new = LetterStatus(form.status.data)
+    if new == LetterStatus.SENT:
+        flash("Mark a letter as sent from Print & send: it freezes what was delivered.", "warning")
+        return redirect(url_for("delivery.page", campaign_slug=campaign.slug, letter_id=letter.id))
+    if (
+        new == LetterStatus.CLOSED
+        and letter.status == LetterStatus.OPEN
+        and request.form.get("confirmed") != "1"
+    ):
+        # closing has consequences for signers: say what they are, and ask once
+        return render_template(
+            "letters/close_confirm.html",
+            campaign=campaign,
+            letter=letter,
+            counts=signon_services.status_counts(db.session, letter),
+            deadline_ahead=letter.accepts_signons(),
+            form=form,
+            SignOnStatus=SignOnStatus,
+        )
     try:
-        change_status(db.session, letter, LetterStatus(form.status.data), actor=current_user)
+        change_status(db.session, letter, new, actor=current_user)
     except DomainError as err:
         db.session.rollback()
         flash(err.message, "danger")

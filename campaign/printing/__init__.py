@@ -2,7 +2,7 @@
 
 The public API::
 
-    LetterSnapshot, Signatory          # the frozen input (snapshot.py)
+    LetterSnapshot, Signatory, Withdrawal   # the frozen input (snapshot.py)
     render_pdf(snapshot, *, static_dir, upload_store) -> bytes
     render_docx(snapshot, *, upload_store) -> bytes
     snapshot_fingerprint(snapshot) -> str   # sha256 of the canonical JSON
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from campaign.config import ROOT
 from campaign.printing.grouping import SignatoryList, build_list
-from campaign.printing.snapshot import LetterSnapshot, Signatory, snapshot_fingerprint
+from campaign.printing.snapshot import LetterSnapshot, Signatory, Withdrawal, snapshot_fingerprint
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -30,6 +30,7 @@ __all__ = [
     "LetterSnapshot",
     "Signatory",
     "SignatoryList",
+    "Withdrawal",
     "build_list",
     "render_cache_key",
     "render_docx",

@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from campaign.config import ROOT
 from campaign.printing.columns import PlanError, layout_matches, plan_pages, read_frame
 from campaign.printing.fetcher import RestrictedURLFetcher, upload_url
-from campaign.printing.grouping import Entry, Group, build_list, name_key
+from campaign.printing.grouping import Entry, Group, build_list, group_signatories, name_key
 from campaign.printing.markup import body_html
 from campaign.printing.snapshot import LetterSnapshot
 from campaign.uploads.store import UploadStore
@@ -120,6 +120,7 @@ def _context(snapshot: LetterSnapshot, upload_store: UploadStore | None) -> dict
     return {
         "letter": snapshot,
         "body": body_html(snapshot.body_markdown) if not snapshot.list_only else "",
+        "withdrawals": withdrawal_lines(snapshot),
         "letterhead_logo": _logo(snapshot.logo_sha256, upload_store),
         "signatories": signatories,
         "logos": logos,
@@ -127,6 +128,40 @@ def _context(snapshot: LetterSnapshot, upload_store: UploadStore | None) -> dict
         "pages": None,
         "probe": False,
     }
+
+
+@dataclass(frozen=True)
+class WithdrawalLines:
+    """An addendum's withdrawals as printed: listed ones by name, the others by number."""
+
+    heading: str
+    named: tuple[str, ...]
+    unlisted_note: str
+
+
+def withdrawal_lines(snapshot: LetterSnapshot) -> WithdrawalLines | None:
+    """The withdrawals section of an addendum (None without withdrawals)."""
+    if not snapshot.withdrawals:
+        return None
+    named = []
+    for w in sorted(
+        snapshot.withdrawals, key=lambda w: (name_key(w.signatory.name), w.signatory.name)
+    ):
+        if not w.signatory.listed:
+            continue
+        entry = group_signatories([w.signatory], "alpha")[0].entries[0]
+        where = f", {entry.place}" if entry.place else ""
+        named.append(f"{entry.name}{where} (withdrew {long_date(w.withdrawn_on)})")
+    unlisted = len(snapshot.withdrawals) - len(named)
+    note = ""
+    if unlisted:
+        also = "also " if named else ""
+        note = (
+            f"1 organization that had asked not to be listed has {also}withdrawn."
+            if unlisted == 1
+            else f"{unlisted:,} organizations that had asked not to be listed have {also}withdrawn."
+        )
+    return WithdrawalLines(snapshot.withdrawals_heading or "Withdrawn", tuple(named), note)
 
 
 def _template_html(context: dict, **layout) -> str:

@@ -64,6 +64,24 @@ class Signatory:
 
 
 @dataclass(frozen=True)
+class Withdrawal:
+    """An organization delivered earlier that has since asked to be taken off the letter
+    (an addendum reports it; a count-only one is reported by number, never by name)."""
+
+    signatory: Signatory
+    withdrawn_on: date
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {**self.signatory.to_dict(), "withdrawn_on": self.withdrawn_on.isoformat()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Withdrawal:
+        """Rebuild from :meth:`to_dict` output."""
+        return cls(Signatory.from_dict(data), date.fromisoformat(data["withdrawn_on"]))
+
+
+@dataclass(frozen=True)
 class LetterSnapshot:
     """Everything printed in a delivered letter (or an addendum of late signatories)."""
 
@@ -85,6 +103,10 @@ class LetterSnapshot:
     list_only: bool = False
     # Print the city (and state, when not grouped by state) after local and state names.
     show_places: bool = True
+    # An addendum's own section: organizations delivered earlier that withdrew since,
+    # under e.g. "Withdrawn since May 18, 2026".
+    withdrawals: tuple[Withdrawal, ...] = ()
+    withdrawals_heading: str = ""
 
     def __post_init__(self) -> None:
         if self.grouping not in GROUPINGS:
@@ -96,6 +118,7 @@ class LetterSnapshot:
         if isinstance(self.date, datetime):  # a date is printed; keep the JSON a plain date
             object.__setattr__(self, "date", self.date.date())
         object.__setattr__(self, "signatories", tuple(self.signatories))
+        object.__setattr__(self, "withdrawals", tuple(self.withdrawals))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; :meth:`from_dict` rebuilds an equal snapshot."""
@@ -115,6 +138,16 @@ class LetterSnapshot:
             "list_heading": self.list_heading,
             "list_only": self.list_only,
             "show_places": self.show_places,
+            # only when there are some: the JSON (and so the cache key) of every snapshot
+            # without withdrawals stays as it was before they existed
+            **(
+                {
+                    "withdrawals": [w.to_dict() for w in self.withdrawals],
+                    "withdrawals_heading": self.withdrawals_heading,
+                }
+                if self.withdrawals
+                else {}
+            ),
         }
 
     @classmethod
@@ -137,6 +170,8 @@ class LetterSnapshot:
             list_heading=data.get("list_heading", ""),
             list_only=bool(data.get("list_only", False)),
             show_places=bool(data.get("show_places", True)),
+            withdrawals=tuple(Withdrawal.from_dict(w) for w in data.get("withdrawals", ())),
+            withdrawals_heading=data.get("withdrawals_heading", ""),
         )
 
     def to_json(self) -> str:

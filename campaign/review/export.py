@@ -20,7 +20,8 @@ from campaign.core.names import sort_key
 from campaign.core.states import STATES, state_name
 from campaign.letters.models import LetterVersion
 from campaign.review.queries import SignOnFilters, where_filters
-from campaign.signons.models import COUNTED, Level, SignOn, SignOnStatus
+from campaign.signons.consent import awaiting_reconsent, printed
+from campaign.signons.models import Level, SignOn
 
 ALL_HEADER = [
     "id", "organization", "level", "state", "state name", "city", "website",
@@ -58,9 +59,7 @@ def _text(column) -> sa.ColumnElement:
     return sa.type_coerce(column, sa.String())
 
 
-def all_rows(
-    session: Session, letter_id: int, filters: SignOnFilters, material_number: int
-) -> Iterator[list[object]]:
+def all_rows(session: Session, letter_id: int, filters: SignOnFilters) -> Iterator[list[object]]:
     """Every sign-on (matching ``filters``) with all its fields, oldest first."""
     query = sa.select(
         SignOn.id, SignOn.org_name, _text(SignOn.level), SignOn.state, SignOn.city,
@@ -69,10 +68,9 @@ def all_rows(
         SignOn.probable_duplicate_of_id, SignOn.merged_into_id, SignOn.rejection_reason,
         SignOn.withdrawn_on, SignOn.comment, SignOn.keep_informed, SignOn.authorized,
         _utc_text(SignOn.created_at), _utc_text(SignOn.confirmed_at),
-        _utc_text(SignOn.reviewed_at),
+        _utc_text(SignOn.reviewed_at), awaiting_reconsent(letter_id),
     ).join(LetterVersion, LetterVersion.id == SignOn.version_id)  # fmt: skip
     query = where_filters(query, letter_id, filters).order_by(SignOn.id)
-    counted = {status.value for status in COUNTED}
     # Core rows through the session's connection: no ORM layer on 100,000 rows. The
     # cursor is closed on leaving the block, also when the client stops the download.
     with session.connection().execute(query.execution_options(yield_per=BATCH)) as result:
@@ -81,12 +79,12 @@ def all_rows(
                 id_, org_name, level, state, city, website, signer_name, signer_title,
                 signer_email, listed, status, source, number, duplicate_of, merged_into,
                 rejection_reason, withdrawn_on, comment, keep_informed, authorized,
-                created_at, confirmed_at, reviewed_at,
+                created_at, confirmed_at, reviewed_at, awaiting,
             ) in batch:  # fmt: skip
                 yield [
                     id_, org_name, level, state, state_name(state), city, website,
                     signer_name, signer_title, signer_email, _YES_NO[listed], status, source,
-                    number, "yes" if status in counted and number < material_number else "",
+                    number, "yes" if awaiting else "",
                     duplicate_of or "", merged_into or "", rejection_reason,
                     withdrawn_on.isoformat() if withdrawn_on else "", comment,
                     _YES_NO[keep_informed], _YES_NO[authorized],
@@ -111,11 +109,7 @@ def printed_rows(session: Session, letter_id: int) -> Iterator[list[object]]:
     group = sa.case((national, 0), else_=_state_order() + 1)
     query = (
         sa.select(group, SignOn.level, SignOn.state, SignOn.org_name, SignOn.city)
-        .where(
-            SignOn.letter_id == letter_id,
-            SignOn.status == SignOnStatus.APPROVED,
-            SignOn.listed.is_(True),
-        )
+        .where(printed(letter_id), SignOn.listed.is_(True))
         .order_by(group, SignOn.id)
     )
     with session.connection().execute(query.execution_options(yield_per=BATCH)) as result:

@@ -68,6 +68,16 @@ class WithdrawForm(NextForm):
     asked_on = DateField("Date the organization asked", validators=[DataRequired()])
 
 
+class IncludeForm(NextForm):
+    """Print a sign-on that has not re-confirmed since a material edit, with the reason."""
+
+    reason = TextAreaField(
+        "Why it may be printed without re-confirming",
+        description="Recorded with your name, e.g. “agreed by phone on June 12”.",
+        validators=[DataRequired(), Length(max=2000)],
+    )
+
+
 class MergeForm(NextForm):
     """Merge this sign-on into another one of the letter."""
 
@@ -95,6 +105,10 @@ class BulkApproveForm(ReviewForm):
         default="all",
         validators=[InputRequired()],
     )
+    # The confirmation step: set by its page, with the counts it showed
+    confirmed = HiddenField()
+    expected = HiddenField()
+    expected_flagged = HiddenField()
 
 
 class ManualSignOnForm(ReviewForm):

@@ -19,8 +19,7 @@ from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.core.errors import DomainError
 from campaign.db import utcnow
-from campaign.directory.linking import link_signons
-from campaign.letters.models import Letter, LetterStatus
+from campaign.letters.models import Letter
 from campaign.letters.services import current_version
 from campaign.review.csvio import CsvFile, read_csv
 from campaign.review.mapping import FIELDS, remember_mapping
@@ -28,6 +27,7 @@ from campaign.review.models import CsvUpload
 from campaign.review.values import parse_level, parse_listed, parse_state, parse_timestamp
 from campaign.signons.dedup import DedupIndex, Identity, normalise_identity
 from campaign.signons.models import Level, SignOn, SignOnSource, SignOnStatus
+from campaign.signons.signals import signons_counted
 
 PREVIEW_ROWS = 20
 
@@ -193,8 +193,10 @@ def import_rows(
     Rows in error and organizations already on the letter are left out; the report
     says which. Within the caller's transaction: all the rows, or none.
     """
-    if letter.status == LetterStatus.SENT:
-        raise DomainError("The letter has been sent: no more sign-ons can be added.")
+    if letter.signons_frozen:
+        raise DomainError(
+            "The letter has been sent and no longer collects sign-ons: no more can be added."
+        )
     now = now or utcnow()
     csvfile = read_csv(upload.data)
     report = analyse(session, letter, csvfile, mapping, flag=True)
@@ -208,7 +210,7 @@ def import_rows(
         signon.created_at = signon.created_at or now
     try:
         with session.begin_nested():
-            link_signons(session, new)
+            signons_counted.send(session, signons=new)  # the directory links them
             session.add_all(new)
             session.flush()
     except sa.exc.IntegrityError:

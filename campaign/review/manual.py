@@ -16,7 +16,7 @@ from campaign.auth.models import User
 from campaign.db import utcnow
 from campaign.letters.models import Letter
 from campaign.letters.services import current_version
-from campaign.review.services import already_on_letter, check_letter_unsent
+from campaign.review.services import already_on_letter, check_collecting
 from campaign.signons.dedup import DedupIndex, find, insert_unique, normalise_identity
 from campaign.signons.models import SignOn, SignOnSource, SignOnStatus
 
@@ -47,7 +47,7 @@ def add_manual(
     now: datetime | None = None,
 ) -> SignOn:
     """Add a sign-on by hand: no email, confirmed (or approved) at once, same de-duplication."""
-    check_letter_unsent(letter)
+    check_collecting(letter)
     now = now or utcnow()
     ident = normalise_identity(data.org_name, data.level, data.state)
     index = DedupIndex.for_state(session, letter.id, ident.state)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 from campaign.core.names import fold, org_key
 from campaign.core.states import STATES
 from campaign.letters.models import Letter, LetterVersion
+from campaign.signons.consent import awaiting_reconsent
 from campaign.signons.models import COUNTED, Level, SignOn, SignOnSource, SignOnStatus
 
 
@@ -94,9 +95,8 @@ def where_filters(query: sa.Select, letter_id: int, filters: SignOnFilters) -> s
             SignOn.probable_duplicate_of_id.is_not(None), SignOn.status != SignOnStatus.MERGED
         )
     if filters.reconfirm:
-        query = query.where(
-            SignOn.status.in_(COUNTED), LetterVersion.number < filters.material_number
-        )
+        # the same rule as printing: a coordinator's "include anyway" takes it off this list
+        query = query.where(awaiting_reconsent(letter_id))
     if filters.q:
         terms = [
             sa.func.lower(column).like(_like(text), escape="\\")
@@ -111,7 +111,7 @@ def where_filters(query: sa.Select, letter_id: int, filters: SignOnFilters) -> s
 
 
 def _needs_version(filters: SignOnFilters) -> bool:
-    return filters.version is not None or filters.reconfirm
+    return filters.version is not None
 
 
 def filtered_ids(letter: Letter, filters: SignOnFilters) -> sa.Select:

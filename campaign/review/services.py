@@ -11,14 +11,15 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from campaign.audit.models import AuditEvent
 from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.core.errors import Conflict, DomainError
 from campaign.core.names import org_key
 from campaign.db import utcnow
+from campaign.delivery.addenda import delivered_on
 from campaign.letters.models import Letter, LetterStatus
-from campaign.review.queries import SignOnFilters, filtered_ids
+from campaign.printing.pdf import long_date
+from campaign.signons import consent
 from campaign.signons.models import SignOn, SignOnStatus
 
 S = SignOnStatus
@@ -47,20 +48,40 @@ def can_move(signon: SignOn, new: SignOnStatus) -> bool:
     return not (new == S.APPROVED and signon.confirmed_at is None)
 
 
-def check_letter_unsent(letter: Letter) -> None:
-    """Refuse changes to the sign-ons of a letter that has been sent (they are frozen)."""
-    if letter.status == LetterStatus.SENT:
-        raise DomainError("The letter has been sent: its sign-ons can no longer change.")
+def check_collecting(letter: Letter) -> None:
+    """Refuse changes to the sign-ons of a letter sent and no longer collecting (frozen).
+
+    A sent letter that keeps collecting takes, confirms and reviews sign-ons as before
+    its delivery: they go in the next addendum, the delivery itself is frozen apart.
+    """
+    if letter.signons_frozen:
+        raise DomainError(
+            "The letter has been sent and no longer collects sign-ons: its sign-ons can no "
+            "longer change."
+        )
 
 
-def _move(signon: SignOn, letter: Letter, new: SignOnStatus, now: datetime) -> SignOnStatus:
-    check_letter_unsent(letter)
+def _move(
+    session: Session, signon: SignOn, letter: Letter, new: SignOnStatus, now: datetime
+) -> SignOnStatus:
+    check_collecting(letter)
     if signon.letter_id != letter.id:
         raise DomainError("This sign-on belongs to another letter.")
     if new not in TRANSITIONS[signon.status]:
         raise DomainError(f"A {signon.status.value} sign-on cannot be {_VERB[new]}.")
     if new == S.APPROVED and signon.confirmed_at is None:
         raise DomainError("This sign-on was never confirmed, so it cannot be approved.")
+    if new == S.APPROVED and not consent.has_agreed(session, signon):
+        raise consent.reconsent_needed(session, signon, letter)
+    if new != S.WITHDRAWN and letter.status == LetterStatus.SENT:
+        # what was delivered stays delivered: an organization may still withdraw (the
+        # next addendum says so), but it is not rejected or merged away afterwards
+        sent_on = delivered_on(session, signon.id)
+        if sent_on is not None:
+            raise DomainError(
+                f"“{signon.org_name}” was delivered on {long_date(sent_on)}: it can only be "
+                "marked withdrawn (or its name corrected)."
+            )
     old = signon.status
     signon.status = new
     signon.reviewed_at = signon.updated_at = now
@@ -70,7 +91,7 @@ def _move(signon: SignOn, letter: Letter, new: SignOnStatus, now: datetime) -> S
 def approve(session: Session, signon: SignOn, letter: Letter, *, actor: User, now=None) -> SignOn:
     """Approve a confirmed (or earlier rejected) sign-on: it will be printed if listed."""
     now = now or utcnow()
-    old = _move(signon, letter, S.APPROVED, now)
+    old = _move(session, signon, letter, S.APPROVED, now)
     signon.rejection_reason = ""
     session.flush()
     record(session, actor, "signon.approve", "sign_on", signon.id, old=old.value)
@@ -85,7 +106,7 @@ def reject(
     if not reason:
         raise DomainError("Say why the sign-on is rejected.", field="reason")
     now = now or utcnow()
-    old = _move(signon, letter, S.REJECTED, now)
+    old = _move(session, signon, letter, S.REJECTED, now)
     signon.rejection_reason = reason
     session.flush()
     record(session, actor, "signon.reject", "sign_on", signon.id, old=old.value, reason=reason)
@@ -102,7 +123,7 @@ def withdraw(
     # A day of slack: "today" in Hawaii can be tomorrow in UTC.
     if asked_on > (now + timedelta(days=1)).date():
         raise DomainError("The date cannot be in the future.", field="asked_on")
-    old = _move(signon, letter, S.WITHDRAWN, now)
+    old = _move(session, signon, letter, S.WITHDRAWN, now)
     signon.withdrawn_on = asked_on
     session.flush()
     record(
@@ -126,7 +147,7 @@ def merge(
         raise DomainError("Choose another sign-on of this letter to merge into.", field="into")
     if original.status == S.MERGED:
         raise DomainError("That sign-on was itself merged; merge into its original.", field="into")
-    old = _move(duplicate, letter, S.MERGED, now)
+    old = _move(session, duplicate, letter, S.MERGED, now)
     duplicate.merged_into_id = original.id
     # Sign-ons merged earlier into this duplicate now point at the original.
     session.execute(
@@ -169,7 +190,7 @@ def rename(
     recognised as the same organization. When the new key is another sign-on's in
     the same state, the two are the same organization: merging is the remedy.
     """
-    check_letter_unsent(letter)
+    check_collecting(letter)
     new = " ".join((name or "").split())
     key = org_key(new)
     if not key:
@@ -210,56 +231,6 @@ def rename(
         key_changed=key != old_key,
     )
     return signon
-
-
-def bulk_approve(
-    session: Session,
-    letter: Letter,
-    *,
-    actor: User,
-    filters: SignOnFilters | None = None,
-    ids: list[int] | None = None,
-    now=None,
-) -> int:
-    """Approve every confirmed sign-on of the letter (or those matching ``filters``, or
-    those in ``ids``) in one UPDATE; one audit event each. Returns how many."""
-    check_letter_unsent(letter)
-    now = now or utcnow()
-    query = filtered_ids(letter, filters or SignOnFilters()).where(
-        SignOn.status == S.CONFIRMED, SignOn.confirmed_at.is_not(None)
-    )
-    if ids is not None:
-        query = query.where(SignOn.id.in_(ids[:10_000]))
-    chosen = list(session.scalars(query))
-    if not chosen:
-        return 0
-    for start in range(0, len(chosen), 500):
-        batch = chosen[start : start + 500]
-        session.execute(
-            sa.update(SignOn)
-            .where(SignOn.id.in_(batch), SignOn.status == S.CONFIRMED)
-            .values(status=S.APPROVED, reviewed_at=now, updated_at=now, rejection_reason="")
-            .execution_options(synchronize_session=False)
-        )
-    # The same events record() writes, in one multi-row INSERT rather than one per row.
-    at = utcnow()
-    session.execute(
-        sa.insert(AuditEvent),
-        [
-            {
-                "user_id": actor.id,
-                "action": "signon.approve",
-                "entity": "sign_on",
-                "entity_id": signon_id,
-                "at": at,
-                "details": {"old": "confirmed", "bulk": True},
-            }
-            for signon_id in chosen
-        ],
-    )
-    session.flush()
-    session.expire_all()
-    return len(chosen)
 
 
 def already_on_letter(existing: SignOn | None) -> Conflict:

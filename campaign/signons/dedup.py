@@ -13,6 +13,7 @@ from campaign.core.names import org_key
 from campaign.core.states import STATES
 from campaign.signons.fuzzy import probable_duplicate
 from campaign.signons.models import Level, SignOn
+from campaign.signons.signals import signons_counted
 
 
 @dataclass(frozen=True)
@@ -122,14 +123,12 @@ def insert_unique(session: Session, signon: SignOn) -> bool:
     """Add ``signon`` inside a SAVEPOINT; False when the unique constraint finds the
     organization already on the letter (a concurrent request committed it first).
 
-    A coordinator's one-at-a-time insert: it is linked to the directory's organization
-    and contact here (the public page and the CSV import link theirs too).
+    A coordinator's one-at-a-time insert: it counts at once, so the features listening
+    (the directory links its organization and contact) hear of it inside the SAVEPOINT.
     """
-    from campaign.directory.linking import link_signons
-
     try:
         with session.begin_nested():
-            link_signons(session, [signon])
+            signons_counted.send(session, signons=[signon])
             session.add(signon)
             session.flush()
     except sa.exc.IntegrityError:

@@ -164,3 +164,24 @@ class SignOn(Base):
     def counted(self) -> bool:
         """Confirmed or approved: part of the letter's count."""
         return self.status in COUNTED
+
+
+class ConsentOverride(Base):
+    """A coordinator's decision to print a sign-on that signed an earlier text and has not
+    re-confirmed since a material edit (e.g. "agreed by phone"): the reason, who, when.
+
+    It covers the material edit it was given for (``material_number``); a later material
+    edit needs a re-confirmation, or another override, again.
+    """
+
+    __tablename__ = "consent_overrides"
+    __table_args__ = (sa.UniqueConstraint("sign_on_id", "material_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sign_on_id: Mapped[int] = mapped_column(sa.ForeignKey("sign_ons.id", ondelete="CASCADE"))
+    material_number: Mapped[int]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

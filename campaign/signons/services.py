@@ -15,10 +15,11 @@ from campaign.auth.models import User
 from campaign.core.errors import DomainError
 from campaign.core.names import sort_key
 from campaign.db import utcnow
-from campaign.letters.models import Letter, LetterStatus, LetterVersion
+from campaign.letters.models import Letter, LetterVersion
 from campaign.letters.services import latest_material_number
-from campaign.signons import notify
+from campaign.signons import consent, notify
 from campaign.signons.models import COUNTED, Level, SignOn, SignOnStatus
+from campaign.signons.signals import signons_counted
 from campaign.signons.signing import LinkFor, shown_version
 
 
@@ -63,7 +64,7 @@ def confirm_signon(
     taking SQLite's write lock, so that names are not compared while holding it.
     """
     now = now or utcnow()
-    if letter.status not in (LetterStatus.OPEN, LetterStatus.CLOSED):
+    if not letter.takes_confirmations:
         raise DomainError("This letter can no longer be confirmed.")
     reconfirm = needs_reconfirm(session, signon, letter)
     if signon.status != SignOnStatus.PENDING and not reconfirm:
@@ -99,10 +100,8 @@ def _on_first_confirmation(session: Session, signon: SignOn, similar: int | None
     Done here rather than when the form is posted: an address nobody confirms (a typo,
     a prank, a bot past the honeypot) leaves the directory and the review flags alone.
     """
-    from campaign.directory.linking import link_signons
-
     if signon.organization_id is None:  # (rows signed before this rule are linked)
-        link_signons(session, [signon])
+        signons_counted.send(session, signons=[signon])
     if signon.probable_duplicate_of_id is None:
         signon.probable_duplicate_of_id = similar
 
@@ -112,7 +111,7 @@ def resend_link(
 ) -> None:
     """Send a fresh link (7 more days) to the address that signed; the old link stops working."""
     now = now or utcnow()
-    if letter.status not in (LetterStatus.OPEN, LetterStatus.CLOSED):
+    if not letter.takes_confirmations:
         raise DomainError("This letter can no longer be confirmed.")
     reconfirm = needs_reconfirm(session, signon, letter)
     if signon.status != SignOnStatus.PENDING and not reconfirm:
@@ -158,13 +157,10 @@ def version_counts(session: Session, letter: Letter) -> dict[int, int]:
 
 
 def signatories(session: Session, letter: Letter) -> dict[Level, list[SignOn]]:
-    """Approved sign-ons listed by name, grouped by level, A–Z (state, then name)."""
+    """Printed sign-ons listed by name (approved, agreed to the current text), grouped by
+    level, A–Z (state, then name)."""
     rows = session.scalars(
-        sa.select(SignOn).where(
-            SignOn.letter_id == letter.id,
-            SignOn.status == SignOnStatus.APPROVED,
-            SignOn.listed.is_(True),
-        )
+        sa.select(SignOn).where(consent.printed(letter.id), SignOn.listed.is_(True))
     ).all()
     grouped: dict[Level, list[SignOn]] = {level: [] for level in Level}
     for row in sorted(rows, key=lambda s: (s.state, sort_key(s.org_name))):
@@ -173,19 +169,12 @@ def signatories(session: Session, letter: Letter) -> dict[Level, list[SignOn]]:
 
 
 def needing_reconfirm(session: Session, letter: Letter) -> list[SignOn]:
-    """Counted sign-ons made on a version older than the newest material edit."""
-    latest = latest_material_number(session, letter)
-    if not latest:
-        return []
+    """Counted sign-ons made on a version older than the newest material edit, that no
+    coordinator included anyway (``consent.awaiting_reconsent``)."""
     return list(
         session.scalars(
             sa.select(SignOn)
-            .join(LetterVersion, LetterVersion.id == SignOn.version_id)
-            .where(
-                SignOn.letter_id == letter.id,
-                SignOn.status.in_(COUNTED),
-                LetterVersion.number < latest,
-            )
+            .where(consent.awaiting_reconsent(letter.id))
             .options(joinedload(SignOn.version))
             .order_by(SignOn.org_name)
         ).unique()
@@ -197,8 +186,11 @@ def request_reconfirm(
 ) -> int:
     """Email a re-confirm link to every signer who needs one; returns how many."""
     now = now or utcnow()
-    if letter.status not in (LetterStatus.OPEN, LetterStatus.CLOSED):
-        raise DomainError("Re-confirmation is possible only while the letter is open or closed.")
+    if not letter.takes_confirmations:
+        raise DomainError(
+            "Re-confirmation is possible only while the letter is open or closed, or sent and "
+            "still collecting sign-ons."
+        )
     rows = needing_reconfirm(session, letter)
     for signon in rows:
         token = notify.issue_token(signon, now)

@@ -107,6 +107,7 @@ _LETTER_WITH_VERSION = (
         _LETTERS.c.title,
         _LETTERS.c.status,
         _LETTERS.c.deadline_at,
+        _LETTERS.c.keeps_collecting,
         _VERSIONS.c.id.label("version_id"),
     )
     .select_from(

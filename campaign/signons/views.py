@@ -20,6 +20,7 @@ from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error, parse_id
 from campaign.core.markdown import render_markdown
 from campaign.db import utcnow
+from campaign.delivery.addenda import first_delivery
 from campaign.extensions import limiter
 from campaign.letters.models import Letter, LetterStatus, PublicLetter
 from campaign.letters.services import current_version
@@ -58,9 +59,18 @@ def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
     form = form or SignOnForm()
     if not form.version_id.data:
         form.version_id.data = str(version.id)
+    delivered = None
+    if letter.status == LetterStatus.SENT:
+        # the page says when and to whom it went, and where new signers go
+        first = first_delivery(db.session, letter)
+        delivered = first.sent_on if first is not None else None
     return {
         "letter": letter,
         "version": version,
+        "delivered_on": delivered,
+        "addressed_to": ", ".join(
+            line.strip() for line in letter.addressees.splitlines() if line.strip()
+        ),
         "body_html": render_markdown(version.body),
         "count": services.signed_count(db.session, letter),
         "signatories": (
@@ -193,7 +203,7 @@ def confirm(slug: str, token: str):
     form.version_id.data = str(version.id)
     if signon.status != SignOnStatus.PENDING and not reconfirm:
         state = "done" if signon.counted else "closed"
-    elif letter.status not in (LetterStatus.OPEN, LetterStatus.CLOSED):
+    elif not letter.takes_confirmations:
         state = "closed"
     elif services.token_expired(signon, utcnow()):
         state = "expired"

@@ -20,7 +20,7 @@ from campaign.letters.models import LetterStatus, LetterVersion
 from campaign.printing import LetterSnapshot
 from campaign.printing.pdf import long_date
 from campaign.signons.models import SignOnStatus
-from tests.delivery.factories import add_signon, delivery_form, url
+from tests.delivery.factories import add_signon, delivery_form, send, url
 from tests.factories import reload
 from tests.letters.factories import make_letter
 from tests.printing.conftest import needs_poppler, pdftotext, squash
@@ -53,7 +53,7 @@ def sent(session, login_as):
     b = add_signon(session, letter, "Silent Partner Fund", listed=False, state="NM")
     add_signon(session, letter, "Pending People", status=SignOnStatus.PENDING)
     coordinator = login_as("coordinator")
-    response = coordinator.post(url(letter, "/send"), data=delivery_form(sent_on="2026-05-18"))
+    response = send(coordinator, url(letter, "/send"), delivery_form(sent_on="2026-05-18"))
     assert response.status_code == 302, response.get_data(as_text=True)
     [delivery] = _deliveries(session, letter)
     return letter, delivery, coordinator, (a, b)
@@ -141,7 +141,7 @@ def test_another_letters_delivery_is_404(session, sent, login_as):
 
 def test_marking_as_sent_twice_is_refused(session, sent):
     letter, _delivery, coordinator, _ = sent
-    again = coordinator.post(url(letter, "/send"), data=delivery_form())
+    again = send(coordinator, url(letter, "/send"), delivery_form())
     assert again.status_code == 400
     assert "already marked as sent" in again.get_data(as_text=True)
     assert len(_deliveries(session, letter)) == 1
@@ -152,7 +152,7 @@ def test_a_draft_cannot_be_sent(session, login_as):
     coordinator = login_as("coordinator")
     page = coordinator.get(url(letter)).get_data(as_text=True)
     assert "A draft cannot be sent" in page and "Mark as sent</button>" not in page
-    response = coordinator.post(url(letter, "/send"), data=delivery_form())
+    response = send(coordinator, url(letter, "/send"), delivery_form())
     assert response.status_code == 400
     assert "Only an open or closed letter" in response.get_data(as_text=True)
     assert reload(session, letter).status == LetterStatus.DRAFT
@@ -163,7 +163,7 @@ def test_an_open_letter_is_closed_then_sent(session, login_as):
     letter = make_letter(session)
     add_signon(session, letter, "Open Door Group")
     coordinator = login_as("coordinator")
-    assert coordinator.post(url(letter, "/send"), data=delivery_form()).status_code == 302
+    assert send(coordinator, url(letter, "/send"), delivery_form()).status_code == 302
     moves = [
         (e.details["old"], e.details["new"])
         for e in session.scalars(
@@ -187,7 +187,7 @@ def test_an_open_letter_is_closed_then_sent(session, login_as):
 def test_bad_details_store_nothing(session, login_as, change, message):
     letter = make_letter(session, status=LetterStatus.CLOSED)
     coordinator = login_as("coordinator")
-    response = coordinator.post(url(letter, "/send"), data=delivery_form(**change))
+    response = send(coordinator, url(letter, "/send"), delivery_form(**change))
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert _deliveries(session, letter) == []
@@ -209,7 +209,7 @@ def test_a_finished_render_of_the_same_snapshot_is_reused(session, login_as, mon
     monkeypatch.setattr(services, "render_bytes", no_render)
     monkeypatch.setattr(rendering, "render_bytes", no_render)
     today = services.default_sent_on(reload(session, letter)).isoformat()
-    response = coordinator.post(url(letter, "/send"), data=delivery_form(sent_on=today))
+    response = send(coordinator, url(letter, "/send"), delivery_form(sent_on=today))
     assert response.status_code == 302
     [delivery] = _deliveries(session, letter)
     assert delivery.pdf_sha256 == hashlib.sha256(draft).hexdigest()

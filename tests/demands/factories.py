@@ -11,10 +11,11 @@ from campaign.agencies.models import Agency, AgencyType
 from campaign.auth.models import Role, User
 from campaign.campaigns.models import Campaign
 from campaign.core.names import org_key
+from campaign.demands.evidence import link_evidence
 from campaign.demands.models import Demand, DemandStatus, Priority
 from campaign.demands.services import DemandFields, create_demand
 from campaign.evidence.models import EvidenceRecord, EvidenceType
-from campaign.evidence.services import create_evidence, link_evidence
+from campaign.evidence.services import create_evidence
 from tests import factories
 
 _seq = itertools.count(1)

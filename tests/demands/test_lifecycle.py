@@ -95,7 +95,8 @@ def test_draft_cannot_be_sent_without_evidence(session):
 def test_deleted_evidence_does_not_count(session):
     demand = create_demand_row(session, with_evidence=True)
     actor = _creator(session, demand)
-    from campaign.evidence.models import DemandEvidence, EvidenceRecord
+    from campaign.demands.models import DemandEvidence
+    from campaign.evidence.models import EvidenceRecord
 
     record = session.scalar(
         sa.select(EvidenceRecord)

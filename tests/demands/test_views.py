@@ -151,7 +151,7 @@ def test_detail_query_count_is_constant(login_as, session, count_queries, world)
     small = q.count
     actor = create_actor(session)
     demand = reload(session, world["demand"])
-    from campaign.evidence.services import link_evidence
+    from campaign.demands.evidence import link_evidence
 
     for i in range(8):
         record = create_evidence_record(session, agency=world["agency"], actor=actor)
@@ -234,7 +234,7 @@ def test_unlinking_the_last_record_of_a_sent_demand_is_refused(world, login_as, 
         sa.select(DemandEvent.note).where(DemandEvent.demand_id == demand.id)
     )
     assert link_record is not None
-    from campaign.evidence.models import DemandEvidence
+    from campaign.demands.models import DemandEvidence
 
     evidence_id = session.scalar(
         sa.select(DemandEvidence.evidence_id).where(DemandEvidence.demand_id == demand.id)

@@ -9,9 +9,8 @@ from PIL import Image
 
 from campaign.audit.models import AuditEvent
 from campaign.campaigns.models import Campaign
-from campaign.demands.models import DemandStatus
+from campaign.demands.models import DemandEvidence, DemandStatus
 from campaign.evidence.models import (
-    DemandEvidence,
     EvidenceAttachment,
     EvidenceRecord,
     EvidenceType,
@@ -311,7 +310,7 @@ def test_coordinator_edits_and_soft_deletes(login_as, session):
     agency = create_agency(session, name="Collier County Sheriff", state="FL")
     record = create_evidence_record(session, title="Old title", agency=agency)
     demand = create_demand_row(session, agency=agency, with_evidence=False)
-    from campaign.evidence.services import link_evidence
+    from campaign.demands.evidence import link_evidence
 
     link_evidence(session, demand, record, note="n", actor=create_actor(session))
     session.commit()

@@ -98,9 +98,15 @@ def test_status_transitions(login_as, session):
     c = login_as("coordinator")
     assert c.post(_url(letter, "/status"), data={"status": "sent"}).status_code == 302
     assert reload(session, letter).status == LetterStatus.DRAFT
-    for new in ("open", "closed", "open", "closed", "sent"):
-        c.post(_url(letter, "/status"), data={"status": new})
+    for new in ("open", "closed", "open", "closed"):
+        c.post(_url(letter, "/status"), data={"status": new, "confirmed": "1"})
         assert reload(session, letter).status == LetterStatus(new)
+    # "sent" is Print & send's action (it freezes the delivery), not the status form's
+    refused = c.post(_url(letter, "/status"), data={"status": "sent"})
+    assert refused.status_code == 302 and refused.headers["Location"].endswith("/delivery")
+    assert reload(session, letter).status == LetterStatus.CLOSED
+    reload(session, letter).status = LetterStatus.SENT
+    session.commit()
     # a sent letter is frozen
     response = c.post(_url(letter, "/edit"), data=_form(body="Changed"))
     assert response.status_code == 400

@@ -21,3 +21,19 @@ def events(session, action: str, entity_id: int | None = None) -> list[AuditEven
     if entity_id is not None:
         q = q.where(AuditEvent.entity_id == entity_id)
     return list(session.scalars(q.order_by(AuditEvent.id)))
+
+
+def bulk_approve(client, url: str, **data):
+    """A bulk approval's two steps: the page saying what it will do, then its own POST
+    (with the counts it showed, and the flagged ones ticked in ``data``)."""
+    import re
+
+    first = client.post(url, data=data)
+    assert first.status_code == 200, first.get_data(as_text=True)[:1000]
+    shown = dict(
+        re.findall(
+            r'<input type="hidden" name="(expected(?:_flagged)?)" value="([^"]*)"',
+            first.get_data(as_text=True),
+        )
+    )
+    return client.post(url, data={**data, **shown, "confirmed": "1"})

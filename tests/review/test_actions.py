@@ -7,14 +7,14 @@ import sqlalchemy as sa
 
 from campaign.core.errors import DomainError
 from campaign.letters.models import LetterStatus
-from campaign.review import manual, services
+from campaign.review import bulk, manual, services
 from campaign.signons import dedup
 from campaign.signons import services as signon_services
 from campaign.signons.models import Level, SignOn, SignOnSource, SignOnStatus
 from tests.factories import reload
 from tests.letters.factories import make_letter
 from tests.review.factories import make_signon
-from tests.review.helpers import base, events
+from tests.review.helpers import base, bulk_approve, events
 
 S = SignOnStatus
 
@@ -235,7 +235,7 @@ def test_a_sent_letter_freezes_its_sign_ons(session, make_user):
     with pytest.raises(DomainError, match="has been sent"):
         services.approve(session, signon, letter, actor=make_user())
     with pytest.raises(DomainError, match="has been sent"):
-        services.bulk_approve(session, letter, actor=make_user())
+        bulk.bulk_approve(session, letter, actor=make_user())
 
 
 def test_bulk_approve_all_filtered_and_selected(login_as, session):
@@ -247,16 +247,16 @@ def test_bulk_approve_all_filtered_and_selected(login_as, session):
     url = base(session, letter) + "/bulk-approve"
 
     # only the ticked ones
-    response = c.post(url, data={"scope": "selected", "ids": [str(tx[0].id), str(pending.id)]})
+    response = bulk_approve(c, url, scope="selected", ids=[str(tx[0].id), str(pending.id)])
     assert response.status_code == 302
     assert reload(session, tx[0]).status == S.APPROVED
     assert reload(session, pending).status == S.PENDING
     # only those matching the filters (state=CA)
-    c.post(url, data={"scope": "filtered", "state": "CA"})
+    bulk_approve(c, url, scope="filtered", state="CA")
     assert {reload(session, s).status for s in ca} == {S.APPROVED}
     assert reload(session, tx[1]).status == S.CONFIRMED
     # every confirmed one, in one POST
-    c.post(url, data={"scope": "all", "state": "CA"})
+    bulk_approve(c, url, scope="all", state="CA")
     assert {reload(session, s).status for s in tx} == {S.APPROVED}
     assert reload(session, pending).status == S.PENDING
     approvals = events(session, "signon.approve")
@@ -270,7 +270,7 @@ def test_bulk_approve_is_one_update(session, make_user, count_queries):
     bulk_signons(session, letter, 300)
     actor = make_user()
     with count_queries() as q:
-        n = services.bulk_approve(session, letter, actor=actor)
+        n, _choice = bulk.bulk_approve(session, letter, actor=actor)
     assert n == 100  # a third of them are confirmed
     updates = [s for s in q.statements if s.lstrip().upper().startswith("UPDATE")]
     assert len(updates) == 1

@@ -14,17 +14,22 @@ from campaign.auth.access import coordinator_required
 from campaign.core.errors import DomainError
 from campaign.core.forms import apply_domain_error
 from campaign.core.urls import safe_next
+from campaign.delivery.addenda import delivered_on
+from campaign.letters.models import LetterStatus
 from campaign.letters.services import latest_material_number
 from campaign.review import manual, services
 from campaign.review.forms import (
     ApproveForm,
+    IncludeForm,
     ManualSignOnForm,
     MergeForm,
     RejectForm,
     RenameForm,
     WithdrawForm,
 )
+from campaign.review.reconsent import INCLUDABLE, include_without_reconsent
 from campaign.review.views.base import BASE, bp, load, signon_or_404
+from campaign.signons import consent
 from campaign.signons.fuzzy import similarity
 from campaign.signons.models import SignOn, SignOnStatus
 
@@ -57,6 +62,16 @@ def _detail(campaign, letter, signon: SignOn, status: int = 200, **forms):
     merge_form.into.choices = _merge_choices(letter, signon)
     rename_form = forms.get("rename") or RenameForm(data={"org_name": signon.org_name})
     allowed = {s.value: services.can_move(signon, s) for s in SignOnStatus}
+    delivered = None
+    if letter.status == LetterStatus.SENT:
+        # a delivered sign-on may only withdraw (or have its name corrected)
+        delivered = delivered_on(db.session, signon.id)
+        if delivered is not None:
+            allowed = {s: ok and s == SignOnStatus.WITHDRAWN.value for s, ok in allowed.items()}
+    # signed an earlier text than the newest material edit, nobody included it anyway
+    awaiting = signon.counted and not consent.has_agreed(db.session, signon)
+    if awaiting:
+        allowed["approved"] = False
     return render_template(
         "review/detail.html",
         campaign=campaign,
@@ -70,6 +85,10 @@ def _detail(campaign, letter, signon: SignOn, status: int = 200, **forms):
         merge_form=merge_form,
         rename_form=rename_form,
         material_number=latest_material_number(db.session, letter),
+        delivered_on=delivered,
+        awaiting_reconsent=awaiting,
+        include_form=forms.get("include") or IncludeForm(),
+        can_include=awaiting and signon.status in INCLUDABLE and not letter.signons_frozen,
     ), status
 
 
@@ -94,8 +113,11 @@ def _act(campaign_slug, letter_id, signon_id, form_cls, key, call, done):
         except DomainError as err:
             db.session.rollback()
             apply_domain_error(form, err)
-            if not form.errors and form.form_errors:
+            if form.form_errors:
+                # at the top of the page, once: the action's own form may not be shown
+                # (e.g. Reject for a sign-on already delivered)
                 flash(err.message, "danger")
+                form.form_errors.clear()
         else:
             db.session.commit()
             flash(done(signon), "success")
@@ -122,6 +144,23 @@ def approve(campaign_slug: str, letter_id: int, signon_id: int):
         "approve",
         lambda s, letter, f: services.approve(db.session, s, letter, actor=current_user),
         lambda s: f"“{s.org_name}” approved.",
+    )
+
+
+@bp.post(BASE + "/<int:signon_id>/include")
+@coordinator_required
+def include(campaign_slug: str, letter_id: int, signon_id: int):
+    """Print a sign-on that has not re-confirmed since a material edit, with a reason."""
+    return _act(
+        campaign_slug,
+        letter_id,
+        signon_id,
+        IncludeForm,
+        "include",
+        lambda s, letter, f: include_without_reconsent(
+            db.session, s, letter, reason=f.reason.data, actor=current_user
+        ),
+        lambda s: f"“{s.org_name}” is included without re-confirming; the reason is recorded.",
     )
 
 

@@ -11,11 +11,13 @@ from campaign import db
 from campaign.auth.access import coordinator_required
 from campaign.charts import daily_bars_svg
 from campaign.core.errors import DomainError
+from campaign.core.forms import parse_id
 from campaign.core.pagination import paginate, parse_page
 from campaign.core.states import STATE_CHOICES
 from campaign.letters.services import latest_material_number
-from campaign.review import queries, services
+from campaign.review import bulk, queries, services
 from campaign.review.forms import ApproveForm, BulkApproveForm
+from campaign.review.services import check_collecting
 from campaign.review.views.base import BASE, bp, list_url, load
 from campaign.signons.models import Level, SignOnSource, SignOnStatus
 
@@ -59,7 +61,9 @@ def index(campaign_slug: str, letter_id: int):
 @bp.post(BASE + "/bulk-approve")
 @coordinator_required
 def bulk_approve(campaign_slug: str, letter_id: int):
-    """Approve confirmed sign-ons: all, those matching the filters, or those ticked."""
+    """Approve confirmed sign-ons: all, those matching the filters, or those ticked. A first
+    POST shows what it will do (counts, what is left out and why, the probable duplicates
+    to tick); the POST from that page approves."""
     campaign, letter = load(campaign_slug, letter_id)
     form = BulkApproveForm()
     material = latest_material_number(db.session, letter)
@@ -69,18 +73,58 @@ def bulk_approve(campaign_slug: str, letter_id: int):
         return redirect(list_url(campaign, letter, **filters.as_args()))
     ids = None
     if form.scope.data == "selected":
-        ids = [int(v) for v in request.form.getlist("ids") if v.isdigit() and len(v) < 12]
+        ids = [i for v in request.form.getlist("ids") if (i := parse_id(v)) is not None]
         if not ids:
             flash("Tick the sign-ons to approve first.", "warning")
             return redirect(list_url(campaign, letter, **filters.as_args()))
+    shown = filters
     if form.scope.data != "filtered":
         filters = queries.SignOnFilters(material_number=material)
     try:
-        n = services.bulk_approve(db.session, letter, actor=current_user, filters=filters, ids=ids)
+        check_collecting(letter)
     except DomainError as err:
-        db.session.rollback()
         flash(err.message, "danger")
+        return redirect(list_url(campaign, letter, **shown.as_args()))
+    choice = bulk.choose(db.session, letter, filters=filters, ids=ids)
+    ticked = [i for v in request.form.getlist("flagged_ids") if (i := parse_id(v)) is not None]
+    if form.confirmed.data == "1":
+        if (form.expected.data, form.expected_flagged.data) == (
+            str(len(choice.approvable)),
+            str(len(choice.flagged)),
+        ):
+            n, choice = bulk.bulk_approve(
+                db.session, letter, actor=current_user, filters=filters, ids=ids, flagged=ticked
+            )
+            db.session.commit()
+            flash(_approved_message(n, choice, set(ticked)), "success")
+            return redirect(list_url(campaign, letter, **shown.as_args()))
+        changed = True
     else:
-        db.session.commit()
-        flash(f"{n} sign-on{'' if n == 1 else 's'} approved.", "success")
-    return redirect(list_url(campaign, letter, **filters.as_args()))
+        changed = False
+        if ids is not None:  # ticked on the list: a flagged one ticked there stays ticked
+            ticked = ids
+    return render_template(
+        "review/bulk_confirm.html",
+        campaign=campaign,
+        letter=letter,
+        form=form,
+        choice=choice,
+        ids=ids or [],
+        ticked=set(ticked),
+        filters=shown,
+        changed=changed,
+        reconfirm_url=list_url(campaign, letter, reconfirm="1"),
+    ), (409 if changed else 200)
+
+
+def _approved_message(n: int, choice: bulk.BulkChoice, ticked: set[int]) -> str:
+    """What a bulk approval did and what it left out, and why."""
+    parts = [f"{n} sign-on{'' if n == 1 else 's'} approved."]
+    if choice.reconsent:
+        parts.append(
+            f"{choice.reconsent} left out: they signed an earlier text and have not re-confirmed."
+        )
+    left = sum(1 for f in choice.flagged if f.id not in ticked)
+    if left:
+        parts.append(f"{left} probable duplicate{'' if left == 1 else 's'} left out (not ticked).")
+    return " ".join(parts)

@@ -1,0 +1,16 @@
+"""What sign-ons tell the features above them, through ``blinker`` signals (as Flask's own).
+
+Signing knows nothing of the directory: the directory subscribes in
+``campaign.create_app``, so that ``signons`` never imports it.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: Sign-ons that have just begun to count: added by hand or imported (sent before they
+#: are flushed, inside the caller's transaction, so that a receiver may fill in their
+#: columns) or confirmed by their signer. The sender is the session; ``signons=`` a list.
+signons_counted = _signals.signal("signons-counted")
