@@ -2,7 +2,7 @@
 is taken again after the lease, not after half an hour)
 
 Revision ID: 7e1a0c5d9b21
-Revises: b3c1f0d2a9e4
+Revises: f7b2d9a4c3e8
 Create Date: 2026-12-04 17:50:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import campaign.db
 
 revision: str = "7e1a0c5d9b21"
-down_revision: str | Sequence[str] | None = "b3c1f0d2a9e4"
+down_revision: str | Sequence[str] | None = "f7b2d9a4c3e8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
