@@ -329,7 +329,8 @@ class Cluster:
         import redis
 
         client = redis.Redis.from_url(self.redis_url)
-        keys = list(client.scan_iter(match=f"{self.key_prefix}*", count=1000))
+        # limits' keys read LIMITS:LIMITER/<scope>/<prefix>/… or LIMITS:LIMITER/<prefix>/…
+        keys = list(client.scan_iter(match=f"*/{self.key_prefix}/*", count=1000))
         if keys:
             client.delete(*keys)
         client.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 import pytest
+import redis
 
 from tests.cluster.harness import Cluster, missing
 from tests.cluster.report import CONFIRM, Plan, result_line
@@ -43,6 +44,11 @@ def test_a_cluster_loses_nothing_and_sends_nothing_twice(tmp_path):
         tokens = [m["body"] for m in cluster.smtp.messages]
     k = report.counts
     print(result_line(report))
+    # nothing left behind: processes, the database, the Redis keys
+    assert cluster.procs == {} and not cluster._created_db
+    client = redis.Redis.from_url(REDIS)
+    assert list(client.scan_iter(match=f"*/{cluster.key_prefix}/*")) == []
+    client.close()
     assert report.problems == []
     assert k["lost"] == 0 and k["duplicated"] == 0 and k["mails_twice"] == 0, k
     assert k["stored"] == k["accepted"] and k["unacknowledged"] == 0
