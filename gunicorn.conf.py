@@ -16,3 +16,35 @@ def post_worker_init(worker):
     """
     gc.collect()
     gc.freeze()
+
+
+def on_starting(server):
+    """Give the workers one folder for their metrics, so that /metrics adds them up.
+
+    prometheus-client keeps each process's counters in files there when
+    PROMETHEUS_MULTIPROC_DIR is set (it must be set before a worker loads the app).
+    A folder given in the environment is used as it is; otherwise one is made for this
+    server and removed when it stops.
+    """
+    import os
+    import tempfile
+
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="campaign-metrics-")
+        server._campaign_metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+
+
+def child_exit(server, worker):
+    """A worker that stopped no longer counts in the live gauges (its counters stay)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    """Remove the metrics folder this server made."""
+    import shutil
+
+    made = getattr(server, "_campaign_metrics_dir", None)
+    if made:
+        shutil.rmtree(made, ignore_errors=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -44,11 +43,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     web.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)
-    if not app.debug and not app.testing:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+    _init_ops(app)
     return app
+
+
+def _init_ops(app: Flask) -> None:
+    """Request ids, the request log, metrics, /healthz and /readyz."""
+    from campaign.ops import logs, metrics
+    from campaign.ops.health import bp
+
+    app.register_blueprint(bp)
+    logs.init_app(app)
+    metrics.init_app(app)
+    if not app.debug and not app.testing:
+        logs.configure(app.config["LOG_FORMAT"])
 
 
 def _finish_config(app: Flask) -> None:
@@ -75,6 +83,11 @@ def _finish_config(app: Flask) -> None:
     cfg["SESSION_COOKIE_SECURE"] = cfg.get("ENV") == "production" and not cfg.get("TESTING")
     cfg["SESSION_COOKIE_NAME"] = "campaign_session"
     cfg["RATELIMIT_STORAGE_URI"] = cfg.get("RATELIMIT_STORAGE_URI") or "memory://"
+    cfg["LOG_FORMAT"] = (
+        cfg.get("LOG_FORMAT") or ("json" if cfg.get("ENV") == "production" else "text")
+    ).lower()
+    if cfg["LOG_FORMAT"] not in ("json", "text"):
+        raise RuntimeError("CAMPAIGN_LOG_FORMAT must be json or text.")
     cfg["RATELIMIT_HEADERS_ENABLED"] = False
     cfg["BOOTSTRAP_SERVE_LOCAL"] = True
     cfg["WTF_CSRF_TIME_LIMIT"] = None  # the token lives as long as the session

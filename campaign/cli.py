@@ -1,11 +1,13 @@
-"""Flask commands: db upgrade, create-user, demo, worker/send-mail, backup, restore, import-287g."""
+"""Flask commands: db upgrade, create-user, demo, worker/send-mail, backup, restore,
+import-287g, check."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import signal
 import sys
-import time
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,6 +88,8 @@ def demo_command() -> None:
 
 
 def _work(loop: bool, interval: float) -> None:
+    from datetime import timedelta
+
     from sqlalchemy.orm import sessionmaker
 
     from campaign.delivery.rendering import process_render_jobs
@@ -97,20 +101,45 @@ def _work(loop: bool, interval: float) -> None:
     transport = from_config(app.config, Path(app.config["MAIL_DIR"]))
     factory = sessionmaker(bind=db.get_engine(app), expire_on_commit=False)
     store = store_for(app)
-    while True:
-        sent, failed = deliver_due(factory, transport, app.config["MAIL_FROM"])
+    stop = _stop_on_signals() if loop else threading.Event()
+    while not stop.is_set():
+        sent, failed = deliver_due(
+            factory, transport, app.config["MAIL_FROM"], stopping=stop.is_set
+        )
         if sent or failed or not loop:
             click.echo(f"Outbox: {sent} sent, {failed} failed.")
+        if stop.is_set():
+            break
         # one render per round, so that a long list delays the mail by one render at most
         done, broken = process_render_jobs(
-            factory, static_dir=app.static_folder, store=store, limit=1 if loop else 100
+            factory,
+            static_dir=app.static_folder,
+            store=store,
+            limit=1 if loop else 100,
+            lease=timedelta(seconds=app.config["RENDER_LEASE_SECONDS"]),
         )
         if done or broken or not loop:
             click.echo(f"Renders: {done} done, {broken} failed.")
         if not loop:
             return
         if not (sent or failed or done or broken):
-            time.sleep(interval)
+            stop.wait(interval)
+    click.echo("Worker stopped.")
+
+
+def _stop_on_signals() -> threading.Event:
+    """SIGTERM (systemd, Docker, an upgrade) and SIGINT end the loop between two messages:
+    a message being sent is finished and recorded as sent, so that a restart never
+    sends it again (killed mid-send, the relay could have it while the outbox does not)."""
+    stop = threading.Event()
+
+    def handle(signum: int, _frame: object) -> None:
+        click.echo(f"Stopping after the current message ({signal.Signals(signum).name}).")
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, handle)
+    return stop
 
 
 _LOOP = click.option("--loop", is_flag=True, help="Keep running, polling for work.")
@@ -158,6 +187,7 @@ def init_app(app: Flask) -> None:
     from campaign.agencies.cli import import_287g_command
     from campaign.backup.cli import backup_command, restore_command
     from campaign.directory.cli import backfill_command
+    from campaign.ops.check import check_command
 
     for cmd in (
         db_cli,
@@ -169,6 +199,7 @@ def init_app(app: Flask) -> None:
         restore_command,
         import_287g_command,
         backfill_command,
+        check_command,
     ):
         app.cli.add_command(cmd)
     _writes(import_287g_command)

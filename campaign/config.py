@@ -6,7 +6,10 @@ import os
 import secrets
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# The folder holding templates/, static/, migrations/ and alembic.ini: the source tree, or
+# where a deployment copied them when the package itself is installed from a wheel
+# (deploy/Dockerfile sets CAMPAIGN_ROOT=/app).
+ROOT = Path(os.environ.get("CAMPAIGN_ROOT") or Path(__file__).resolve().parent.parent)
 
 # Every setting the app reads from the environment, with its type and default.
 # README's configuration table lists the same names.
@@ -16,6 +19,8 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "SECRET_KEY": (str, None),
     "INSTANCE_PATH": (str, None),
     "RATELIMIT_STORAGE_URI": (str, "memory://"),
+    # prefix of the rate-limit keys in that storage (several apps sharing one Redis)
+    "RATELIMIT_KEY_PREFIX": (str, ""),
     "LOGIN_RATE_LIMIT": (str, "5 per minute; 30 per hour"),
     "SIGNON_RATE_LIMIT": (str, "20 per minute; 200 per hour"),
     "SMTP_HOST": (str, None),
@@ -32,6 +37,14 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "TIMEZONE": (str, "America/New_York"),
     # letters with more signatories than this are rendered by the worker, not the request
     "RENDER_INLINE_MAX": (int, 300),
+    # a worker renews its claim on a render every third of this; a dead worker's job is
+    # taken again once its claim is this old
+    "RENDER_LEASE_SECONDS": (int, 60),
+    # "json" (one object per line) or "text"; unset: json in production, text otherwise
+    "LOG_FORMAT": (str, None),
+    # /metrics answers these addresses, and anyone with the bearer token
+    "METRICS_ALLOW": (str, "127.0.0.1/32, ::1/128"),
+    "METRICS_TOKEN": (str, None),
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -28,7 +28,9 @@ def hit(config_key: str, scope: str) -> None:
     """
     if not limiter.enabled:
         return
-    key = get_remote_address()
+    # The key prefix as Flask-Limiter's own limits carry it (apps sharing one Redis)
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX")
+    key = (prefix, get_remote_address()) if prefix else (get_remote_address(),)
     for item in _parsed(current_app.config[config_key]):
-        if not limiter.limiter.hit(item, scope, key):
+        if not limiter.limiter.hit(item, scope, *key):
             abort(429)

@@ -103,6 +103,9 @@ class RenderJob(Base):
     )
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
+    # renewed by the rendering worker; a running job whose claim is older than the lease
+    # was left by a dead worker (campaign.delivery.rendering)
+    heartbeat_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
 
 

@@ -9,6 +9,9 @@ share one job; the cache key changes with the list, the text, the options or the
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,8 +31,9 @@ log = logging.getLogger("campaign.delivery")
 
 # Far above any letter (10,000 names make a PDF of a few MB).
 MAX_RENDER_BYTES = 500 * 1024 * 1024
-# A job running this long was left by a worker that died: it is claimed again.
-STALE_AFTER = timedelta(minutes=30)
+# A worker rendering a job renews its claim (heartbeat_at) every third of this; a running
+# job whose claim is older was left by a worker that died, and is claimed again.
+DEFAULT_LEASE = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,7 @@ def _forget_older(session: Session, letter: Letter, kind: RenderKind, keep: int)
 def _claim(job: RenderJob, now: datetime) -> None:
     job.status = RenderStatus.RUNNING
     job.started_at = now
+    job.heartbeat_at = now
     job.finished_at = None
     job.attempts += 1
 
@@ -191,21 +196,24 @@ def finish(session: Session, job: RenderJob, outcome: StoredFile | Exception) ->
     return job
 
 
-def _due(now: datetime) -> sa.ColumnElement[bool]:
+def _due(now: datetime, lease: timedelta) -> sa.ColumnElement[bool]:
+    claimed = sa.func.coalesce(RenderJob.heartbeat_at, RenderJob.started_at)
     return sa.or_(
         RenderJob.status == RenderStatus.QUEUED,
-        sa.and_(RenderJob.status == RenderStatus.RUNNING, RenderJob.started_at < now - STALE_AFTER),
+        sa.and_(RenderJob.status == RenderStatus.RUNNING, claimed < now - lease),
     )
 
 
-def claim_next(session: Session, now: datetime | None = None) -> RenderJob | None:
+def claim_next(
+    session: Session, now: datetime | None = None, *, lease: timedelta = DEFAULT_LEASE
+) -> RenderJob | None:
     """Take the oldest queued job (or one a dead worker left running) for this worker."""
     now = now or utcnow()
     # SKIP LOCKED: several workers on PostgreSQL never take the same job; on SQLite the
     # write lock (write_intent) serialises them instead.
     job = session.scalar(
         sa.select(RenderJob)
-        .where(_due(now))
+        .where(_due(now, lease))
         .order_by(RenderJob.requested_at, RenderJob.id)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -216,12 +224,73 @@ def claim_next(session: Session, now: datetime | None = None) -> RenderJob | Non
     return job
 
 
-def _any_due(session_factory: sessionmaker[Session] | object) -> bool:
+def renew(session: Session, job_id: int, attempt: int, now: datetime | None = None) -> bool:
+    """Renew this worker's claim on a job it is rendering; False if the job is no longer
+    its own (finished, or taken over after the claim ran out)."""
+    result = session.execute(
+        sa.update(RenderJob)
+        .where(
+            RenderJob.id == job_id,
+            RenderJob.attempts == attempt,
+            RenderJob.status == RenderStatus.RUNNING,
+        )
+        .values(heartbeat_at=now or utcnow())
+    )
+    return result.rowcount == 1
+
+
+@contextmanager
+def _heartbeat(
+    session_factory: sessionmaker[Session] | object, job_id: int, attempt: int, every: float
+) -> Iterator[None]:
+    """Renew the claim every ``every`` seconds from a thread while the render runs.
+
+    A render takes seconds to minutes and holds no transaction; without a heartbeat a
+    job whose worker died (SIGKILL, out of memory, a lost machine) could not be told
+    from one still rendering, so it waited a fixed half hour before anyone took it again.
+    """
+    stop = threading.Event()
+
+    def beat() -> None:
+        write_intent.set(True)  # (a thread starts with a fresh context)
+        while not stop.wait(every):
+            try:
+                with session_factory() as session, session.begin():
+                    if not renew(session, job_id, attempt):
+                        return
+            except Exception:  # a missed beat is retried; the lease allows two more
+                log.warning("Render job %s: could not renew the claim", job_id, exc_info=True)
+
+    thread = threading.Thread(target=beat, name=f"render-heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def finish_claimed(
+    session: Session, job_id: int, attempt: int, outcome: StoredFile | Exception
+) -> RenderJob | None:
+    """Record the outcome of the render this worker claimed as ``attempt``; None (nothing
+    recorded) when the job was deleted, or taken over by another worker meanwhile."""
+    row = session.get(RenderJob, job_id, with_for_update=True)
+    if row is None:  # the letter was deleted meanwhile
+        return None
+    if row.status != RenderStatus.RUNNING or row.attempts != attempt:
+        log.warning("Render job %s was taken over by another worker; result dropped", job_id)
+        return None
+    return finish(session, row, outcome)
+
+
+def _any_due(session_factory: sessionmaker[Session] | object, lease: timedelta) -> bool:
     # A plain read first: an idle worker polling every few seconds must not take SQLite's
     # write lock each time (a command that read before writing would then fail at once
     # with "database is locked" instead of waiting).
     with session_factory() as session:
-        return session.scalar(sa.select(RenderJob.id).where(_due(utcnow())).limit(1)) is not None
+        query = sa.select(RenderJob.id).where(_due(utcnow(), lease)).limit(1)
+        return session.scalar(query) is not None
 
 
 def process_render_jobs(
@@ -230,25 +299,26 @@ def process_render_jobs(
     static_dir: Path | str,
     store: UploadStore,
     limit: int = 1,
+    lease: timedelta = DEFAULT_LEASE,
 ) -> tuple[int, int]:
     """Render up to ``limit`` queued jobs, one at a time; returns (done, failed) counts."""
     done = failed = 0
-    if not _any_due(session_factory):
+    if not _any_due(session_factory, lease):
         return done, failed
     token = write_intent.set(True)
     try:
         for _ in range(limit):
             with session_factory() as session, session.begin():
-                job = claim_next(session)
+                job = claim_next(session, lease=lease)
                 if job is None:
                     break
                 session.expunge(job)  # keep its values for the render, outside the transaction
-            outcome = run_claimed(job, static_dir=static_dir, store=store)
+            every = lease.total_seconds() / 3
+            with _heartbeat(session_factory, job.id, job.attempts, every):
+                outcome = run_claimed(job, static_dir=static_dir, store=store)
             with session_factory() as session, session.begin():
-                row = session.get(RenderJob, job.id)
-                if row is None:  # the letter was deleted meanwhile
+                if finish_claimed(session, job.id, job.attempts, outcome) is None:
                     continue
-                finish(session, row, outcome)
             if isinstance(outcome, Exception):
                 failed += 1
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -43,12 +44,16 @@ def deliver_due(
     *,
     limit: int = 100,
     now: datetime | None = None,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> tuple[int, int]:
-    """Deliver up to ``limit`` due messages; returns (sent, failed) counts."""
+    """Deliver up to ``limit`` due messages, or fewer once ``stopping()`` says so (between
+    two messages: one being sent is finished and recorded); returns (sent, failed)."""
     sent = failed = 0
     token = write_intent.set(True)
     try:
         for _ in range(limit):
+            if stopping():
+                break
             with session_factory() as session, session.begin():
                 row = _claim(session, now or utcnow())
                 if row is None:

@@ -33,3 +33,19 @@ def test_an_app_without_rate_limits_starts(tmp_path):
         assert create_app(config).config["RATELIMIT_ENABLED"] is False
     finally:
         limiter.enabled = True  # Flask-Limiter keeps the last app's setting on its object
+
+
+def test_the_sign_on_limit_is_counted_under_the_key_prefix(client, app, session, monkeypatch):
+    # Two apps sharing one Redis keep apart by RATELIMIT_KEY_PREFIX; the sign-on POST's
+    # limit (campaign.core.ratelimit) ignored it, so one app's signers used up the
+    # other's (found by the cluster test, whose runs share a Redis database).
+    from tests.letters.factories import make_letter
+    from tests.signons.helpers import sign
+
+    monkeypatch.setitem(app.config, "SIGNON_RATE_LIMIT", "1 per minute")
+    letter = make_letter(session)
+    monkeypatch.setitem(app.config, "RATELIMIT_KEY_PREFIX", "coalition-a")
+    assert sign(client, letter).status_code == 302
+    assert sign(client, letter, org_name="Second").status_code == 429
+    monkeypatch.setitem(app.config, "RATELIMIT_KEY_PREFIX", "coalition-b")
+    assert sign(client, letter, org_name="Third").status_code == 302

@@ -75,3 +75,23 @@ def test_header_injection_in_subject_is_neutralised(session):
         session, to="x@example.org", subject="Hi\r\nBcc: evil@example.org", body_text="b"
     )
     assert "\n" not in message.subject and "\r" not in message.subject
+
+
+def test_plain_smtp_loads_no_tls_certificates(session, smtp_server, worker_sessions, monkeypatch):
+    # ssl.create_default_context() reads the system's CA store (about 25 ms of CPU); the
+    # worker used to call it for every message, TLS or not (found by bench/cluster.py).
+    import ssl
+
+    from campaign.mail import transport as transport_module
+
+    calls = []
+    real = ssl.create_default_context
+    monkeypatch.setattr(
+        transport_module.ssl, "create_default_context", lambda *a, **k: calls.append(1) or real()
+    )
+    _queue(session, 3)
+    plain = SMTPTransport(smtp_server.host, smtp_server.port)
+    assert deliver_due(worker_sessions, plain, "c@example.org") == (3, 0)
+    assert calls == []
+    tls = SMTPTransport("127.0.0.1", 1, tls="starttls", timeout=1)
+    assert tls.context is tls.context and len(calls) == 1  # made once, then kept

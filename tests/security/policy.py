@@ -99,4 +99,9 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     "delivery.addendum": (NO, COORD),
     "delivery.stop": (COORD, COORD),
     "delivery.delivered_pdf": (MEMBER, NO),
+    "ops.healthz": (PUBLIC, NO),
+    "ops.readyz": (PUBLIC, NO),
+    # Not by role: by address (loopback by default, which the test client is) or by
+    # bearer token; tests/ops/test_metrics.py checks that other addresses are refused.
+    "ops.metrics": (PUBLIC, NO),
 }

@@ -1,0 +1,1 @@
+"""What an operator needs: the preflight check, health endpoints, JSON logs, metrics."""
