@@ -2,7 +2,7 @@
 instead of one mapping per campaign (csv_mappings, whose choices are carried over)
 
 Revision ID: 5e1a7c3b9d20
-Revises: f7b2d9a4c3e8
+Revises: 7e1a0c5d9b21
 Create Date: 2026-11-29 09:00:00.000000
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import campaign.db
 
 revision: str = "5e1a7c3b9d20"
-down_revision: str | Sequence[str] | None = "f7b2d9a4c3e8"
+down_revision: str | Sequence[str] | None = "7e1a0c5d9b21"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
