@@ -135,6 +135,7 @@ def fill(session) -> dict:
             "signer_name": f"Signer {i}", "signer_email": f"signer{i % 40_000}@example.org",
             "authorized": True, "keep_informed": i % 4 == 0, "status": status,
             "confirmed_at": at if status != SignOnStatus.PENDING else None, "created_at": at,
+            "signed_at": at if status != SignOnStatus.PENDING else None,
         })  # fmt: skip
     _insert(session, SignOn, rows)
 

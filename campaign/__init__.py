@@ -116,14 +116,17 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.responses.views import bp as responses_bp
     from campaign.review.views import bp as review_bp
     from campaign.signons.views import bp as signons_bp
+    from campaign.worklist.views import bp as worklist_bp
+    from campaign.worklist.views import worklist_section
 
     blueprints = (
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
-        delivery_bp,
+        delivery_bp, worklist_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
+    register_section(worklist_section)  # first: at the top of the campaign page
     register_section(dashboard_section)
     register_section(letters_section)
     register_section(demands_section)
@@ -140,8 +143,9 @@ def _wire_features() -> None:
     from campaign.demands.hooks import on_agency_merged, on_agreements_no_longer_listed
     from campaign.demands.views import agency_demands_section
     from campaign.directory.linking import on_signons_counted
+    from campaign.directory.upkeep import on_signon_reviewed
     from campaign.evidence.views import agency_evidence_section
-    from campaign.signons.signals import signons_counted
+    from campaign.signons.signals import signon_reviewed, signons_counted
 
     register_no_longer_listed_hook(on_agreements_no_longer_listed)
     register_agency_merge_hook(on_agency_merged)
@@ -149,3 +153,5 @@ def _wire_features() -> None:
     register_agency_section(agency_evidence_section)
     # sign-ons that begin to count join the directory (signing never imports it)
     signons_counted.connect(on_signons_counted)
+    # a coordinator's decision: what a rejected or merged sign-on alone brought goes
+    signon_reviewed.connect(on_signon_reviewed)

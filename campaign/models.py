@@ -24,7 +24,7 @@ from campaign.followups.models import FollowUp
 from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
 from campaign.responses.models import Response, ResponseAttachment
-from campaign.review.models import CsvMapping, CsvUpload
+from campaign.review.models import CsvColumnChoice, CsvUpload
 from campaign.signons.models import ConsentOverride, SignOn
 
 __all__ = [
@@ -36,7 +36,7 @@ __all__ = [
     "Campaign",
     "ConsentOverride",
     "Contact",
-    "CsvMapping",
+    "CsvColumnChoice",
     "CsvUpload",
     "Demand",
     "DemandEvent",

@@ -24,6 +24,8 @@ NAV: list[tuple[str, str, Role]] = [
     ("evidence.index", "Evidence", Role.MEMBER),
     ("directory.index", "Directory", Role.MEMBER),
     ("followups.overdue_all", "Overdue", Role.MEMBER),
+    # with the count of what waits for coordinators (campaign.worklist)
+    ("worklist.index", "To do", Role.COORDINATOR),
     ("audit.index", "Audit log", Role.COORDINATOR),
     ("auth.users", "Accounts", Role.ADMIN),
 ]

@@ -14,20 +14,20 @@ were never delivered and do not shade a state.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from campaign.agencies.models import Agency
 from campaign.campaigns.models import Campaign
-from campaign.core.clock import coalition_zone
+from campaign.core.days import hour_bucket, local_days
 from campaign.demands.models import AWAITING_STATUSES, Demand, DemandStatus
 from campaign.demands.tracking import overdue_condition, status_counts
 from campaign.letters.models import Letter
-from campaign.signons.models import COUNTED, Level, SignOn
+from campaign.signons.models import COUNTED, Level, SignOn, SignOnStatus
+from campaign.signons.services import on_letter_counts
 
 MAP_PRECEDENCE = [
     "overdue",
@@ -56,52 +56,49 @@ _RANK = {key: i for i, key in enumerate(MAP_PRECEDENCE)}
 
 @dataclass
 class SignOnFigures:
-    """Counted sign-ons (confirmed or approved) across the campaign's letters."""
+    """Sign-ons across the campaign's letters: those on the letters (printed), those
+    awaiting review (confirmed), and every signed and confirmed one by level and per day
+    it was signed."""
 
-    total: int = 0
+    total: int = 0  # signed and confirmed (confirmed or approved)
     by_level: dict[str, int] = field(default_factory=dict)
     per_day: dict[date, int] = field(default_factory=dict)
-
-
-def _hour_bucket(session: Session, column):
-    # Sign-ons are grouped by UTC hour in SQL and the hours put on the coalition's
-    # calendar in Python: a few thousand rows at most, exact for every zone whose
-    # offset is a whole number of hours (all US zones).
-    if session.get_bind().dialect.name == "postgresql":
-        return sa.func.date_trunc("hour", column)
-    # SQLite stores "YYYY-MM-DD HH:MM:SS.ffffff": the first 13 characters are the
-    # hour (substr is several times cheaper than strftime over 100,000 rows)
-    return sa.func.substr(sa.type_coerce(column, sa.String), 1, 13)
-
-
-def _as_utc(value) -> datetime:
-    if isinstance(value, str):  # "YYYY-MM-DD HH" (SQLite); much cheaper than strptime
-        return datetime(
-            int(value[0:4]), int(value[5:7]), int(value[8:10]), int(value[11:13]), tzinfo=UTC
-        )
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    on_letter: int = 0
+    awaiting_review: int = 0
 
 
 def signon_figures(session: Session, campaign: Campaign, tz: str | None = None) -> SignOnFigures:
-    """Total, by level and per local day, in one query grouped by hour."""
-    when = sa.func.coalesce(SignOn.confirmed_at, SignOn.created_at)
-    bucket = _hour_bucket(session, when).label("bucket")
+    """Totals, by level and per local day the organizations signed, in one query grouped
+    by hour (``campaign.core.days``); the organizations on the letters in two more (the
+    letters, then ``signons.services.on_letter_counts``)."""
+    bucket = hour_bucket(session, SignOn.signed_at).label("bucket")
     levels = list(Level)
     per_level = [sa.func.sum(sa.case((SignOn.level == level, 1), else_=0)) for level in levels]
+    confirmed = sa.func.sum(sa.case((SignOn.status == SignOnStatus.CONFIRMED, 1), else_=0))
     rows = session.execute(
-        sa.select(bucket, *per_level)
+        sa.select(bucket, confirmed, *per_level)
         .join(Letter, Letter.id == SignOn.letter_id)
         .where(Letter.campaign_id == campaign.id, SignOn.status.in_(COUNTED))
         .group_by(bucket)
     ).all()
-    zone = coalition_zone(tz)
     by_level = dict.fromkeys((level.value for level in levels), 0)
-    per_day: Counter[date] = Counter()
-    for hour, *counts in rows:
+    awaiting = 0
+    hours = []
+    for hour, n_confirmed, *counts in rows:
+        awaiting += int(n_confirmed or 0)
         for level, n in zip(levels, counts, strict=True):
             by_level[level.value] += int(n or 0)
-        per_day[_as_utc(hour).astimezone(zone).date()] += sum(int(n or 0) for n in counts)
-    return SignOnFigures(total=sum(by_level.values()), by_level=by_level, per_day=dict(per_day))
+        hours.append((hour, sum(int(n or 0) for n in counts)))
+    letter_ids = list(
+        session.scalars(sa.select(Letter.id).where(Letter.campaign_id == campaign.id))
+    )
+    return SignOnFigures(
+        total=sum(by_level.values()),
+        by_level=by_level,
+        per_day=local_days(hours, tz),
+        on_letter=sum(on_letter_counts(session, letter_ids).values()),
+        awaiting_review=awaiting,
+    )
 
 
 def state_categories(session: Session, campaign: Campaign, today: date) -> dict[str, str]:

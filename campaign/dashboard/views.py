@@ -41,7 +41,7 @@ def dashboard(slug: str):
         per_day,
         start=min(per_day) if per_day else today,
         end=max(today, max(per_day)) if per_day else today,
-        title="Sign-ons per day",
+        title="Sign-ons per day, by the day each organization signed",
     )
     # every state links to the demand list filtered by it (the list's state filter)
     tile_map = tile_map_svg(

@@ -26,6 +26,8 @@ _signons = sa.table(
     sa.column("created_at", sa.DateTime()),
     sa.column("organization_id"),
     sa.column("contact_id"),
+    sa.column("status"),
+    sa.column("confirmed_at", sa.DateTime()),
 )
 _orgs = sa.table(
     "organizations",
@@ -39,6 +41,7 @@ _orgs = sa.table(
     sa.column("logo_sha256"),
     sa.column("notes"),
     sa.column("merged_into_id"),
+    sa.column("from_sign_on"),
     sa.column("created_at", sa.DateTime()),
 )
 _contacts = sa.table(
@@ -48,16 +51,20 @@ _contacts = sa.table(
     sa.column("title"),
     sa.column("email"),
     sa.column("phone"),
+    sa.column("from_sign_on"),
     sa.column("created_at", sa.DateTime()),
 )
 _links = sa.table("organization_contacts", sa.column("organization_id"), sa.column("contact_id"))
 
 
 def backfill(conn: sa.Connection) -> int:
-    """Link every unlinked sign-on (oldest first) to an organization and a contact.
+    """Link every unlinked sign-on that counts or once counted (oldest first) to an
+    organization and a contact.
 
     Organizations are matched by (state, org key) and contacts by lower-cased email,
-    as for new sign-ons; returns how many sign-ons were linked. Idempotent.
+    as for new sign-ons; returns how many sign-ons were linked. Idempotent. Pending,
+    rejected and merged sign-ons bring nothing into the directory
+    (``directory.upkeep``).
     """
     now = datetime.now(UTC).replace(tzinfo=None)  # stored as naive UTC
     orgs = {
@@ -74,7 +81,13 @@ def backfill(conn: sa.Connection) -> int:
     }
     rows = conn.execute(
         sa.select(_signons)
-        .where(sa.or_(_signons.c.organization_id.is_(None), _signons.c.contact_id.is_(None)))
+        .where(
+            sa.or_(_signons.c.organization_id.is_(None), _signons.c.contact_id.is_(None)),
+            sa.or_(
+                _signons.c.status.in_(("confirmed", "approved")),
+                sa.and_(_signons.c.status == "withdrawn", _signons.c.confirmed_at.is_not(None)),
+            ),
+        )
         .order_by(_signons.c.id)
     ).all()
     for row in rows:
@@ -91,6 +104,7 @@ def backfill(conn: sa.Connection) -> int:
                     website=row.website or "",
                     logo_sha256=row.logo_sha256,
                     notes="",
+                    from_sign_on=True,
                     created_at=row.created_at or now,
                 )
                 .returning(_orgs.c.id)
@@ -106,6 +120,7 @@ def backfill(conn: sa.Connection) -> int:
                     title=row.signer_title or "",
                     email=email,
                     phone="",
+                    from_sign_on=True,
                     created_at=row.created_at or now,
                 )
                 .returning(_contacts.c.id)

@@ -11,9 +11,13 @@ from campaign import db
 @click.command("directory-backfill")
 @with_appcontext
 def backfill_command() -> None:
-    """Link every sign-on without an organization or contact (idempotent)."""
+    """Link every sign-on that counts without an organization or contact, and remove
+    what rejected or merged sign-ons alone had brought in (idempotent)."""
     from campaign.directory.backfill import backfill
+    from campaign.directory.upkeep import prune_all
 
     n = backfill(db.session.connection())
+    orgs, contacts = prune_all(db.session)
     db.session.commit()
     click.echo(f"Linked {n} sign-ons to the directory.")
+    click.echo(f"Removed {orgs} organizations and {contacts} contacts no sign-on stands behind.")

@@ -22,7 +22,7 @@ from campaign.core.names import fold
 from campaign.db import utcnow
 from campaign.directory.linking import attach, normalise_email
 from campaign.directory.models import Contact, Organization, organization_contacts
-from campaign.directory.queries import DirectoryFilters, where_filters
+from campaign.directory.queries import A_TO_Z, DirectoryFilters, where_filters
 from campaign.review.csvio import CsvFile
 from campaign.review.values import parse_level, parse_state
 from campaign.signons.dedup import normalise_identity
@@ -78,7 +78,7 @@ def export_rows(session: Session, filters: DirectoryFilters) -> Iterator[list[ob
         Organization.website, Organization.notes, person.name, person.title, person.email,
         person.phone, person.unsubscribed_at,
     ).outerjoin(people, link.c.organization_id == Organization.id)  # fmt: skip
-    query = where_filters(query, filters).order_by(Organization.name, Organization.id, person.id)
+    query = where_filters(query, filters).order_by(*A_TO_Z, person.id)
     # Core rows through the session's connection (no ORM layer); the cursor is closed on
     # leaving the block, also when the client stops the download
     with session.connection().execute(query.execution_options(yield_per=EXPORT_BATCH)) as result:

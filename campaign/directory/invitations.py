@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -22,7 +23,7 @@ from campaign.db import utcnow
 from campaign.directory.models import Contact, Invitation, Organization, organization_contacts
 from campaign.letters.models import Letter
 from campaign.mail.services import enqueue_template
-from campaign.signons.models import COUNTED, SignOn
+from campaign.signons.models import COUNTED, SignOn, counts_or_once_counted
 
 INVITE_SALT = "directory.invitation"
 UNSUBSCRIBE_SALT = "directory.unsubscribe"
@@ -55,23 +56,39 @@ def organizations_signed(session: Session, letter_id: int) -> list[int]:
     )
 
 
-def invite(
-    session: Session,
-    letter: Letter,
-    org_ids: Iterable[int],
-    *,
-    actor: User,
-    invite_signer: URLSafeSerializer,
-    unsubscribe_signer: URLSafeSerializer,
-    sign_link: LinkFor,
-    unsubscribe_link: LinkFor,
-    now: datetime | None = None,
-) -> tuple[int, int]:
-    """Queue one invitation per contact of these organizations; returns (queued, skipped).
+@dataclass
+class InvitationPlan:
+    """What inviting these organizations to a letter would do, before anything is sent."""
 
-    Skipped: contacts already invited to this letter (by any organization), unsubscribed
-    or forgotten. Organizations already on the letter are not invited again.
-    """
+    pairs: list[tuple[Organization, Contact]] = field(default_factory=list)  # to invite
+    already_invited: int = 0  # contacts invited to this letter before
+    unsubscribed: int = 0  # contacts who unsubscribed, or were forgotten
+    on_letter: int = 0  # organizations already on the letter
+    on_letter_contacts: int = 0  # ... and their contacts, not invited again
+    without_contact: int = 0  # organizations with no contact to write to
+
+    @property
+    def count(self) -> int:
+        """How many invitations would be sent."""
+        return len(self.pairs)
+
+    @property
+    def organizations(self) -> int:
+        """How many organizations they are for."""
+        return len({org.id for org, _ in self.pairs})
+
+    @property
+    def skipped(self) -> int:
+        """Contacts left out (already invited, unsubscribed or forgotten, on the letter)."""
+        return self.already_invited + self.unsubscribed + self.on_letter_contacts
+
+
+def plan_invitations(
+    session: Session, letter: Letter, org_ids: Iterable[int], *, now: datetime | None = None
+) -> InvitationPlan:
+    """Who would be invited (one invitation per contact of these organizations) and who
+    not, and why; writes nothing. Raises when the letter takes no sign-ons or nothing
+    matches."""
     now = now or utcnow()
     if not letter.accepts_signons(now):
         raise DomainError("This letter does not accept sign-ons now.")
@@ -95,16 +112,42 @@ def invite(
     invited = set(
         session.scalars(sa.select(Invitation.contact_id).where(Invitation.letter_id == letter.id))
     )
-    queued = skipped = 0
+    plan = InvitationPlan()
+    with_contact = set()
     for org, contact in pairs:
-        if (
-            org.id in on_letter
-            or contact.id in invited
-            or contact.unsubscribed_at is not None
-            or contact.forgotten_at is not None
-        ):
-            skipped += 1
-            continue
+        with_contact.add(org.id)
+        if org.id in on_letter:
+            plan.on_letter_contacts += 1
+        elif contact.id in invited:
+            plan.already_invited += 1
+        elif contact.unsubscribed_at is not None or contact.forgotten_at is not None:
+            plan.unsubscribed += 1
+        else:
+            invited.add(contact.id)  # a contact of two organizations is invited once
+            plan.pairs.append((org, contact))
+    plan.on_letter = len(on_letter)
+    plan.without_contact = len(set(ids) - with_contact - on_letter)
+    return plan
+
+
+def invite(
+    session: Session,
+    letter: Letter,
+    plan: InvitationPlan,
+    *,
+    actor: User,
+    invite_signer: URLSafeSerializer,
+    unsubscribe_signer: URLSafeSerializer,
+    sign_link: LinkFor,
+    unsubscribe_link: LinkFor,
+    now: datetime | None = None,
+) -> tuple[int, int]:
+    """Queue the invitations of ``plan`` (see :func:`plan_invitations`), one per contact;
+    returns (queued, skipped). A contact invited meanwhile by another coordinator is
+    skipped (the (letter, contact) pair is unique)."""
+    now = now or utcnow()
+    queued, skipped = 0, plan.skipped
+    for org, contact in plan.pairs:
         token = invite_signer.dumps([letter.id, contact.id, secrets.token_urlsafe(8)])
         invitation = Invitation(
             letter_id=letter.id,
@@ -121,7 +164,6 @@ def invite(
         except sa.exc.IntegrityError:
             skipped += 1
             continue
-        invited.add(contact.id)
         enqueue_template(
             session,
             to=contact.email,
@@ -143,7 +185,7 @@ def invite(
         letter.id,
         queued=queued,
         skipped=skipped,
-        organizations=len(ids),
+        organizations=plan.organizations,
     )
     return queued, skipped
 
@@ -194,6 +236,21 @@ def mark_signed(session: Session, signon: SignOn, now: datetime | None = None) -
             sa.or_(*conds),
         )
         .values(signed_at=now or utcnow())
+    )
+
+
+def last_listing(session: Session, org_id: int) -> bool | None:
+    """Whether the organization asked to be listed by name the last time it signed (a
+    sign-on that counts or once counted, on any letter); None if it never signed.
+
+    An invitation fills the form in with that choice: an organization that signed
+    "count us, don't list us" is not offered "list our name" by default.
+    """
+    return session.scalar(
+        sa.select(SignOn.listed)
+        .where(SignOn.organization_id == org_id, counts_or_once_counted())
+        .order_by(SignOn.signed_at.desc().nulls_last(), SignOn.id.desc())
+        .limit(1)
     )
 
 

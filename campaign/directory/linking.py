@@ -59,6 +59,7 @@ def _organization_id(session: Session, signon: SignOn) -> tuple[int, bool]:
                 "city": signon.city or "",
                 "website": signon.website or "",
                 "logo_sha256": signon.logo_sha256,
+                "from_sign_on": True,
                 "created_at": signon.created_at or utcnow(),
             },
         )
@@ -87,6 +88,7 @@ def _contact_id(session: Session, signon: SignOn) -> tuple[int | None, bool]:
                 "name": signon.signer_name or "",
                 "title": signon.signer_title or "",
                 "email": email,
+                "from_sign_on": True,
                 "created_at": signon.created_at or utcnow(),
             },
         )

@@ -43,6 +43,9 @@ class Organization(Base):
     website: Mapped[str] = mapped_column(sa.String(300), default="")
     logo_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # brought in by a sign-on (not the directory's import): it goes again if no sign-on
+    # that counts or once counted stays behind it (campaign.directory.upkeep)
+    from_sign_on: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # set when merged into another organization; cleared by undoing the merge
     merged_into_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
@@ -66,6 +69,8 @@ class Contact(Base):
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     unsubscribed_at: Mapped[datetime | None]
     forgotten_at: Mapped[datetime | None]
+    # brought in by a sign-on (see Organization.from_sign_on)
+    from_sign_on: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organizations: Mapped[list[Organization]] = relationship(

@@ -62,9 +62,14 @@ class DirectoryFilters:
         return {k: v for k, v in out.items() if v}
 
 
+# A–Z as people read it: by the name's key (case, accents, punctuation and a leading
+# "The" set aside, campaign.core.names.org_key), so "Éxito" sorts under E, not after Z.
+A_TO_Z = (Organization.key, Organization.name, Organization.id)
+
+
 def _last_signed():
     return (
-        sa.select(sa.func.max(SignOn.created_at))
+        sa.select(sa.func.max(SignOn.signed_at))
         .where(SignOn.organization_id == Organization.id, SignOn.status.in_(COUNTED))
         .correlate(Organization)
         .scalar_subquery()
@@ -96,7 +101,7 @@ def filtered_query(filters: DirectoryFilters, now: datetime | None = None) -> sa
         contacts.label("contacts"),
         last.label("last_signed_at"),
     )
-    return where_filters(query, filters, now).order_by(Organization.name, Organization.id)
+    return where_filters(query, filters, now).order_by(*A_TO_Z)
 
 
 def where_filters(
@@ -132,7 +137,7 @@ def where_filters(
                 sa.select(1).where(
                     SignOn.organization_id == Organization.id,
                     SignOn.status.in_(COUNTED),
-                    SignOn.created_at >= since,
+                    SignOn.signed_at >= since,
                 )
             )
         )
@@ -201,9 +206,7 @@ def merged_from(session: Session, org: Organization) -> list[Organization]:
     """Organizations merged into this one (each can be un-merged)."""
     return list(
         session.scalars(
-            sa.select(Organization)
-            .where(Organization.merged_into_id == org.id)
-            .order_by(Organization.name)
+            sa.select(Organization).where(Organization.merged_into_id == org.id).order_by(*A_TO_Z)
         )
     )
 

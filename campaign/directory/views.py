@@ -175,6 +175,7 @@ def invite():
     form.letter_id.choices = [(lid, label) for lid, label in choices if "(open)" in label]
     form.signed_letter_id.choices = choices
     status = 200
+    plan = letter = None
     if form.validate_on_submit():
         letter = db.session.get(Letter, form.letter_id.data)
         if form.scope.data == "signed":
@@ -186,10 +187,17 @@ def invite():
         try:
             if letter is None:
                 raise DomainError("Choose a letter.", field="letter_id")
+            plan = invitations.plan_invitations(db.session, letter, org_ids)
+            if not plan.count or request.form.get("confirm") != str(plan.count):
+                # first say what sending would do; the coordinator confirms that number (if
+                # it changed meanwhile, the new one is shown instead of being sent)
+                return _invite_page(
+                    form, filters, choices, plan, letter, changed="confirm" in request.form
+                )
             queued, skipped = invitations.invite(
                 db.session,
                 letter,
-                org_ids,
+                plan,
                 actor=current_user,
                 invite_signer=invite_signer,
                 unsubscribe_signer=unsubscribe_signer,
@@ -212,6 +220,11 @@ def invite():
             return redirect(url_for("directory.invite", **filters.as_args()))
     elif form.is_submitted():
         status = 400
+    return _invite_page(form, filters, choices, status=status)
+
+
+def _invite_page(form, filters, choices, plan=None, letter=None, *, changed=False, status=200):
+    """The invite form, and when asked, what sending would do (the confirmation step)."""
     count = paginate(db.session, queries.filtered_query(filters), page=1, per_page=1).total
     return render_template(
         "directory/invite.html",
@@ -220,6 +233,9 @@ def invite():
         matching=count,
         stats=invitations.invitation_stats(db.session),
         letters=dict(choices),
+        plan=plan,
+        letter=letter,
+        changed=changed,
     ), status
 
 

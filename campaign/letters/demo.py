@@ -114,6 +114,7 @@ def load_letter_demo(session: Session, campaign: Campaign, actor: User) -> Lette
                 listed=listed,
                 status=SignOnStatus.APPROVED,
                 confirmed_at=now,
+                signed_at=now,
                 created_at=now,
             )
         )

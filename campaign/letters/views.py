@@ -51,7 +51,7 @@ def _load(campaign_slug: str, letter_id: int) -> tuple[Campaign, Letter]:
 def letters_section(campaign: Campaign):
     """The campaign page's list of letters with their counts."""
     rows = letters_for_campaign(db.session, campaign)
-    counts = signon_services.counts_by_letter(db.session, [r.id for r in rows])
+    counts = signon_services.on_letter_counts(db.session, [r.id for r in rows])
     return "letters/_section.html", {"letters": rows, "counts": counts, "campaign": campaign}
 
 
@@ -108,10 +108,11 @@ def detail(campaign_slug: str, letter_id: int):
     all_versions = versions(db.session, letter)
     per_version = signon_services.version_counts(db.session, letter)
     is_coordinator = current_user.has_role(Role.COORDINATOR)
-    reconfirm = status_counts = None
+    reconfirm = None
+    # members see the counts too; the list itself, with filters and actions, is the
+    # coordinators' review page (campaign.review)
+    status_counts = signon_services.status_counts(db.session, letter)
     if is_coordinator:
-        # the list itself, with filters and actions, is the review page (campaign.review)
-        status_counts = signon_services.status_counts(db.session, letter)
         reconfirm = signon_services.needing_reconfirm(db.session, letter)
     status_form = StatusForm()
     # A draft is published by its own action (letters.publish), which says what happens;
@@ -130,6 +131,8 @@ def detail(campaign_slug: str, letter_id: int):
         versions=all_versions,
         per_version=per_version,
         total=sum(per_version.values()),
+        on_letter=signon_services.on_letter_count(db.session, letter),
+        awaiting_review=status_counts[SignOnStatus.CONFIRMED],
         status_counts=status_counts,
         reconfirm=reconfirm,
         status_form=status_form,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from campaign.core.names import sort_key
 from campaign.core.states import STATES, state_name
-from campaign.printing.snapshot import Signatory
+from campaign.printing.snapshot import LetterSnapshot, Signatory
 
 LEVEL_HEADINGS = {"national": "National", "state": "State", "local": "Local"}
 # State and local organizations whose state is missing or unknown come last.
@@ -161,4 +161,15 @@ def build_list(
         organizations=n,
         states=m,
         unlisted=sum(1 for s in signatories if not s.listed),
+    )
+
+
+def printed_list(snapshot: LetterSnapshot) -> SignatoryList:
+    """The list exactly as the letter prints it (its grouping, places and heading): the
+    PDF, the .docx and the public page all take it from here."""
+    return build_list(
+        snapshot.signatories,
+        snapshot.grouping,
+        heading=snapshot.list_heading,
+        show_places=snapshot.show_places,
     )

@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from campaign.config import ROOT
 from campaign.printing.columns import PlanError, layout_matches, plan_pages, read_frame
 from campaign.printing.fetcher import RestrictedURLFetcher, upload_url
-from campaign.printing.grouping import Entry, Group, build_list, group_signatories, name_key
+from campaign.printing.grouping import Entry, Group, group_signatories, name_key, printed_list
 from campaign.printing.markup import body_html
 from campaign.printing.snapshot import LetterSnapshot
 from campaign.uploads.store import UploadStore
@@ -102,12 +102,7 @@ def _logo(sha256: str | None, store: UploadStore | None) -> str | None:
 
 def _context(snapshot: LetterSnapshot, upload_store: UploadStore | None) -> dict:
     """What the template needs besides the list's layout."""
-    signatories = build_list(
-        snapshot.signatories,
-        snapshot.grouping,
-        heading=snapshot.list_heading,
-        show_places=snapshot.show_places,
-    )
+    signatories = printed_list(snapshot)
     logos = []
     if snapshot.include_logo_page:
         for s in sorted(

@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
+from campaign.core.clock import local_today
 from campaign.core.states import STATE_CHOICES
 from campaign.review.mapping import FIELDS
 from campaign.signons.models import Level
@@ -135,8 +136,18 @@ class ManualSignOnForm(ReviewForm):
         validators=[Optional(), Length(max=254), Email()],
     )
     listed = BooleanField("List the organization by name", default=True)
+    signed_on = DateField(
+        "Date signed",
+        description="The date on the paper, or of the call; it counts on that day.",
+        default=local_today,
+        validators=[Optional()],  # none given: today
+    )
     comment = TextAreaField("Note (how it was gathered, …)", validators=[Length(max=2000)])
     approved = BooleanField("Approve at once (otherwise it waits for review as confirmed)")
+
+    def validate_signed_on(self, field):
+        if field.data and field.data > local_today():
+            raise ValidationError("The date signed cannot be in the future.")
 
     def validate_state(self, field):
         if self.level.data in (Level.STATE.value, Level.LOCAL.value) and not field.data:
@@ -157,6 +168,15 @@ def mapping_form(headers: list[str], formdata=None, data: dict | None = None) ->
 
     class MappingForm(ReviewForm):
         approved = BooleanField("Approve the imported sign-ons at once")
+        blank_listing = RadioField(
+            "When the listing question was left blank",
+            choices=[
+                ("list", "List the organization by name (as the sign-on form does by default)"),
+                ("count", "Count the organization without printing its name"),
+            ],
+            # not required: a POST without it takes the default, as the form shows it
+            default="list",
+        )
 
     choices = [("", "— not in the file —"), *[(h, h) for h in headers]]
     for name, label, _limit in FIELDS:

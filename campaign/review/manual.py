@@ -7,12 +7,13 @@ de-duplication as the public page. Nothing here commits.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
 
 from campaign.audit.services import record
 from campaign.auth.models import User
+from campaign.core.clock import coalition_zone, local_date
 from campaign.db import utcnow
 from campaign.letters.models import Letter
 from campaign.letters.services import current_version
@@ -35,6 +36,15 @@ class ManualInput:
     signer_email: str = ""
     listed: bool = True
     comment: str = ""
+    signed_on: date | None = None  # the date on the paper; None: today
+
+
+def _signed_at(day: date | None, now: datetime) -> datetime:
+    """A paper sign-on's date as an instant: now when it is today, else noon that day in
+    the coalition's zone (far from midnight, so it stays on its day in every view)."""
+    if day is None or day == local_date(now):
+        return now
+    return datetime.combine(day, time(12), tzinfo=coalition_zone()).astimezone(UTC)
 
 
 def add_manual(
@@ -74,6 +84,7 @@ def add_manual(
         status=SignOnStatus.APPROVED if approved else SignOnStatus.CONFIRMED,
         confirmed_at=now,
         reviewed_at=now if approved else None,
+        signed_at=_signed_at(data.signed_on, now),
         created_at=now,
     )
     if not insert_unique(session, signon):

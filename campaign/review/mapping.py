@@ -1,5 +1,6 @@
 """The CSV import's first steps: the fields a file can fill, the uploaded file kept
-between steps (in ``csv_uploads``), and the column mapping remembered per campaign."""
+between steps (in ``csv_uploads``), and the column choices remembered for the whole
+coalition (``csv_column_choices``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from campaign.core.names import fold
 from campaign.db import utcnow
 from campaign.letters.models import Letter
 from campaign.review.csvio import CsvError, read_csv
-from campaign.review.models import CsvMapping, CsvUpload
+from campaign.review.guessing import guess_mapping
+from campaign.review.models import CsvColumnChoice, CsvUpload
 from campaign.uploads.attachments import clean_filename
 
 # (field, label, the longest value the model takes), in the order the form shows them.
@@ -29,27 +31,12 @@ FIELDS: list[tuple[str, str, int]] = [
     ("signer_title", "Signer's title", 200),
     ("signer_email", "Signer's email", 254),
     ("listed", "List the name publicly (yes/no)", 200),
+    ("keep_informed", "Keep me informed (yes/no)", 200),
     ("comment", "Comment", 2000),
-    ("created_at", "Signed at (timestamp)", 100),
+    ("signed_at", "Signed at (timestamp)", 100),
 ]
 FIELD_NAMES = [name for name, _label, _max in FIELDS]
 UPLOAD_LIFETIME = timedelta(days=1)
-
-# Words in a column name that say which field it holds, tried in this order so that
-# "Level of your organization" is the level, not the organization's name.
-_GUESSES: list[tuple[str, tuple[str, ...]]] = [
-    ("created_at", ("timestamp", "submitted", "date")),
-    ("signer_email", ("email", "e-mail", "correo")),
-    ("listed", ("publicly", "list", "public", "display")),
-    ("level", ("level", "scope", "type of organization")),
-    ("state", ("state", "estado")),
-    ("website", ("website", "web site", "url")),
-    ("city", ("city", "town")),
-    ("signer_title", ("title", "position", "role")),
-    ("comment", ("comment", "note", "message")),
-    ("org_name", ("organization", "organisation", "org name", "group", "organizacion")),
-    ("signer_name", ("your name", "signer", "contact", "full name", "name")),
-]
 
 
 def store_upload(
@@ -82,49 +69,58 @@ def store_upload(
     return upload
 
 
-def remembered_mapping(session: Session, campaign_id: int) -> dict[str, str]:
-    """The last mapping used in this campaign (field → column name), or {}."""
-    row = session.scalar(sa.select(CsvMapping).where(CsvMapping.campaign_id == campaign_id))
-    return dict(row.columns) if row else {}
+def header_key(header: str) -> str:
+    """The key a column name is remembered by: case, accents and spacing set aside."""
+    return hashlib.sha256(fold(header).encode()).hexdigest()
 
 
-def remember_mapping(session: Session, campaign_id: int, mapping: dict[str, str]) -> None:
-    """Keep this mapping for the next import in the campaign."""
-    row = session.scalar(sa.select(CsvMapping).where(CsvMapping.campaign_id == campaign_id))
-    if row is None:
-        row = CsvMapping(campaign_id=campaign_id)
-        session.add(row)
-    # Unmapped fields are kept as "" so that the next file is not guessed back onto them.
-    row.columns = {name: mapping.get(name) or "" for name in FIELD_NAMES}
-    row.updated_at = utcnow()
+def remembered_choices(session: Session, headers: list[str]) -> dict[str, str]:
+    """Column name → the field it held when last imported anywhere in the coalition
+    ("" for a column left out), for those of ``headers`` seen before; one query."""
+    keys = {header_key(h): h for h in headers}
+    rows = session.execute(
+        sa.select(CsvColumnChoice.header_key, CsvColumnChoice.field).where(
+            CsvColumnChoice.header_key.in_(list(keys))
+        )
+    )
+    return {keys[key]: field for key, field in rows}
+
+
+def remember_mapping(session: Session, headers: list[str], mapping: dict[str, str]) -> None:
+    """Keep, for each column of the file, the field it was mapped to ("" when left out),
+    for the next import in any campaign."""
+    field_of = {header: name for name, header in mapping.items() if header}
+    wanted = {header_key(h): h for h in headers}
+    existing = {
+        row.header_key: row
+        for row in session.scalars(
+            sa.select(CsvColumnChoice).where(CsvColumnChoice.header_key.in_(list(wanted)))
+        )
+    }
+    now = utcnow()
+    for key, header in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            row = CsvColumnChoice(header_key=key)
+            session.add(row)
+        row.header = header
+        row.field = field_of.get(header, "")
+        row.updated_at = now
     session.flush()
 
 
 def initial_mapping(headers: list[str], remembered: dict[str, str]) -> dict[str, str]:
-    """Field → column name: the remembered choice where the file has that column,
-    otherwise a guess from the column names.
+    """Field → column name: what the coalition chose for these columns before, and a
+    guess (``review.guessing``) for the fields still open, from the other columns.
 
-    When the remembered mapping fits the file (the same form again), a field the
-    coordinator left unmapped stays unmapped rather than being guessed.
+    A column a coordinator deliberately left out stays out rather than being guessed.
     """
     mapping: dict[str, str] = {}
-    used: set[str] = set()
-    fits = any(h and h in headers for h in remembered.values())
-    left_out = set()
-    for name in FIELD_NAMES:
-        header = remembered.get(name)
-        if header and header in headers:
+    for header in headers:
+        name = remembered.get(header)
+        if name and name in FIELD_NAMES and name not in mapping:
             mapping[name] = header
-            used.add(header)
-        elif fits and name in remembered and not header:
-            left_out.add(name)
-    for name, words in _GUESSES:
-        if name in mapping or name in left_out:
-            continue
-        for header in headers:
-            folded = fold(header)
-            if header not in used and any(w in folded for w in words):
-                mapping[name] = header
-                used.add(header)
-                break
+    fresh = [h for h in headers if h not in remembered]
+    open_fields = [name for name in FIELD_NAMES if name not in mapping]
+    mapping.update(guess_mapping(fresh, open_fields))
     return mapping

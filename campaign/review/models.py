@@ -1,10 +1,9 @@
-"""CSV files waiting between the mapping step and the import, remembered mappings, and
-the sign-ons index the review queue reads its tallies from."""
+"""CSV files waiting between the mapping step and the import, and the column choices
+remembered for the next one."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -31,14 +30,20 @@ class CsvUpload(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
-class CsvMapping(Base):
-    """The last column mapping a campaign's coordinators used: field name → column header."""
+class CsvColumnChoice(Base):
+    """What a column of that name held the last time any coordinator of the coalition
+    imported a file with it: a field name, or "" for a column deliberately left out.
 
-    __tablename__ = "csv_mappings"
+    Kept per column name rather than per campaign, so that the coalition's Google Form
+    is mapped the same way in every campaign, and two forms used in turn are both
+    remembered.
+    """
+
+    __tablename__ = "csv_column_choices"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("campaigns.id", ondelete="CASCADE"), unique=True
-    )
-    columns: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # sha256 of the column name as compared (folded), so that a long question fits an index
+    header_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    header: Mapped[str] = mapped_column(sa.Text)
+    field: Mapped[str] = mapped_column(sa.String(40), default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

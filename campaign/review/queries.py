@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
+from campaign.core.days import hour_bucket, local_days
 from campaign.core.names import fold, org_key
 from campaign.core.states import STATES
 from campaign.letters.models import Letter, LetterVersion
@@ -32,6 +33,8 @@ class SignOnFilters:
     flagged: bool = False
     reconfirm: bool = False
     q: str = ""
+    # "" newest first; "name" A–Z by organization (case, accents and "The" set aside)
+    sort: str = ""
     # the number of the newest material version, for the "needs re-confirmation" filter
     material_number: int = 0
 
@@ -52,6 +55,7 @@ class SignOnFilters:
             flagged=args.get("flagged") in ("1", "y", "on"),
             reconfirm=args.get("reconfirm") in ("1", "y", "on"),
             q=(args.get("q") or "").strip()[:200],
+            sort="name" if args.get("sort") == "name" else "",
             material_number=material_number,
         )
 
@@ -67,8 +71,8 @@ class SignOnFilters:
 
     @property
     def active(self) -> bool:
-        """True when anything narrows the list."""
-        return bool(self.as_args())
+        """True when anything narrows the list (the order narrows nothing)."""
+        return any(k != "sort" for k in self.as_args())
 
 
 def _like(text: str) -> str:
@@ -124,8 +128,11 @@ def filtered_ids(letter: Letter, filters: SignOnFilters) -> sa.Select:
 
 
 def ordered_ids(letter: Letter, filters: SignOnFilters) -> sa.Select:
-    """The list's order, newest first, as ids: a page of it is found in the index on
-    (letter, created_at, id) without reading the rows skipped over."""
+    """The list's order as ids: newest first (a page of it is found in the index on
+    (letter, created_at, id) without reading the rows skipped over), or A–Z by the
+    organization's key, so that "Éxito" sorts under E and "the Alliance" under A."""
+    if filters.sort == "name":
+        return filtered_ids(letter, filters).order_by(SignOn.org_key, SignOn.id)
     return filtered_ids(letter, filters).order_by(SignOn.created_at.desc(), SignOn.id.desc())
 
 
@@ -199,22 +206,15 @@ def matching_count(session: Session, letter: Letter, filters: SignOnFilters, cou
 
 
 def per_day(session: Session, letter: Letter) -> dict[date, int]:
-    """Counted sign-ons per (UTC) day they were made, in one GROUP BY."""
-    if session.get_bind().dialect.name == "sqlite":
-        day = sa.func.date(SignOn.created_at)
-    else:
-        day = sa.cast(SignOn.created_at, sa.Date)
+    """Counted sign-ons per day the organizations signed, on the coalition's calendar
+    (CAMPAIGN_TIMEZONE), in one GROUP BY hour: the dashboard's figures for one letter."""
+    bucket = hour_bucket(session, SignOn.signed_at)
     rows = session.execute(
-        sa.select(day, sa.func.count())
+        sa.select(bucket, sa.func.count())
         .where(SignOn.letter_id == letter.id, SignOn.status.in_(COUNTED))
-        .group_by(day)
+        .group_by(bucket)
     )
-    out: dict[date, int] = {}
-    for value, n in rows:
-        if isinstance(value, str):
-            value = date.fromisoformat(value[:10])
-        out[value] = n
-    return out
+    return local_days(rows.all())
 
 
 def versions(session: Session, letter: Letter) -> tuple[list[int], int]:

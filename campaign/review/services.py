@@ -21,6 +21,7 @@ from campaign.letters.models import Letter, LetterStatus
 from campaign.printing.pdf import long_date
 from campaign.signons import consent
 from campaign.signons.models import SignOn, SignOnStatus
+from campaign.signons.signals import signon_reviewed
 
 S = SignOnStatus
 # Which status a coordinator may move a sign-on to. Pending ones are approved only
@@ -39,6 +40,13 @@ _VERB = {
     S.WITHDRAWN: "marked withdrawn",
     S.MERGED: "merged",
 }
+
+
+def _decided(
+    session: Session, signon: SignOn, new: SignOnStatus, original: SignOn | None = None
+) -> None:
+    # the directory keeps or drops what the sign-on brought in (directory.upkeep)
+    signon_reviewed.send(session, signon=signon, status=new, original=original)
 
 
 def can_move(signon: SignOn, new: SignOnStatus) -> bool:
@@ -94,6 +102,7 @@ def approve(session: Session, signon: SignOn, letter: Letter, *, actor: User, no
     old = _move(session, signon, letter, S.APPROVED, now)
     signon.rejection_reason = ""
     session.flush()
+    _decided(session, signon, S.APPROVED)
     record(session, actor, "signon.approve", "sign_on", signon.id, old=old.value)
     return signon
 
@@ -109,6 +118,7 @@ def reject(
     old = _move(session, signon, letter, S.REJECTED, now)
     signon.rejection_reason = reason
     session.flush()
+    _decided(session, signon, S.REJECTED)
     record(session, actor, "signon.reject", "sign_on", signon.id, old=old.value, reason=reason)
     return signon
 
@@ -126,6 +136,7 @@ def withdraw(
     old = _move(session, signon, letter, S.WITHDRAWN, now)
     signon.withdrawn_on = asked_on
     session.flush()
+    _decided(session, signon, S.WITHDRAWN)
     record(
         session,
         actor,
@@ -157,6 +168,7 @@ def merge(
         .execution_options(synchronize_session=False)
     )
     session.flush()
+    _decided(session, duplicate, S.MERGED, original)
     record(
         session,
         actor,

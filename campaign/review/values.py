@@ -12,6 +12,8 @@ from campaign.signons.models import Level
 
 _YES = ("yes", "y", "si", "true", "1", "x", "list", "ok", "sure", "oui", "publicly")
 _NO = ("no", "n", "false", "0", "don't", "dont", "do not", "count", "not", "anonymous")
+# the first word ends at a space, punctuation or a dash ("No–please count us")
+_FIRST_WORD = re.compile(r"[\s,;:(/\-\u2013\u2014]+")
 _GMT = re.compile(r"\s*(?:GMT|UTC)\s*([+-])(\d{1,2})(?::?(\d\d))?\s*$", re.I)
 _TIME_FORMATS = (
     "%m/%d/%Y %H:%M:%S",
@@ -54,17 +56,25 @@ def parse_state(raw: str) -> str:
     return code
 
 
-def parse_listed(raw: str) -> bool:
-    """Yes/no answers to "Can we list your organization's name publicly?"."""
+def parse_yes_no(raw: str) -> bool | None:
+    """Yes/no answers as people type them ("Yes", "No – please count us", "Sí, list us",
+    "Don't list"); None for no answer at all, which the caller decides about."""
     text = fold(raw).strip(" .!")
     if not text:
-        return False  # no answer: count the organization but do not print its name
-    first = re.split(r"[\s,;:(]+", text)[0]
+        return None
+    first = _FIRST_WORD.split(text)[0]
     if text.startswith(("do not", "don't", "dont")) or first in _NO:
         return False
     if first in _YES or text.startswith(_YES):
         return True
     raise ValueError(f"“{raw}” is not a yes or no.")
+
+
+def parse_listed(raw: str) -> bool | None:
+    """Answers to "Can we list your organization's name?": yes, no (count only), or
+    None when left blank (the import then applies the letter's default, never a silent
+    count-only)."""
+    return parse_yes_no(raw)
 
 
 def parse_timestamp(raw: str, tz: str) -> datetime | None:

@@ -47,8 +47,11 @@ class SignOnForm(FlaskForm):
 
     # Every field that takes text strips surrounding spaces (STRIP).
     version_id = HiddenField(filters=STRIP)
+    # Each message says what to do, and reads the same in the error summary and by the field.
     org_name = StringField(
-        "Organization name", filters=STRIP, validators=[DataRequired(), Length(max=300)]
+        "Organization name",
+        filters=STRIP,
+        validators=[DataRequired(message="Enter your organization's name."), Length(max=300)],
     )
     level = RadioField(
         "Level",
@@ -78,16 +81,24 @@ class SignOnForm(FlaskForm):
         ],
     )
     signer_name = StringField(
-        "Your name", filters=STRIP, validators=[DataRequired(), Length(max=200)]
+        "Your name",
+        filters=STRIP,
+        validators=[DataRequired(message="Enter your name."), Length(max=200)],
     )
     signer_title = StringField(
-        "Your title", filters=STRIP, validators=[DataRequired(), Length(max=200)]
+        "Your title",
+        filters=STRIP,
+        validators=[DataRequired(message="Enter your title."), Length(max=200)],
     )
     signer_email = StringField(
         "Your email",
         filters=STRIP,
         description="We send a confirmation link to this address.",
-        validators=[DataRequired(), Length(max=254), Email()],
+        validators=[
+            DataRequired(message="Enter your email address."),
+            Length(max=254),
+            Email(message="Enter an email address like name@example.org."),
+        ],
     )
     authorized = BooleanField(
         "I am authorized to sign on behalf of this organization",
@@ -101,7 +112,7 @@ class SignOnForm(FlaskForm):
         ],
         default="list",
         filters=STRIP,
-        validators=[InputRequired()],
+        validators=[InputRequired(message="Choose whether we may list your organization by name.")],
     )
     comment = TextAreaField(
         "Comment (optional)", filters=STRIP, validators=[Optional(), Length(max=2000)]

@@ -56,6 +56,12 @@ class SignOnSource(enum.StrEnum):
 
 # Sign-ons that count towards a letter's total.
 COUNTED = (SignOnStatus.CONFIRMED, SignOnStatus.APPROVED)
+# "Organizations on the letter", the one public count (the public page, the campaign and
+# letter pages, the review queue, the dashboard and the PDF's "Signed by N organizations",
+# listed and count-only alike), is what the letter prints: approved sign-ons that agreed
+# to the current text (``consent.printed``, counted by ``services.on_letter_counts``).
+# Confirmed sign-ons are signed but still wait for a coordinator (a test entry, a
+# probable duplicate): they are "awaiting review".
 
 
 class SignOn(Base):
@@ -68,7 +74,7 @@ class SignOn(Base):
         sa.UniqueConstraint("letter_id", "state", "org_key"),
         # Every count of a letter's sign-ons read from this index alone, at any size
         # (bench/pages.py: 100,000 sign-ons): the review queue's tallies (status, level,
-        # state) and chart (created_at); counted ones per letter, version, level and day
+        # state) and chart (signed_at); counted ones per letter, version, level and day
         # (dashboard, campaign and letter pages). One index, not one per page: each
         # sign-on written updates every index of the table.
         sa.Index(
@@ -79,7 +85,7 @@ class SignOn(Base):
             "state",
             "version_id",
             "confirmed_at",
-            "created_at",
+            "signed_at",
         ),
         # A letter's sign-ons, newest first, a page at a time.
         sa.Index("ix_sign_ons_letter_created", "letter_id", "created_at", "id"),
@@ -126,6 +132,10 @@ class SignOn(Base):
     token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     token_expires_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
+    # When the organization signed, whatever the route: the public form's first
+    # confirmation (a re-confirmation after an edit leaves it), the timestamp of a CSV
+    # row (else the import), the date on a paper sign-on. Every per-day figure reads it.
+    signed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime | None]
     probable_duplicate_of_id: Mapped[int | None] = mapped_column(
@@ -164,6 +174,15 @@ class SignOn(Base):
     def counted(self) -> bool:
         """Confirmed or approved: part of the letter's count."""
         return self.status in COUNTED
+
+
+def counts_or_once_counted() -> sa.ColumnElement[bool]:
+    """A sign-on that counts (confirmed, approved) or once counted (withdrawn after its
+    signer confirmed): the organization really signed, as the directory remembers it."""
+    return sa.or_(
+        SignOn.status.in_(COUNTED),
+        sa.and_(SignOn.status == SignOnStatus.WITHDRAWN, SignOn.confirmed_at.is_not(None)),
+    )
 
 
 class ConsentOverride(Base):

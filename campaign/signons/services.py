@@ -13,12 +13,11 @@ from sqlalchemy.orm import Session, joinedload
 from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.core.errors import DomainError
-from campaign.core.names import sort_key
 from campaign.db import utcnow
 from campaign.letters.models import Letter, LetterVersion
 from campaign.letters.services import latest_material_number
 from campaign.signons import consent, notify
-from campaign.signons.models import COUNTED, Level, SignOn, SignOnStatus
+from campaign.signons.models import COUNTED, SignOn, SignOnStatus
 from campaign.signons.signals import signons_counted
 from campaign.signons.signing import LinkFor, shown_version
 
@@ -77,6 +76,8 @@ def confirm_signon(
         signon.version_id = shown.id
     if signon.status == SignOnStatus.PENDING:
         signon.status = SignOnStatus.APPROVED if letter.auto_approve else SignOnStatus.CONFIRMED
+        # the organization signed now; a later re-confirmation does not move the day
+        signon.signed_at = signon.signed_at or now
         _on_first_confirmation(session, signon, similar)
     signon.confirmed_at = now
     signon.updated_at = now
@@ -123,7 +124,8 @@ def resend_link(
 
 
 def signed_count(session: Session, letter: Letter) -> int:
-    """Confirmed and approved sign-ons (unconfirmed ones do not count)."""
+    """Signed and confirmed sign-ons: on the letter or awaiting review (unconfirmed ones
+    do not count)."""
     return int(
         session.scalar(
             sa.select(sa.func.count(SignOn.id)).where(
@@ -134,16 +136,26 @@ def signed_count(session: Session, letter: Letter) -> int:
     )
 
 
-def counts_by_letter(session: Session, letter_ids: list[int]) -> dict[int, int]:
-    """Counted sign-ons per letter, in one query."""
+def on_letter_counts(session: Session, letter_ids: list[int]) -> dict[int, int]:
+    """ "Organizations on the letter" per letter, in one query: the sign-ons the letter
+    prints (``consent.printed``: approved, listed or count-only, and agreed to the current
+    text), the N of the PDF's "Signed by N organizations" and of the public page."""
     if not letter_ids:
         return {}
-    rows = session.execute(
-        sa.select(SignOn.letter_id, sa.func.count(SignOn.id))
-        .where(SignOn.letter_id.in_(letter_ids), SignOn.status.in_(COUNTED))
-        .group_by(SignOn.letter_id)
-    )
+    # one branch per letter, so that each letter's rule is worked out once, not per row
+    branches = [
+        sa.select(sa.literal(letter_id).label("letter_id"), sa.func.count(SignOn.id)).where(
+            consent.printed(letter_id)
+        )
+        for letter_id in dict.fromkeys(letter_ids)
+    ]
+    rows = session.execute(sa.union_all(*branches) if len(branches) > 1 else branches[0])
     return {letter_id: n for letter_id, n in rows}
+
+
+def on_letter_count(session: Session, letter: Letter) -> int:
+    """ "Organizations on the letter": the public count (see :func:`on_letter_counts`)."""
+    return on_letter_counts(session, [letter.id]).get(letter.id, 0)
 
 
 def version_counts(session: Session, letter: Letter) -> dict[int, int]:
@@ -156,18 +168,6 @@ def version_counts(session: Session, letter: Letter) -> dict[int, int]:
     return {version_id: n for version_id, n in rows}
 
 
-def signatories(session: Session, letter: Letter) -> dict[Level, list[SignOn]]:
-    """Printed sign-ons listed by name (approved, agreed to the current text), grouped by
-    level, A–Z (state, then name)."""
-    rows = session.scalars(
-        sa.select(SignOn).where(consent.printed(letter.id), SignOn.listed.is_(True))
-    ).all()
-    grouped: dict[Level, list[SignOn]] = {level: [] for level in Level}
-    for row in sorted(rows, key=lambda s: (s.state, sort_key(s.org_name))):
-        grouped[row.level].append(row)
-    return grouped
-
-
 def needing_reconfirm(session: Session, letter: Letter) -> list[SignOn]:
     """Counted sign-ons made on a version older than the newest material edit, that no
     coordinator included anyway (``consent.awaiting_reconsent``)."""
@@ -176,7 +176,8 @@ def needing_reconfirm(session: Session, letter: Letter) -> list[SignOn]:
             sa.select(SignOn)
             .where(consent.awaiting_reconsent(letter.id))
             .options(joinedload(SignOn.version))
-            .order_by(SignOn.org_name)
+            # A–Z ignoring case, accents and a leading "The" (the de-duplication key)
+            .order_by(SignOn.org_key, SignOn.id)
         ).unique()
     )
 

@@ -14,3 +14,9 @@ _signals = Namespace()
 #: are flushed, inside the caller's transaction, so that a receiver may fill in their
 #: columns) or confirmed by their signer. The sender is the session; ``signons=`` a list.
 signons_counted = _signals.signal("signons-counted")
+
+#: A coordinator's decision on one sign-on (``review.services``: approved, rejected,
+#: withdrawn, merged), after its status changed, inside the caller's transaction. The
+#: sender is the session; ``signon=`` the sign-on, ``status=`` its new status and, for a
+#: merge, ``original=`` the sign-on it was merged into (else None).
+signon_reviewed = _signals.signal("signon-reviewed")

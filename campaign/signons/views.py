@@ -21,12 +21,13 @@ from campaign.core.forms import ActionForm, apply_domain_error, parse_id
 from campaign.core.markdown import render_markdown
 from campaign.db import utcnow
 from campaign.delivery.addenda import first_delivery
+from campaign.delivery.public import public_list
 from campaign.extensions import limiter
 from campaign.letters.models import Letter, LetterStatus, PublicLetter
 from campaign.letters.services import current_version
 from campaign.signons import dedup, services, signing
 from campaign.signons.forms import ConfirmForm, SignOnForm
-from campaign.signons.models import Level, SignOn, SignOnStatus
+from campaign.signons.models import SignOn, SignOnStatus
 from campaign.uploads.store import store_for
 
 bp = Blueprint("signons", __name__)
@@ -64,6 +65,7 @@ def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
         # the page says when and to whom it went, and where new signers go
         first = first_delivery(db.session, letter)
         delivered = first.sent_on if first is not None else None
+    listing = public_list(db.session, letter)
     return {
         "letter": letter,
         "version": version,
@@ -72,13 +74,11 @@ def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
             line.strip() for line in letter.addressees.splitlines() if line.strip()
         ),
         "body_html": render_markdown(version.body),
-        "count": services.signed_count(db.session, letter),
-        "signatories": (
-            services.signatories(db.session, letter) if letter.show_signatories else None
-        ),
+        # "organizations on the letter", counted as the PDF counts them
+        "count": listing.organizations,
+        "signatories": listing if letter.show_signatories else None,
         "accepting": letter.accepts_signons(),
         "form": form,
-        "Level": Level,
     }
 
 
@@ -161,7 +161,12 @@ def _prepare(
 
 def _prefill_from_invitation(letter: Letter, form: SignOnForm, token: str) -> None:
     """An invitation link fills in the organization's details (and records the opening)."""
-    from campaign.directory.invitations import INVITE_SALT, open_invitation, serializer
+    from campaign.directory.invitations import (
+        INVITE_SALT,
+        last_listing,
+        open_invitation,
+        serializer,
+    )
 
     found = open_invitation(
         db.session, letter, token, serializer(current_app.secret_key, INVITE_SALT)
@@ -178,6 +183,8 @@ def _prefill_from_invitation(letter: Letter, form: SignOnForm, token: str) -> No
     form.signer_name.data = contact.name
     form.signer_title.data = contact.title
     form.signer_email.data = contact.email
+    # the organization's own last choice: never "list our name" over a "count us only"
+    form.listing.data = "count" if last_listing(db.session, org.id) is False else "list"
 
 
 @bp.route("/sign/<slug>/thanks")

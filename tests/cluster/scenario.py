@@ -23,6 +23,7 @@ from tests.cluster.seed import COORDINATOR, PASSWORD, STATES, Seeded, seed
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 VERSION = re.compile(r'name="version_id" type="hidden" value="(\d+)"')
+INVITE_CONFIRM = re.compile(r'name="confirm" value="(\d+)"')
 RETRIED = {502, 503, 504}
 
 
@@ -95,13 +96,17 @@ class Day:
 
     def _post(self, http: httpx.Client, path: str, data: dict, what: str) -> int:
         """POST as a person would: a 502-504 (a server went down) is sent again."""
+        return self._post_page(http, path, data, what).status_code
+
+    def _post_page(self, http: httpx.Client, path: str, data: dict, what: str) -> httpx.Response:
+        """``_post``, returning the response itself."""
         for attempt in range(10):
             response = http.post(path, data=data)
             self.report.record(response.status_code, what)
             if response.status_code not in RETRIED:
-                return response.status_code
+                return response
             time.sleep(0.5 * (attempt + 1))
-        return response.status_code
+        return response
 
     def _get(self, http: httpx.Client, path: str, what: str) -> httpx.Response:
         response = http.get(path)
@@ -286,7 +291,13 @@ class Day:
                 "csrf_token": token, "letter_id": str(s.launch_id), "scope": "signed",
                 "signed_letter_id": str(s.earlier_id),
             }  # fmt: skip
-            if self._post(http, "/directory/invite", invite, "invite") != 302:
+            # the page first says how many invitations will go out; sending confirms that number
+            plan = self._post_page(http, "/directory/invite", invite, "invite")
+            confirm = INVITE_CONFIRM.search(plan.text) if plan.status_code == 200 else None
+            if confirm is None or (
+                self._post(http, "/directory/invite", {**invite, "confirm": confirm.group(1)},
+                           "invite") != 302
+            ):  # fmt: skip
                 self.report.problems.append("the invitations were refused")
             pages = [
                 f"{base}/{s.launch_id}", f"{base}/{s.launch_id}/signons",

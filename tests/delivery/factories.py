@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from campaign.core.names import org_key
+from campaign.db import utcnow
 from campaign.letters.models import Letter
 from campaign.letters.services import current_version
 from campaign.signons.models import SignOn, SignOnStatus
@@ -46,6 +47,7 @@ def add_signon(
         logo_sha256=logo_sha256,
         logo_kind="png" if logo_sha256 else None,
         status=status,
+        signed_at=None if status == SignOnStatus.PENDING else utcnow(),
     )
     session.add(signon)
     session.commit()

@@ -25,7 +25,7 @@ def test_list_search_and_filters(login_as, session):
         status=SignOnStatus.PENDING,
     )
     old = linked_signon(session, letter, org_name="Old Friends", signer_email="o@old.example")
-    old.created_at = utcnow() - timedelta(days=800)
+    old.signed_at = utcnow() - timedelta(days=800)
     session.commit()
     c = login_as("member")
 

@@ -8,7 +8,10 @@ from datetime import date, timedelta
 CONFIRM_LINK = re.compile(r"https?://\S+/confirm/\S+")
 
 
-def create_open_letter(page, base_url: str, campaign: str, title: str) -> str:
+BODY = "We urge you to end the 287(g) program.[^1]\n\n[^1]: ICE, participating agencies."
+
+
+def create_open_letter(page, base_url: str, campaign: str, title: str, body: str = BODY) -> str:
     """As a logged-in coordinator: a new campaign, a new letter in it, opened; its public URL."""
     page.goto(base_url + "/campaigns")
     page.get_by_role("link", name="New campaign").click()
@@ -17,9 +20,7 @@ def create_open_letter(page, base_url: str, campaign: str, title: str) -> str:
     page.get_by_role("link", name="New letter").click()
     page.get_by_label("Title").fill(title)
     page.get_by_label("Addressees").fill("The Honorable Secretary of Homeland Security")
-    page.get_by_label("Text", exact=True).fill(
-        "We urge you to end the 287(g) program.[^1]\n\n[^1]: ICE, participating agencies."
-    )
+    page.get_by_label("Text", exact=True).fill(body)
     page.get_by_label("Sign-on deadline: date").fill(
         (date.today() + timedelta(days=10)).isoformat()
     )

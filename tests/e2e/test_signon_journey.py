@@ -24,4 +24,6 @@ def test_letter_opened_signed_on_a_phone_and_confirmed(server, mailbox, new_page
     assert signer.get_by_text(re.compile("confirmed", re.I)).first.is_visible()
 
     coordinator.reload()
-    assert coordinator.locator(".stat").first.inner_text().strip() == "1"
+    # confirmed: signed, awaiting the coordinator's review before it is on the letter
+    assert coordinator.locator("#on-letter-count").inner_text().strip() == "0"
+    assert coordinator.get_by_text("1 awaiting review").is_visible()

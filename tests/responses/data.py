@@ -136,6 +136,7 @@ def signons(
                 "keep_informed": keep,
                 "status": status,
                 "confirmed_at": at,
+                "signed_at": at,
                 "created_at": at or datetime(2026, 1, 1, tzinfo=UTC),
             }
             for i, (level, status, at, email, keep) in enumerate(specs)

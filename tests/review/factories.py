@@ -42,6 +42,7 @@ def make_signon(
         authorized=True,
         status=status,
         confirmed_at=None if status == SignOnStatus.PENDING else now,
+        signed_at=kw.pop("signed_at", None if status == SignOnStatus.PENDING else now),
         **kw,
     )
     session.add(signon)
@@ -58,6 +59,8 @@ def bulk_signons(session: Session, letter: Letter, n: int, *, start: int = 0) ->
     rows = []
     for i in range(start, start + n):
         name = f"Bulk Organization {i}"
+        status = statuses[i % len(statuses)]
+        created_at = now - timedelta(days=i % 9)
         rows.append(
             {
                 "letter_id": letter.id,
@@ -75,9 +78,10 @@ def bulk_signons(session: Session, letter: Letter, n: int, *, start: int = 0) ->
                 "listed": True,
                 "comment": "",
                 "keep_informed": False,
-                "status": statuses[i % len(statuses)],
+                "status": status,
                 "confirmed_at": now,
-                "created_at": now - timedelta(days=i % 9),
+                "signed_at": None if status == SignOnStatus.PENDING else created_at,
+                "created_at": created_at,
             }
         )
     session.execute(sa.insert(SignOn), rows)

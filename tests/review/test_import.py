@@ -3,17 +3,15 @@
 import codecs
 import csv
 import io
-import re
 import zipfile
 
 import pytest
 import sqlalchemy as sa
 
-from campaign.campaigns.models import Campaign
 from campaign.review import mapping as csv_mapping
 from campaign.review import values
 from campaign.review.csvio import read_csv
-from campaign.review.models import CsvMapping, CsvUpload
+from campaign.review.models import CsvUpload
 from campaign.signons.models import Level, SignOn, SignOnSource, SignOnStatus
 from tests.letters.factories import make_letter
 from tests.review.factories import make_signon
@@ -99,7 +97,7 @@ def test_mapping_preview_import_and_reimport(login_as, session):
         assert header.replace("'", "&#39;") in html
     guessed = csv_mapping.initial_mapping(HEADER, {})
     assert guessed == {
-        "created_at": "Timestamp",
+        "signed_at": "Timestamp",
         "signer_email": "Email Address",
         "listed": "Can we list your organization's name publicly?",
         "level": "Level of your organization",
@@ -131,7 +129,7 @@ def test_mapping_preview_import_and_reimport(login_as, session):
     assert first.status == SignOnStatus.CONFIRMED and first.confirmed_at is not None
     assert first.token_hash is None and first.signer_email == "ana@example.org"
     # the Google Forms timestamp, read in the letter's zone (New York, EDT in May)
-    assert first.created_at.isoformat() == "2026-05-18T14:32:11+00:00"
+    assert first.signed_at.isoformat() == "2026-05-18T14:32:11+00:00"
     (summary,) = events(session, "signon.import")
     assert summary.details["added"] == 3 and summary.details["already"] == 1
     assert len(events(session, "signon.add")) == 3
@@ -152,48 +150,11 @@ def test_import_approved_and_duplicates_inside_the_file(login_as, session):
     map_url = response.headers["Location"]
     mapping = csv_mapping.initial_mapping(HEADER, {})
     html = c.post(map_url, data={**mapping, "action": "preview"}).get_data(as_text=True)
-    assert "Same organization as line 2" in html
+    # the same organization twice: the later submission is the one imported
+    assert "Submitted again on line 3: the later answer is imported." in html
     c.post(map_url, data={**mapping, "action": "import", "approved": "y"})
     (signon,) = session.scalars(sa.select(SignOn).where(SignOn.letter_id == letter.id)).all()
     assert signon.status == SignOnStatus.APPROVED
-
-
-def test_mapping_is_remembered_per_campaign(login_as, session):
-    letter = make_letter(session)
-    c = login_as("coordinator")
-    rows = [["x", "Org One", "TX", "State", "a@example.org", "Yes"]]
-    data = google_csv(rows=rows)
-    map_url = upload(c, base(session, letter), data).headers["Location"]
-    # the coordinator maps the email column to nothing, and the timestamp too
-    mapping = {"org_name": HEADER[1], "state": HEADER[2], "level": HEADER[3]}
-    c.post(map_url, data={**mapping, "action": "import"})
-    stored = session.scalar(
-        sa.select(CsvMapping).where(CsvMapping.campaign_id == letter.campaign_id)
-    )
-    assert {k: v for k, v in stored.columns.items() if v} == mapping
-    assert stored.columns["signer_email"] == ""
-    # the next import in the campaign (another letter) starts from that mapping
-    other = make_letter(session, campaign=session.get(Campaign, letter.campaign_id))
-    html = c.get(upload(c, base(session, other), data).headers["Location"]).get_data(as_text=True)
-    selected = dict(
-        re.findall(r'<select[^>]*name="(\w+)"[^>]*>.*?<option selected value="([^"]*)"', html, re.S)
-    )
-    selected.update(
-        dict(
-            re.findall(
-                r'name="(\w+)"[^>]*>(?:(?!</select>).)*?<option value="([^"]*)" selected',
-                html,
-                re.S,
-            )
-        )
-    )
-    assert selected.get("org_name") == HEADER[1]
-    assert selected.get("signer_email", "") == ""  # not guessed again: the coordinator chose none
-    # a file from another form is still guessed
-    assert csv_mapping.initial_mapping(["Org name", "E-mail"], stored.columns) == {
-        "signer_email": "E-mail",
-        "org_name": "Org name",
-    }
 
 
 def test_org_column_is_required(login_as, session):
@@ -255,7 +216,7 @@ def test_level_words(raw, expected):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [("Yes", True), ("yes, list us", True), ("Sí", True), ("No", False),
-     ("No, count us only", False), ("Don't list", False), ("", False), ("TRUE", True)],
+     ("No, count us only", False), ("Don't list", False), ("", None), ("TRUE", True)],
 )  # fmt: skip
 def test_list_publicly_answers(raw, expected):
     assert values.parse_listed(raw) is expected

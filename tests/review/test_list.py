@@ -85,7 +85,7 @@ def test_counts_and_chart(login_as, session, letter_with_signons):
     html = login_as("coordinator").get(base(session, letter_with_signons)).get_data(as_text=True)
     assert "<svg" in html and "Sign-ons per day" in html
     # counted: 5 (the pending national one is not), by level and by state
-    assert '<span class="stat">5</span>' in html
+    assert "Signed and confirmed (5), by level" in html
     assert "state=CA" in html and "state=TX" in html
 
 

@@ -18,6 +18,7 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     "campaigns.detail": (MEMBER, NO),
     "campaigns.edit": (COORD, COORD),
     "audit.index": (COORD, NO),
+    "worklist.index": (COORD, NO),
     "letters.new": (COORD, COORD),
     "letters.detail": (MEMBER, NO),
     "letters.edit": (COORD, COORD),

@@ -55,7 +55,8 @@ def test_material_edit_asks_earlier_signers_to_reconfirm(client, session, login_
     page = coordinator.get(url).get_data(as_text=True)
     assert "Needing to re-confirm (2)" in page
     member_page = login_as("member").get(url).get_data(as_text=True)
-    assert "3</span> confirmed sign-ons" in member_page  # counts are visible to members
+    # counts are visible to members
+    assert "0</span> organizations on the letter · 3 awaiting review" in member_page
     assert "alpha@example.org" not in member_page  # signers' details are not
 
     before = len(outbox(session))

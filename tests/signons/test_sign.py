@@ -55,7 +55,8 @@ def test_sign_and_confirm_through_a_real_smtp_server(client, session, smtp_serve
     signon = reload(session, signon)
     assert signon.status == SignOnStatus.CONFIRMED and signon.confirmed_at is not None
     assert services.signed_count(session, letter) == 1
-    assert "1</p>" in client.get(f"/sign/{letter.slug}").get_data(as_text=True)
+    # confirmed, it awaits review: not yet among the organizations on the letter
+    assert 'id="on-letter-count">0<' in client.get(f"/sign/{letter.slug}").get_data(as_text=True)
     assert "is confirmed" in client.get(path_of(link)).get_data(as_text=True)
 
 
@@ -210,8 +211,11 @@ def test_rate_limit_per_address(client, session, app, monkeypatch):
 def test_field_errors_store_nothing(client, session):
     letter = make_letter(session)
     cases = {
-        "org_name": ({"org_name": ""}, "This field is required"),
-        "email": ({"signer_email": "not-an-email"}, "Invalid email address"),
+        "org_name": ({"org_name": ""}, "Enter your organization&#39;s name."),
+        "email": (
+            {"signer_email": "not-an-email"},
+            "Enter an email address like name@example.org.",
+        ),
         "state": ({"level": "local", "state": ""}, "Choose the state"),
         "unknown state": ({"level": "state", "state": "ZZ"}, "Choose a state from the list"),
         "authorized": ({"authorized": None}, "must be authorized"),
@@ -312,13 +316,17 @@ def test_public_page_counts_and_signatories(client, session):
         session.commit()
     html = client.get(f"/sign/{letter.slug}").get_data(as_text=True)
     assert [r.status for r in signons(session, letter)] == [s[3] for s in names.values()]
-    assert re.search(r'class="stat mb-0">(\d+)<', html).group(1) == "4"  # pending not counted
+    # on the letter: approved ones only (not confirmed-only, not pending)
+    assert re.search(r'id="on-letter-count">(\d+)<', html).group(1) == "3"
     assert "Listed National" not in html  # the list is off
     letter = reload(session, letter)
     letter.show_signatories = True
     session.commit()
     html = client.get(f"/sign/{letter.slug}").get_data(as_text=True)
-    assert "Listed National" in html and "Listed Local — Atlanta, GA" in html
+    # grouped as the PDF: national, then by state name, the city after the name
+    assert "Listed National" in html and "Listed Local, Atlanta" in html
+    assert html.index(">National</h3>") < html.index(">Georgia</h3>")
+    assert "1 further organization signed and asked not to be listed." in html
     for hidden in ("Quiet Org", "Confirmed Only", "Still Pending"):
         assert hidden not in html
     assert "footnote" in html  # the body is rendered with its footnotes
@@ -453,7 +461,7 @@ def test_a_missing_state_is_reported_with_the_other_mistakes(client, session):
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Choose the state for a state or local organization." in page
-    assert "Invalid email address." in page
+    assert "Enter an email address like name@example.org." in page
     assert signons(session, letter) == []
     # a national organization needs no state
     assert sign(client, letter, level="national", state="").status_code == 302

@@ -255,6 +255,7 @@ def add(campaign_slug: str, letter_id: int):
             signer_email=form.signer_email.data or "",
             listed=form.listed.data,
             comment=form.comment.data or "",
+            signed_on=form.signed_on.data,
         )
         try:
             signon = manual.add_manual(

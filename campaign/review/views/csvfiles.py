@@ -70,7 +70,7 @@ def import_map(campaign_slug: str, letter_id: int, upload_id: int):
     if request.method == "POST":
         form = mapping_form(csvfile.headers, formdata=request.form)
     else:
-        remembered = csv_mapping.remembered_mapping(db.session, campaign.id)
+        remembered = csv_mapping.remembered_choices(db.session, csvfile.headers)
         form = mapping_form(
             csvfile.headers, data=csv_mapping.initial_mapping(csvfile.headers, remembered)
         )
@@ -79,6 +79,7 @@ def import_map(campaign_slug: str, letter_id: int, upload_id: int):
     valid = form.validate() if request.method == "POST" else True
     mapping = {name: getattr(form, name).data for name in csv_mapping.FIELD_NAMES}
     mapping = {k: v for k, v in mapping.items() if v}
+    options = importing.Options(blank_listed=form.blank_listing.data != "count")
     if valid:
         try:
             if request.method == "POST" and request.form.get("action") == "import":
@@ -89,6 +90,7 @@ def import_map(campaign_slug: str, letter_id: int, upload_id: int):
                     mapping,
                     approved=form.approved.data,
                     actor=current_user,
+                    options=options,
                 )
                 db.session.commit()
                 flash(
@@ -98,7 +100,7 @@ def import_map(campaign_slug: str, letter_id: int, upload_id: int):
                     "success",
                 )
                 return redirect(list_url(campaign, letter, source="import"))
-            report = importing.analyse(db.session, letter, csvfile, mapping)
+            report = importing.analyse(db.session, letter, csvfile, mapping, options=options)
         except DomainError as err:
             db.session.rollback()
             apply_domain_error(form, err)

@@ -19,6 +19,7 @@ from campaign.review import bulk, queries, services
 from campaign.review.forms import ApproveForm, BulkApproveForm
 from campaign.review.services import check_collecting
 from campaign.review.views.base import BASE, bp, list_url, load
+from campaign.signons import services as signon_services
 from campaign.signons.models import Level, SignOnSource, SignOnStatus
 
 
@@ -45,7 +46,11 @@ def index(campaign_slug: str, letter_id: int):
         filters=filters,
         page=page,
         counts=counts,
-        chart=daily_bars_svg(queries.per_day(db.session, letter), title="Sign-ons per day"),
+        on_letter=signon_services.on_letter_count(db.session, letter),
+        chart=daily_bars_svg(
+            queries.per_day(db.session, letter),
+            title="Sign-ons per day, by the day each organization signed",
+        ),
         version_numbers=version_numbers,
         material_number=material,
         bulk_form=BulkApproveForm(),

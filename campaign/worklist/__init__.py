@@ -1,0 +1,1 @@
+"""Pending work for coordinators: what waits for them, counted."""

@@ -1,0 +1,81 @@
+"""The GOV.UK error pattern (issue 14, item 9) on every form, as the HTML says it: the
+summary "There is a problem" with a link per error to a field that exists, the field's
+own message with a hidden "Error:" tied by aria-describedby, "Error: " before the title,
+and no browser validation (novalidate). The browser test (tests/e2e/test_error_summary.py)
+checks the focus and the scrolling on a phone."""
+
+import re
+
+from campaign.campaigns.models import Campaign
+from tests.letters.factories import make_letter
+from tests.review.factories import make_signon
+from tests.review.helpers import base
+
+
+def _title(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
+
+
+def check_error_pattern(html: str) -> list[str]:
+    """Assert the pattern; return the summary's messages."""
+    assert _title(html).startswith("Error: ")
+    summary = html[html.index('id="error-summary"') :]
+    summary = summary[: summary.index("</ul>")]
+    assert "There is a problem" in summary and 'tabindex="-1"' in html
+    links = re.findall(r'<a href="#([\w-]+)">(.*?)</a>', summary)
+    assert links
+    for target, message in links:
+        field = re.search(rf'<(?:input|select|textarea)[^>]*\bid="{target}"[^>]*>', html)
+        assert field, target  # each link leads to a field on the page
+        name = target.rsplit("-", 1)[0] if target[-2:] == "-0" else target
+        error = re.search(
+            rf'id="{name}-error"[^>]*><span class="visually-hidden">Error:</span> (.*?)</p>', html
+        )
+        assert error and error.group(1) == message  # the same words by the field
+        if target == name:  # a single input: its message is tied to it
+            assert re.search(rf'aria-describedby="[^"]*{name}-error', field.group(0))
+            assert 'aria-invalid="true"' in field.group(0)
+    return [message for _, message in links]
+
+
+def test_the_public_sign_on_form(client, session):
+    letter = make_letter(session)
+    page = client.post(f"/sign/{letter.slug}", data={"org_name": "Coalición", "signer_email": "x"})
+    assert page.status_code == 400
+    html = page.get_data(as_text=True)
+    assert check_error_pattern(html) == [
+        "Choose national, state or local.",
+        "Enter your name.",
+        "Enter your title.",
+        "Enter an email address like name@example.org.",
+        "You must be authorized to sign for the organization.",
+        "Choose whether we may list your organization by name.",
+    ]
+    form = re.search(r'<form method="post" enctype="multipart/form-data"[^>]*>', html).group(0)
+    assert "novalidate" in form
+    # the page as first shown says nothing of errors
+    fresh = client.get(f"/sign/{letter.slug}").get_data(as_text=True)
+    assert not _title(fresh).startswith("Error") and "error-summary" not in fresh
+
+
+def test_the_login_form(client, make_user):
+    user = make_user()
+    page = client.post("/login", data={"email": user.email, "password": "not the password"})
+    assert page.status_code == 401
+    assert check_error_pattern(page.get_data(as_text=True)) == [
+        "Wrong email or password, or the account is inactive."
+    ]
+
+
+def test_staff_forms(login_as, session):
+    letter = make_letter(session)
+    c = login_as("coordinator")
+    slug = session.get(Campaign, letter.campaign_id).slug
+    page = c.post(f"/campaigns/{slug}/letters/new", data={"title": ""})
+    assert page.status_code == 400
+    assert "This field is required." in check_error_pattern(page.get_data(as_text=True))
+    # a page of several forms: the refused one's errors, and "Error: " in the title
+    signon = make_signon(session, letter)
+    page = c.post(f"{base(session, letter)}/{signon.id}/reject", data={"reason": ""})
+    assert page.status_code == 400
+    assert check_error_pattern(page.get_data(as_text=True)) == ["This field is required."]
