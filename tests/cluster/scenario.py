@@ -230,7 +230,11 @@ class Day:
             self.say("app server 2 back; stopping SMTP")
             c.events.append((time.monotonic(), "smtp stopped"))
             c.smtp.stop()
+            # On a fast machine every mail may already be out by now: sign a few more so
+            # the outage always meets a delivery, and hold it until a worker has failed one.
+            self.signons(self.subs.batch(plan.per_address))
             time.sleep(plan.smtp_outage)
+            self._wait(self._a_delivery_failed, 300, "a delivery to fail while SMTP is down")
             c.smtp.resume()
             c.events.append((time.monotonic(), "smtp resumed"))
             self.say("SMTP back")
@@ -239,6 +243,12 @@ class Day:
             coordinator.join()
         if errors:
             raise errors[0]
+
+    def _a_delivery_failed(self) -> bool:
+        return any(
+            "failed (attempt 1)" in log.read_text(errors="replace")
+            for log in self.c.dir.glob("worker*.log")
+        )
 
     def kill_a_worker_mid_render(self) -> None:
         """Wait for worker 1 (alone so far) to take a render, start worker 2, kill worker 1."""
