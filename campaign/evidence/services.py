@@ -229,7 +229,8 @@ def cite(record: EvidenceRecord, sha256s: list[str] | None = None) -> str:
     if record.source_url:
         retrieved = f" (retrieved {record.retrieved_on.isoformat()})" if record.retrieved_on else ""
         parts.append(f"{record.source_url}{retrieved}")
-    text = ", ".join(parts) + "."
+    # each part's own closing punctuation goes: "… (M.D. Fla. 2024)., p. 3" reads badly
+    text = ", ".join(p.rstrip(" .;,") for p in parts if p.rstrip(" .;,")) + "."
     for sha in sha256s or []:
         text += f" Stored copy sha256 {sha}."
     return text

@@ -60,7 +60,7 @@ def test_an_older_list_after_the_newest_says_what_it_did(session):
     message = report.warnings[0]["message"]
     assert report.warnings[0]["row"] == 0
     assert "older than the newest list imported (2026-05-18)" in message
-    assert f"{len(only)} were not known ({len(only)} of them no longer listed since)" in message
+    assert f"{len(only)} were not known (now: {len(only)} no longer listed)." in message
     assert "No current status changed." in message
     # the current state is the newest list's: 1,843 participating, the rest history
     counts = dict(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -207,12 +207,14 @@ class Import:
         newest_on = newest[0].isoformat() if newest else ""
         changed = len(self.diff.get("status_changed", []))
         only = self.diff.get("history_only", [])
-        gone = sum(1 for e in only if e.get("status") == AgreementStatus.NO_LONGER_LISTED)
+        by_status = Counter(AgreementStatus(e["status"]).label.lower() for e in only)
+        now = ", ".join(f"{n} {label}" for label, n in sorted(by_status.items()))
         return (
             f"This list ({self.as_of}) is older than the newest list imported ({newest_on}): "
             f"it was added to the history. {len(self.seen_objects)} agreements already known "
             f"were seen on it ({len(self.diff.get('first_seen_earlier', []))} of them first "
-            f"seen on it); {len(only)} were not known ({gone} of them no longer listed since). "
+            f"seen on it); {len(only)} were not known"
+            + (f" (now: {now}). " if now else ". ")
             + (
                 f"{changed} statuses were corrected by the history."
                 if changed
