@@ -79,3 +79,36 @@ def test_staff_forms(login_as, session):
     page = c.post(f"{base(session, letter)}/{signon.id}/reject", data={"reason": ""})
     assert page.status_code == 400
     assert check_error_pattern(page.get_data(as_text=True)) == ["This field is required."]
+
+
+def test_print_and_send_forms(login_as, session):
+    """Print & send holds two forms (print options, mark as sent / addendum): the refused
+    one's errors, and "Error: " in the title."""
+    from tests.delivery.factories import delivery_form, url
+
+    letter = make_letter(session)
+    c = login_as("coordinator")
+    fresh = c.get(url(letter)).get_data(as_text=True)
+    assert not _title(fresh).startswith("Error") and "error-summary" not in fresh
+    page = c.post(url(letter, "/send"), data=delivery_form(sent_on="", recipients=""))
+    assert page.status_code == 400
+    messages = check_error_pattern(page.get_data(as_text=True))
+    assert "This field is required." in messages
+    page = c.post(url(letter), data={"grouping": "sideways", "columns": "3"})
+    assert page.status_code == 400
+    assert check_error_pattern(page.get_data(as_text=True))
+
+
+def test_including_without_reconsent_refused_for_want_of_a_reason(login_as, session):
+    """The sign-on page's "Include anyway" form, refused: "Error: " in the title too."""
+    from campaign.letters.models import LetterVersion
+
+    letter = make_letter(session)
+    signon = make_signon(session, letter)
+    session.add(LetterVersion(letter_id=letter.id, number=2, body="Changed", sha256="2" * 64,
+                              material=True))  # fmt: skip
+    session.commit()
+    c = login_as("coordinator")
+    page = c.post(f"{base(session, letter)}/{signon.id}/include", data={"reason": " "})
+    assert page.status_code == 400
+    assert check_error_pattern(page.get_data(as_text=True)) == ["This field is required."]
