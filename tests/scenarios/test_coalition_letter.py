@@ -7,6 +7,7 @@ printed names against the PDF's text."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import re
@@ -53,8 +54,6 @@ def _import(coordinator, letter: Letter, data: bytes, name: str) -> str:
 
 def _signon_ids(coordinator, letter: Letter) -> dict[str, int]:
     """Sign-on ids by organization name, from the coordinator's export."""
-    import csv
-
     text = coordinator.get(f"{letter.review}/export.csv").get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text)))
     return {row["organization"]: int(row["id"]) for row in rows}
@@ -246,6 +245,12 @@ def test_a_coalition_letter_from_first_sign_on_to_second_addendum(
                 assert squash(org.name) not in pdf.plain, org.name
 
     check_pdf(draft, printed)
+    # "Export what will be printed": the same names, groups and order
+    exported = coordinator.get(f"{letter.review}/printed.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(exported.lstrip("\ufeff"))))[1:]
+    assert [(row[0], row[1]) for row in rows] == [
+        (group, name) for group, names in model.groups(printed) for name in names
+    ]
 
     # --- 7. mark as sent, keep collecting (the default) -----------------------------------
     today = date.today()
