@@ -9,6 +9,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 from flask import Flask
@@ -123,6 +124,7 @@ def counts(coordinator, public, letter: Letter) -> dict:
     }
     on_letter = r'id="on-letter-count">([\d,]+)</span>'
     return {
+        "public list": public_groups(pub),
         "public": number(on_letter, pub),
         "public unlisted": number(r"([\d,]+) further organizations? signed and asked", pub, 0),
         "letter page": number(on_letter, page),
@@ -151,7 +153,13 @@ def expected_counts(model: Model) -> dict:
     counted = [o for o in model.orgs.values() if o.counted]
     unlisted = sum(1 for o in model.orgs.values() if o.printed and not o.listed)
     awaiting = len(model.with_status("confirmed"))
+    printed = [o for o in model.orgs.values() if o.printed]
     return {
+        # grouped and ordered as the PDF, each local or state one with its city
+        "public list": [
+            (heading, [_entry(model[name]) for name in names])
+            for heading, names in model.groups(printed)
+        ],
         "public": on,
         "public unlisted": unlisted if on else 0,
         "letter page": on,
@@ -172,6 +180,23 @@ def expected_counts(model: Model) -> dict:
         "left out": len(model.left_out),
         "by status": model.by_status(),
     }
+
+
+def public_groups(html: str) -> list[tuple[str, list[str]]]:
+    """The public page's signatories: (heading, entries as shown), in page order."""
+    if 'id="signatories"' not in html:
+        return []
+    section = html[html.index('id="signatories"') :]
+    groups = []
+    for heading, body in re.findall(r"<h3[^>]*>(.*?)</h3>\s*<ul[^>]*>(.*?)</ul>", section, re.S):
+        entries = [unescape(re.sub(r"<[^>]+>", "", li).strip())
+                   for li in re.findall(r"<li>(.*?)</li>", body, re.S)]  # fmt: skip
+        groups.append((unescape(heading.strip()), entries))
+    return groups
+
+
+def _entry(org: Org) -> str:
+    return f"{org.name}, {org.city}" if org.city and org.level != "national" else org.name
 
 
 def differences(seen: dict, expected: dict) -> list[str]:

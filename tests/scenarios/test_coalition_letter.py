@@ -13,6 +13,7 @@ import io
 import re
 from datetime import date
 
+from campaign.core.clock import local_today
 from tests.delivery.factories import delivery_form, send
 from tests.fixtures import google_forms
 from tests.printing.conftest import needs_poppler, squash
@@ -72,6 +73,8 @@ def _deliveries(coordinator, letter: Letter) -> list[tuple[int, str]]:
 def test_a_coalition_letter_from_first_sign_on_to_second_addendum(
     app, session, login_as, smtp_server, worker_sessions, tmp_path
 ):
+    with app.app_context():
+        today = local_today()  # the coalition's date (CAMPAIGN_TIMEZONE), not the server's
     model = Model()
     mailbox = Mailbox(smtp_server, worker_sessions)
     signers = Signers(app)
@@ -146,7 +149,7 @@ def test_a_coalition_letter_from_first_sign_on_to_second_addendum(
         added = coordinator.post(f"{letter.review}/new", data={
             "org_name": org.name, "level": org.level, "state": "TX", "city": org.city,
             "signer_name": "Rosa Díaz", "signer_email": org.email,
-            "signed_on": date.today().isoformat(), "comment": "Signed at the June 3 meeting",
+            "signed_on": today.isoformat(), "comment": "Signed at the June 3 meeting",
             **extra})  # fmt: skip
         assert added.status_code == 302, added.get_data(as_text=True)[:2000]
     check("paper sign-ons")
@@ -172,7 +175,7 @@ def test_a_coalition_letter_from_first_sign_on_to_second_addendum(
     act("the Iowa Justice Collaborative", "rename", org_name="The Iowa Justice Collaborative")
     model.orgs["The Iowa Justice Collaborative"] = model.orgs.pop("the Iowa Justice Collaborative")
     model["The Iowa Justice Collaborative"].name = "The Iowa Justice Collaborative"
-    act("Detention Watch Collective", "withdraw", asked_on=date.today().isoformat())
+    act("Detention Watch Collective", "withdraw", asked_on=today.isoformat())
     model["Detention Watch Collective"].status = "withdrawn"
     check("reviewed one by one")
     waiting = len(model.with_status("confirmed"))
@@ -253,7 +256,6 @@ def test_a_coalition_letter_from_first_sign_on_to_second_addendum(
     ]
 
     # --- 7. mark as sent, keep collecting (the default) -----------------------------------
-    today = date.today()
     sent_on = delivery_form(sent_on=today.isoformat())
     asking = coordinator.post(f"{letter.delivery}/send", data=sent_on)
     asking = text_of(asking.get_data(as_text=True))
