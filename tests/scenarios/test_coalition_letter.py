@@ -371,3 +371,19 @@ def test_a_coalition_letter_from_first_sign_on_to_second_addendum(
     # the delivered letter never changed
     final = coordinator.get(f"{letter.page}/deliveries/{first_id}/pdf").data
     assert final == sent.data and hashlib.sha256(final).hexdigest() == first_sha
+
+    # --- 11. stop collecting: what it leaves behind, then no more sign-ons -----------------
+    leaving = text_of(coordinator.get(f"{letter.delivery}/stop").get_data(as_text=True))
+    assert "1 sign-on awaiting their signer's email confirmation" in leaving
+    assert coordinator.post(f"{letter.delivery}/stop").status_code == 302
+    shown = text_of(public.get(letter.public).get_data(as_text=True))
+    assert "It no longer accepts sign-ons." in shown
+    assert "Sign on for your organization" not in shown
+    late_comer = Org("Too Late Collective", "national", email="late@example.org")
+    assert sign_publicly(signers, letter, late_comer).status_code == 403
+    # the one that never confirmed cannot any more: its link says so
+    page_text = text_of(signers(silent.email).get(mailbox.links(silent.email)[-1]).get_data(
+        as_text=True))  # fmt: skip
+    assert "This sign-on can no longer be confirmed." in page_text
+    check("stopped")
+    assert coordinator.get(f"{letter.page}/deliveries/{first_id}/pdf").data == sent.data
