@@ -207,7 +207,7 @@ def test_a_coalition_letter_from_first_sign_on_to_second_addendum(
     mailbox.deliver()
     emails = smtp_server.messages[before:]
     assert sorted(m["To"] for m in emails) == sorted(o.email for o in with_address)
-    stays_out = model["Éxito Immigrant Services"]
+    stays_out = model["Comité de Derechos Humanos"]
     for message in emails:
         body = message.get_body(("plain",)).get_content()
         (org,) = [o for o in with_address if f"after {o.name} signed it" in body]
@@ -272,6 +272,7 @@ def test_a_coalition_letter_from_first_sign_on_to_second_addendum(
     sent = read_pdf(coordinator.get(f"{letter.page}/deliveries/{first_id}/pdf").data, tmp_path)
     assert sent.sha256 == first_sha
     check_pdf(sent, printed)
+    assert squash(stays_out.name) not in sent.plain  # left out: it never re-confirmed
     shown = text_of(public.get(letter.public).get_data(as_text=True))
     assert (f"This letter was delivered on {today:%B} {today.day}, {today.year} to The "
             "Secretary of Homeland Security. Organizations that sign now will be delivered in "
@@ -334,9 +335,15 @@ def test_a_coalition_letter_from_first_sign_on_to_second_addendum(
                    start="Additional")  # fmt: skip
     assert one.sha256 == one_sha
     assert squash(f"Additional signatories since {since}") in one.plain
+    assert squash(stays_out.name) in one.text  # re-confirmed after the delivery
     assert_groups_in_order(one, model.groups(late), one.text.index(squash("Additional")))
     assert squash(f"Withdrawn since {since}") in one.plain
     assert squash(f"Families Together Network (withdrew {since})") in one.plain
+    count_only = [o for o in late if not o.listed]
+    assert len(count_only) == 2  # the form's "No – please count us"
+    for org in count_only:
+        assert squash(org.name) not in one.plain, org.name
+    assert squash("2 further organizations signed and asked not to be listed.") in one.plain
     for org in model.orgs.values():
         if org.delivered == 0 and org.status == "approved" and org.listed:
             assert squash(org.name) not in one.plain, org.name
