@@ -43,6 +43,8 @@ def _xml_safe(snapshot: LetterSnapshot) -> LetterSnapshot:
         snapshot,
         title=clean(snapshot.title),
         sender=clean(snapshot.sender),
+        letterhead=clean(snapshot.letterhead),
+        contact=clean(snapshot.contact),
         addressees=clean(snapshot.addressees),
         body_markdown=clean(snapshot.body_markdown),
         closing=clean(snapshot.closing),
@@ -144,9 +146,13 @@ def _letterhead(doc, snapshot: LetterSnapshot, store: UploadStore | None) -> Non
     if logo:
         doc.add_picture(io.BytesIO(logo), height=Cm(2))
     p = doc.add_paragraph()
-    run = p.add_run(snapshot.sender)
+    run = p.add_run(snapshot.letterhead_name)
     run.bold = True
     run.font.size = Pt(15)
+    if snapshot.contact:
+        p.add_run().add_break()
+        contact = p.add_run(snapshot.contact)
+        contact.font.size, contact.font.color.rgb = Pt(9), _GREY
     p.paragraph_format.space_after = Pt(14)
 
 
