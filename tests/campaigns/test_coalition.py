@@ -239,3 +239,13 @@ def test_the_letter_prints_the_coalition_letterhead_and_contact(session, app, tm
         xml = archive.read("word/document.xml").decode()
         assert NAME in xml and CONTACT in xml
         assert any(n.startswith("word/media/") for n in archive.namelist())
+
+
+def test_a_letter_without_a_sender_line_is_signed_by_the_coalition(client, session, app):
+    _set_instance(session, app)
+    letter = make_letter(session)
+    letter.sender = ""
+    session.commit()
+    html = client.get(f"/sign/{letter.slug}").get_data(as_text=True)
+    assert f'<p class="fw-semibold" id="signature">{NAME}</p>' in html
+    assert snapshot_for(session, letter).sender == NAME
