@@ -317,6 +317,17 @@ def _footnotes(doc, notes: list[list[Token]]) -> None:
             run.font.size = Pt(8.5)
     part = XmlPart(PackURI(_FOOTNOTES_URI), CT.WML_FOOTNOTES, root, doc.part.package)
     doc.part.relate_to(part, RT.FOOTNOTES)
+    # settings.xml names the separators as Word's own documents do; the schema puts
+    # footnotePr just before compat
+    settings = doc.settings.element
+    properties = parse_xml(
+        f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+    )
+    compat = settings.find(qn("w:compat"))
+    if compat is not None:
+        compat.addprevious(properties)
+    else:
+        settings.append(properties)
 
 
 def _signature(doc, snapshot: LetterSnapshot) -> None:
