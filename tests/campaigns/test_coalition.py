@@ -215,7 +215,8 @@ def test_the_unsubscribe_page_names_the_coalition(client, session, app):
 
     token = serializer(app.secret_key, UNSUBSCRIBE_SALT).dumps(contact.id)
     page = client.get(f"/unsubscribe/{token}").get_data(as_text=True)
-    assert NAME in page and f'href="mailto:{CONTACT}"' in page and ">Log in</a>" not in page
+    assert f"{NAME} will not invite you" in page
+    assert f'href="mailto:{CONTACT}"' in page and ">Log in</a>" not in page
 
 
 @needs_poppler
