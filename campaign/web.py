@@ -27,8 +27,6 @@ NAV: list[tuple[str, str, Role]] = [
     # with the count of what waits for coordinators (campaign.worklist)
     ("worklist.index", "To do", Role.COORDINATOR),
     ("audit.index", "Audit log", Role.COORDINATOR),
-    # the coalition's name, contact and logo as signers see them
-    ("campaigns.coalition_settings", "Coalition", Role.COORDINATOR),
     ("auth.users", "Accounts", Role.ADMIN),
 ]
 

@@ -121,7 +121,8 @@ def prepare_snapshot(
         sender=letter.sender or coalition.name,
         letterhead=coalition.name,
         contact=coalition.contact_email,
-        date=on or letter_today(letter),
+        # a delivery's own date, else the date chosen for the letter, else today
+        date=on or options.dated_on or letter_today(letter),
         addressees=letter.addressees,
         body_markdown=version.body,
         closing=letter.closing,

@@ -46,7 +46,8 @@ def test_coordinator_sets_the_coalition_on_the_settings_page(login_as, session, 
     coordinator = login_as("coordinator")
     page = coordinator.get("/settings/coalition")
     assert page.status_code == 200
-    assert 'href="/settings/coalition"' in page.get_data(as_text=True)  # in the navigation
+    # reached from the campaign list
+    assert 'href="/settings/coalition"' in coordinator.get("/campaigns").get_data(as_text=True)
     logo = png((60, 20))
     response = _settings(coordinator, logo=(io.BytesIO(logo), "logo.png"))
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -214,7 +215,8 @@ def test_the_unsubscribe_page_names_the_coalition(client, session, app):
 
     token = serializer(app.secret_key, UNSUBSCRIBE_SALT).dumps(contact.id)
     page = client.get(f"/unsubscribe/{token}").get_data(as_text=True)
-    assert NAME in page and f'href="mailto:{CONTACT}"' in page and ">Log in</a>" not in page
+    assert f"{NAME} will not invite you" in page
+    assert f'href="mailto:{CONTACT}"' in page and ">Log in</a>" not in page
 
 
 @needs_poppler
@@ -238,3 +240,13 @@ def test_the_letter_prints_the_coalition_letterhead_and_contact(session, app, tm
         xml = archive.read("word/document.xml").decode()
         assert NAME in xml and CONTACT in xml
         assert any(n.startswith("word/media/") for n in archive.namelist())
+
+
+def test_a_letter_without_a_sender_line_is_signed_by_the_coalition(client, session, app):
+    _set_instance(session, app)
+    letter = make_letter(session)
+    letter.sender = ""
+    session.commit()
+    html = client.get(f"/sign/{letter.slug}").get_data(as_text=True)
+    assert f'<p class="fw-semibold" id="signature">{NAME}</p>' in html
+    assert snapshot_for(session, letter).sender == NAME
