@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from campaign.agencies.models import Agency
 from campaign.audit.services import record as audit
 from campaign.auth.models import Role, User
+from campaign.campaigns.coalition import coalition_of
 from campaign.core.clock import local_today
 from campaign.core.errors import Conflict, DomainError
 from campaign.db import utcnow
@@ -312,6 +313,7 @@ def notify_signers(session: Session, response: Response, letter: Letter) -> int:
     summary = response.summary
     if len(summary) > SUMMARY_IN_EMAIL:
         summary = summary[: SUMMARY_IN_EMAIL - 1].rstrip() + "…"
+    coalition = coalition_of(session, letter.campaign_id)
     who = response.source_text(agency.name if agency is not None else None)
     for address in addresses:
         enqueue_template(
@@ -320,6 +322,8 @@ def notify_signers(session: Session, response: Response, letter: Letter) -> int:
             subject=f"A response to “{letter.title}”",
             template="response_notice",
             kind="response_notice",
+            **coalition.mail_identity(),
+            coalition=coalition,
             letter=letter,
             response=response,
             who=who,

@@ -78,6 +78,13 @@ def test_each_source_is_stored_and_shown(
     # the demand page pre-fills its agency: kept only for the agency or its person
     assert (response.agency_id == demand["agency_id"]) is agency_kept
     assert shown in c.get(demand["url"]).get_data(as_text=True)
+    # the response's own page and the campaign's list say the same
+    slug = demand["url"].split("/")[2]
+    detail = c.get(f"/campaigns/{slug}/responses/{response.id}").get_data(as_text=True)
+    assert shown.removeprefix("From ") in detail
+    assert shown.removeprefix("From ") in c.get(f"/campaigns/{slug}/responses").get_data(
+        as_text=True
+    )
 
 
 @pytest.mark.parametrize(
@@ -100,7 +107,7 @@ def test_migration_sorts_existing_rows(tmp_path):
     from campaign.migrate import upgrade
 
     url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
-    upgrade(url, "9c4e6a1d2b57")
+    upgrade(url, "6d2b8e4f1c37")
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(
