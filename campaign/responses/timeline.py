@@ -137,6 +137,7 @@ def build_timeline(
     for e in entries:
         if e.sort_at is None:
             e.sort_at = e.at
-    order = {"created": 0, "sent": 1}
-    entries.sort(key=lambda e: (e.day, e.sort_at, order.get(e.kind, 2), getattr(e.obj, "id", 0)))
+    # on one day with no time to tell them apart: a response before the move it made
+    order = {"created": 0, "sent": 1, "response": 2}
+    entries.sort(key=lambda e: (e.day, e.sort_at, order.get(e.kind, 3), getattr(e.obj, "id", 0)))
     return entries
