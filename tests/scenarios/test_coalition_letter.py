@@ -173,8 +173,7 @@ def test_a_coalition_letter_from_first_sign_on_to_second_addendum(
         act(duplicate, "merge", into=ids[original])
         model[duplicate].status = "merged"
     act("the Iowa Justice Collaborative", "rename", org_name="The Iowa Justice Collaborative")
-    model.orgs["The Iowa Justice Collaborative"] = model.orgs.pop("the Iowa Justice Collaborative")
-    model["The Iowa Justice Collaborative"].name = "The Iowa Justice Collaborative"
+    model.rename("the Iowa Justice Collaborative", "The Iowa Justice Collaborative")
     act("Detention Watch Collective", "withdraw", asked_on=today.isoformat())
     model["Detention Watch Collective"].status = "withdrawn"
     check("reviewed one by one")
