@@ -97,6 +97,7 @@ def _finish_config(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from campaign.accounts.views import bp as account_bp
     from campaign.agencies.views import bp as agencies_bp
     from campaign.audit.views import bp as audit_bp
     from campaign.auth.views import bp as auth_bp
@@ -122,7 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     blueprints = (
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
-        delivery_bp, worklist_bp,
+        delivery_bp, worklist_bp, account_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)

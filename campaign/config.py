@@ -21,7 +21,15 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "RATELIMIT_STORAGE_URI": (str, "memory://"),
     # prefix of the rate-limit keys in that storage (several apps sharing one Redis)
     "RATELIMIT_KEY_PREFIX": (str, ""),
+    # failed logins: per account and client address (then 429 for that pair), per client
+    # address over all accounts (then 429), and per account from anywhere (then a delay
+    # that doubles up to LOGIN_MAX_DELAY seconds, and the owner is emailed; never a refusal)
     "LOGIN_RATE_LIMIT": (str, "5 per minute; 30 per hour"),
+    "LOGIN_ADDRESS_RATE_LIMIT": (str, "20 per minute; 100 per hour"),
+    "LOGIN_ACCOUNT_SLOWDOWN": (str, "10 per hour"),
+    "LOGIN_MAX_DELAY": (float, 5.0),
+    # a login lasts at most this long (then the user logs in again)
+    "SESSION_HOURS": (int, 12),
     "SIGNON_RATE_LIMIT": (str, "20 per minute; 200 per hour"),
     "SMTP_HOST": (str, None),
     "SMTP_PORT": (int, 25),

@@ -8,7 +8,7 @@ from campaign.agencies.models import (
     RenameProposal,
 )
 from campaign.audit.models import AuditEvent
-from campaign.auth.models import User
+from campaign.auth.models import LoginSession, User
 from campaign.campaigns.models import Campaign
 from campaign.db import Base
 from campaign.delivery.models import (
@@ -51,6 +51,7 @@ __all__ = [
     "LetterDeliverySignOn",
     "LetterPrintOptions",
     "LetterVersion",
+    "LoginSession",
     "Organization",
     "OutboxMessage",
     "RenameProposal",

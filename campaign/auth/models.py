@@ -67,3 +67,19 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
+
+
+class LoginSession(Base):
+    """One logged-in browser. The cookie carries a random token; this row holds its hash.
+
+    Signed cookies alone cannot be revoked: logging out deletes this row, and a password
+    change, a deactivation or "log out everywhere" deletes all of a user's rows, so a
+    copied cookie stops working at once.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,8 +8,10 @@ from sqlalchemy.orm import Session
 from campaign.audit.services import record
 from campaign.auth.models import Role, User
 from campaign.auth.passwords import MIN_LENGTH, hash_password, verify_password
+from campaign.auth.sessions import end_all_sessions
 from campaign.core.errors import Conflict, DomainError
 from campaign.db import utcnow
+from campaign.mail.services import enqueue_template
 
 
 def normalise_email(email: str) -> str:
@@ -61,6 +63,8 @@ def update_user(
     if user.active != active:
         changes["active"] = [user.active, active]
         user.active = active
+        if not active:
+            end_all_sessions(session, user)
     if name.strip() and user.name != name.strip():
         changes["name"] = [user.name, name.strip()]
         user.name = name.strip()
@@ -71,13 +75,50 @@ def update_user(
 
 
 def set_password(session: Session, user: User, password: str, *, actor: User | None) -> None:
-    """Replace a user's password."""
+    """Replace a user's password; every session of theirs ends (the caller may start a
+    new one for the browser that made the change)."""
     if len(password) < MIN_LENGTH:
         raise DomainError(
             f"The password must be at least {MIN_LENGTH} characters long.", field="password"
         )
     user.password_hash = hash_password(password)
-    record(session, actor, "user.password", "user", user.id)
+    ended = end_all_sessions(session, user)
+    record(session, actor, "user.password", "user", user.id, sessions_ended=ended)
+
+
+def change_own_password(session: Session, user: User, *, current: str, new: str) -> None:
+    """A user replaces their own password, proving they know the current one."""
+    if not verify_password(user.password_hash, current):
+        raise DomainError("That is not your current password.", field="current_password")
+    if current == new:
+        raise DomainError("Choose a password different from the current one.", field="password")
+    set_password(session, user, new, actor=user)
+
+
+def log_out_everywhere(session: Session, user: User, *, actor: User) -> int:
+    """End every session of ``user`` (an admin's button, or the user's own)."""
+    ended = end_all_sessions(session, user)
+    record(session, actor, "user.logout_everywhere", "user", user.id, sessions_ended=ended)
+    return ended
+
+
+def warn_of_failed_logins(session: Session, email: str, *, window: str) -> bool:
+    """Tell an account's owner that many logins to it failed; False if no such account."""
+    user = find_user_by_email(session, email)
+    if user is None or not user.active:
+        return False
+    enqueue_template(
+        session,
+        to=user.email,
+        subject="Failed logins to your campaign account",
+        template="login_failures",
+        kind="auth.login_failures",
+        name=user.name,
+        email=user.email,
+        window=window,
+    )
+    record(session, None, "auth.login_failures_warned", "user", user.id)
+    return True
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:

@@ -4,53 +4,51 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from campaign import db
+from campaign.auth import throttle
 from campaign.auth.access import admin_required
-from campaign.auth.forms import LoginForm, UserCreateForm, UserEditForm
+from campaign.auth.forms import LoginForm, LogoutEverywhereForm, UserCreateForm, UserEditForm
+from campaign.auth.login import lifetime, log_in, log_out
 from campaign.auth.models import Role, User
-from campaign.auth.services import authenticate, create_user, set_password, update_user
+from campaign.auth.services import (
+    authenticate,
+    create_user,
+    log_out_everywhere,
+    set_password,
+    update_user,
+    warn_of_failed_logins,
+)
+from campaign.auth.sessions import count_sessions
 from campaign.core.errors import DomainError
 from campaign.core.forms import apply_domain_error
 from campaign.core.urls import safe_next
-from campaign.extensions import limiter
 
 bp = Blueprint("auth", __name__)
 
 
-def _login_failed(response) -> bool:
-    # Only failed attempts count against the limit: a successful login redirects.
-    return request.method == "POST" and response.status_code != 302
-
-
-def _email_key() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_login_failed
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"],
-    methods=["POST"],
-    deduct_when=_login_failed,
-    key_func=_email_key,
-)
 def login():
     """Log in with email and password."""
     if current_user.is_authenticated:
         return redirect(url_for("campaigns.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(db.session, form.email.data, form.password.data)
-        db.session.commit()
+        email = form.email.data
+        if throttle.refused(email):
+            abort(429)
+        throttle.slow_down(email)
+        user = authenticate(db.session, email, form.password.data)
         if user is not None:
-            login_user(user)
+            log_in(user)
             flash(f"Welcome, {user.name}.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("campaigns.index"))
+        if throttle.record_failure(email):
+            window = current_app.config["LOGIN_ACCOUNT_SLOWDOWN"].split(" per ")[-1]
+            warn_of_failed_logins(db.session, email, window=f"one {window}")
+        db.session.commit()
         form.password.errors.append("Wrong email or password, or the account is inactive.")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
@@ -59,9 +57,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """Log out (a POST, so that a link cannot log anyone out)."""
+    """Log out (a POST, so that a link cannot log anyone out): this session ends for good."""
     FlaskForm().validate_on_submit()  # CSRF is checked by CSRFProtect before we get here
-    logout_user()
+    log_out()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -124,7 +122,33 @@ def user_edit(user_id: int):
             apply_domain_error(form, err)
         else:
             db.session.commit()
+            if form.password.data and user.id == current_user.id:
+                log_in(user)  # the new password ended every session, this one too
             flash(f"Account {user.email} updated.", "success")
             return redirect(url_for("auth.users"))
     status = 400 if form.errors else 200
-    return render_template("auth/user_edit.html", form=form, user=user), status
+    sessions = count_sessions(db.session, user, lifetime=lifetime())
+    return render_template(
+        "auth/user_edit.html",
+        form=form,
+        user=user,
+        sessions=sessions,
+        logout_form=LogoutEverywhereForm(),
+    ), status
+
+
+@bp.post("/admin/users/<int:user_id>/logout-everywhere")
+@admin_required
+def user_logout_everywhere(user_id: int):
+    """End every session of an account (a lost laptop, a departed staff member)."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = LogoutEverywhereForm()
+    if not form.validate_on_submit():
+        flash("Tick the box to confirm, then press the button again.", "warning")
+        return redirect(url_for("auth.user_edit", user_id=user.id))
+    ended = log_out_everywhere(db.session, user, actor=current_user)
+    db.session.commit()
+    flash(f"{user.email} was logged out of {ended} session(s).", "success")
+    if user.id == current_user.id:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.user_edit", user_id=user.id))
