@@ -30,6 +30,8 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "LOGIN_MAX_DELAY": (float, 5.0),
     # a login lasts at most this long (then the user logs in again)
     "SESSION_HOURS": (int, 12),
+    # admins must set up two-step login (TOTP) before doing anything else
+    "REQUIRE_2FA_FOR_ADMINS": (bool, False),
     "SIGNON_RATE_LIMIT": (str, "20 per minute; 200 per hour"),
     "SMTP_HOST": (str, None),
     "SMTP_PORT": (int, 25),

@@ -8,7 +8,7 @@ from campaign.agencies.models import (
     RenameProposal,
 )
 from campaign.audit.models import AuditEvent
-from campaign.auth.models import LoginSession, User
+from campaign.auth.models import LoginSession, RecoveryCode, User
 from campaign.campaigns.models import Campaign
 from campaign.db import Base
 from campaign.delivery.models import (
@@ -54,6 +54,7 @@ __all__ = [
     "LoginSession",
     "Organization",
     "OutboxMessage",
+    "RecoveryCode",
     "RenameProposal",
     "RenderJob",
     "Response",

@@ -1,7 +1,7 @@
 """Forms of the account pages."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField
+from wtforms import BooleanField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from campaign.auth.forms import PASSWORD_MESSAGE
@@ -29,3 +29,21 @@ class LogoutOthersForm(FlaskForm):
     """Ending the other sessions needs a ticked box (a stray POST does nothing)."""
 
     confirm = BooleanField("Yes, log me out on every other browser", validators=[DataRequired()])
+
+
+class TwoFactorEnableForm(FlaskForm):
+    """The first code from the app proves it holds the secret (carried, signed, in ``setup``)."""
+
+    setup = HiddenField(validators=[DataRequired()])
+    code = StringField(
+        "Code from the app",
+        validators=[DataRequired(message="Enter the 6-digit code."), Length(max=20)],
+    )
+
+
+class PasswordConfirmForm(FlaskForm):
+    """Your password again, before something that weakens or replaces your second factor."""
+
+    password = PasswordField(
+        "Your password", validators=[DataRequired(message="Enter your password."), Length(max=1000)]
+    )

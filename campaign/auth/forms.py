@@ -51,3 +51,21 @@ class LogoutEverywhereForm(FlaskForm):
     """Ending every session of an account needs a ticked box (a stray POST does nothing)."""
 
     confirm = BooleanField("Yes, log this account out everywhere", validators=[DataRequired()])
+
+
+class CodeForm(FlaskForm):
+    """The second step of a login."""
+
+    code = StringField(
+        "Code",
+        validators=[DataRequired(message="Enter the code."), Length(max=64)],
+        description="The 6-digit code your authenticator app shows, or one of your recovery codes.",
+    )
+
+
+class ResetTwoFactorForm(FlaskForm):
+    """An admin turns off someone's second factor; a ticked box confirms."""
+
+    confirm = BooleanField(
+        "Yes, turn off two-step login for this account", validators=[DataRequired()]
+    )

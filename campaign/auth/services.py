@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from campaign.audit.services import record
 from campaign.auth.models import Role, User
-from campaign.auth.passwords import MIN_LENGTH, hash_password, verify_password
+from campaign.auth.passwords import (
+    guessable_words,
+    hash_password,
+    password_problem,
+    verify_password,
+)
 from campaign.auth.sessions import end_all_sessions
 from campaign.core.errors import Conflict, DomainError
 from campaign.db import utcnow
@@ -24,6 +30,26 @@ def find_user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
+# Read by name: accounts sit below campaigns, which import them.
+_CAMPAIGNS = sa.table("campaigns", sa.column("name", sa.String))
+
+
+def coalition_names(session: Session) -> list[str]:
+    """The names a coalition goes by: the configured one and its campaigns'."""
+    names = [str(current_app.config.get("COALITION_NAME") or "")] if has_app_context() else []
+    names += session.scalars(sa.select(_CAMPAIGNS.c.name).limit(50))
+    return [name for name in names if name]
+
+
+def check_password(session: Session, password: str, *, email: str, name: str = "") -> None:
+    """Raise a DomainError on ``password`` unless it is long and hard to guess, also for
+    someone who knows the account's email and name and the coalition's name."""
+    context = guessable_words(email, email.partition("@")[0], name, *coalition_names(session))
+    problem = password_problem(password, context)
+    if problem:
+        raise DomainError(problem, field="password")
+
+
 def create_user(
     session: Session,
     *,
@@ -35,10 +61,7 @@ def create_user(
 ) -> User:
     """Create an account; raises Conflict if the email is taken."""
     email = normalise_email(email)
-    if len(password) < MIN_LENGTH:
-        raise DomainError(
-            f"The password must be at least {MIN_LENGTH} characters long.", field="password"
-        )
+    check_password(session, password, email=email, name=name)
     if find_user_by_email(session, email) is not None:
         raise Conflict("An account with this email already exists.", field="email")
     user = User(
@@ -77,10 +100,7 @@ def update_user(
 def set_password(session: Session, user: User, password: str, *, actor: User | None) -> None:
     """Replace a user's password; every session of theirs ends (the caller may start a
     new one for the browser that made the change)."""
-    if len(password) < MIN_LENGTH:
-        raise DomainError(
-            f"The password must be at least {MIN_LENGTH} characters long.", field="password"
-        )
+    check_password(session, password, email=user.email, name=user.name)
     user.password_hash = hash_password(password)
     ended = end_all_sessions(session, user)
     record(session, actor, "user.password", "user", user.id, sessions_ended=ended)
@@ -122,7 +142,8 @@ def warn_of_failed_logins(session: Session, email: str, *, window: str) -> bool:
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The active user with these credentials, or None; the login is audited either way."""
+    """The active user with these credentials, or None (audited). A second factor, if the
+    user has one, is still to come: ``finish_login`` records the login itself."""
     user = find_user_by_email(session, email)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok:
@@ -138,6 +159,11 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if not user.active:
         record(session, user, "auth.login_inactive", "user", user.id)
         return None
-    user.last_login_at = utcnow()
-    record(session, user, "auth.login", "user", user.id)
     return user
+
+
+def finish_login(session: Session, user: User, *, second_factor: str | None = None) -> None:
+    """Record a complete login (password, and the second factor if the user has one)."""
+    user.last_login_at = utcnow()
+    details = {"second_factor": second_factor} if second_factor else {}
+    record(session, user, "auth.login", "user", user.id, **details)
