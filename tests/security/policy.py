@@ -71,7 +71,7 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     "directory.detail": (MEMBER, NO),
     "directory.merge": (NO, COORD),
     "directory.undo_merge": (NO, COORD),
-    "directory.forget": (NO, COORD),
+    "privacy.forget": (NO, COORD),
     "directory.invite": (COORD, COORD),
     "directory.export_csv": (COORD, NO),
     "directory.import_csv": (COORD, COORD),
