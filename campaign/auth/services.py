@@ -104,6 +104,28 @@ def set_password(session: Session, user: User, password: str, *, actor: User | N
     user.password_hash = hash_password(password)
     ended = end_all_sessions(session, user)
     record(session, actor, "user.password", "user", user.id, sessions_ended=ended)
+    tell_of_account_change(
+        session,
+        user,
+        "Your password was changed",
+        by_admin=actor is not None and actor.id != user.id,
+    )
+
+
+def tell_of_account_change(session: Session, user: User, what: str, *, by_admin: bool) -> None:
+    """Email the owner when how they log in changed (OWASP ASVS 2.2.3): a stranger who
+    did it cannot hide it."""
+    enqueue_template(
+        session,
+        to=user.email,
+        subject=f"{what} (campaign account)",
+        template="account_changed",
+        kind="auth.account_changed",
+        name=user.name,
+        email=user.email,
+        what=what,
+        by_admin=by_admin,
+    )
 
 
 def change_own_password(session: Session, user: User, *, current: str, new: str) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from campaign.audit.services import record
 from campaign.auth.models import RecoveryCode, User
+from campaign.auth.services import tell_of_account_change
 from campaign.auth.sessions import end_all_sessions
 from campaign.core.errors import DomainError
 from campaign.db import utcnow
@@ -102,6 +103,7 @@ def enable(
     codes = _new_recovery_codes(session, user)
     end_all_sessions(session, user)
     record(session, user, "user.two_factor_on", "user", user.id)
+    tell_of_account_change(session, user, "Two-step login was turned on", by_admin=False)
     return codes
 
 
@@ -116,6 +118,9 @@ def disable(session: Session, user: User, *, actor: User, required: bool = False
     session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     end_all_sessions(session, user)
     record(session, actor, "user.two_factor_off", "user", user.id)
+    tell_of_account_change(
+        session, user, "Two-step login was turned off", by_admin=actor.id != user.id
+    )
 
 
 def regenerate_codes(session: Session, user: User) -> list[str]:
@@ -124,6 +129,7 @@ def regenerate_codes(session: Session, user: User) -> list[str]:
         raise DomainError("Two-step login is off for this account.")
     codes = _new_recovery_codes(session, user)
     record(session, user, "user.recovery_codes", "user", user.id)
+    tell_of_account_change(session, user, "New recovery codes were made", by_admin=False)
     return codes
 
 

@@ -37,13 +37,16 @@ def test_weak_passwords_are_refused(session, password):
     assert err.value.field == "password"
 
 
-def test_the_coalitions_name_is_part_of_what_a_guesser_tries(session, make_campaign, make_user):
+def test_the_coalitions_name_is_part_of_what_a_guesser_tries(
+    app, session, make_campaign, make_user
+):
     user = make_user()
     # long, and strong for a stranger; not for someone who knows the coalition's name
     make_campaign(name="Mariposa Fronteriza")
-    with pytest.raises(DomainError):
-        set_password(session, user, "mariposafronteriza", actor=user)
-    set_password(session, user, "tin roof lantern quietly", actor=user)
+    with app.app_context():
+        with pytest.raises(DomainError):
+            set_password(session, user, "mariposafronteriza", actor=user)
+        set_password(session, user, "tin roof lantern quietly", actor=user)
 
 
 def test_the_forms_say_why_a_password_is_refused(login_as):

@@ -6,7 +6,10 @@ after logout, a password change or reset, and a deactivation (once reactivated).
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from campaign.auth.models import Role
+from campaign.mail.models import OutboxMessage
 from tests.factories import PASSWORD, reload
 
 COOKIE = "campaign_session"
@@ -61,6 +64,12 @@ def test_changing_your_password_ends_your_other_sessions(app, client, make_user,
     assert not _logged_in(stolen)  # a copy of the old cookie is worthless
     fresh = app.test_client()
     fresh.login(reload(session, user), password=new)
+    # the owner is told (someone who stole the session cannot change it unseen)
+    told = session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.kind == "auth.account_changed")
+    ).all()
+    assert [m.to_addr for m in told] == [user.email]
+    assert "Your password was changed" in told[0].body_text
 
 
 def test_the_password_change_form_checks_the_current_password(client, make_user):
