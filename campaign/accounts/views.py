@@ -29,6 +29,7 @@ from campaign.auth.models import Role
 from campaign.auth.passwords import verify_password
 from campaign.auth.services import change_own_password, log_out_everywhere
 from campaign.auth.sessions import count_sessions
+from campaign.campaigns.coalition import instance_coalition
 from campaign.core.errors import DomainError
 from campaign.core.forms import apply_domain_error
 
@@ -110,7 +111,8 @@ def _setup_secret(token: str, user_id: int) -> str | None:
 
 
 def _issuer() -> str:
-    return str(current_app.config.get("COALITION_NAME") or "campaign")
+    # the name the authenticator app lists the account under
+    return instance_coalition(db.session).name
 
 
 def _setup_page(user, form: TwoFactorEnableForm, secret: str, status: int = 200):

@@ -31,14 +31,18 @@ def find_user_by_email(session: Session, email: str) -> User | None:
 
 
 # Read by name: accounts sit below campaigns, which import them.
-_CAMPAIGNS = sa.table("campaigns", sa.column("name", sa.String))
+_CAMPAIGNS = sa.table("campaigns", sa.column("name", sa.String), sa.column("coalition_name"))
+_SETTINGS = sa.table("coalition_settings", sa.column("name", sa.String))
 
 
 def coalition_names(session: Session) -> list[str]:
-    """The names a coalition goes by: the configured one and its campaigns'."""
+    """The names the coalition goes by: configured, on the settings page, and each
+    campaign's own and its coalition's."""
     names = [str(current_app.config.get("COALITION_NAME") or "")] if has_app_context() else []
-    names += session.scalars(sa.select(_CAMPAIGNS.c.name).limit(50))
-    return [name for name in names if name]
+    names += session.scalars(sa.select(_SETTINGS.c.name))
+    for row in session.execute(sa.select(_CAMPAIGNS.c.name, _CAMPAIGNS.c.coalition_name).limit(50)):
+        names += [row.name, row.coalition_name]
+    return sorted({name for name in names if name})
 
 
 def check_password(session: Session, password: str, *, email: str, name: str = "") -> None:

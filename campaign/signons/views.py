@@ -15,6 +15,7 @@ from flask import (
 )
 
 from campaign import db
+from campaign.campaigns.coalition import coalition_of
 from campaign.core import ratelimit
 from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error, parse_id
@@ -45,6 +46,11 @@ def _public_letter_or_404(slug: str) -> Letter:
     if letter is None or letter.status == LetterStatus.DRAFT:
         abort(404)
     return letter
+
+
+def _coalition(letter: Letter):
+    """Who the public pages of ``letter`` speak for (its campaign's coalition)."""
+    return coalition_of(db.session, letter.campaign_id)
 
 
 def _link_for(letter: Letter | PublicLetter):
@@ -79,6 +85,7 @@ def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
         "signatories": listing if letter.show_signatories else None,
         "accepting": letter.accepts_signons(),
         "form": form,
+        "coalition": coalition_of(db.session, letter.campaign_id),
     }
 
 
@@ -191,7 +198,7 @@ def _prefill_from_invitation(letter: Letter, form: SignOnForm, token: str) -> No
 def thanks(slug: str):
     """Shown after every submission, whether the organization had signed before or not."""
     letter = _public_letter_or_404(slug)
-    return render_template("signons/thanks.html", letter=letter)
+    return render_template("signons/thanks.html", letter=letter, coalition=_coalition(letter))
 
 
 @bp.route("/sign/<slug>/confirm/<token>", methods=["GET", "POST"])
@@ -203,7 +210,9 @@ def confirm(slug: str, token: str):
     letter = _public_letter_or_404(slug)
     signon = services.find_by_token(db.session, letter, token)
     if signon is None:
-        return render_template("signons/confirm_invalid.html", letter=letter), 404
+        return render_template(
+            "signons/confirm_invalid.html", letter=letter, coalition=_coalition(letter)
+        ), 404
     form = ConfirmForm()
     reconfirm = services.needs_reconfirm(db.session, signon, letter)
     version = current_version(db.session, letter)
@@ -219,6 +228,7 @@ def confirm(slug: str, token: str):
     return render_template(
         "signons/confirm.html",
         letter=letter,
+        coalition=_coalition(letter),
         signon=signon,
         state=state,
         form=form,
@@ -234,7 +244,9 @@ def _confirm(slug: str, token: str):
         letter = _public_letter_or_404(slug)
         signon = services.find_by_token(db.session, letter, token)
         if signon is None:
-            return render_template("signons/confirm_invalid.html", letter=letter), 404
+            return render_template(
+                "signons/confirm_invalid.html", letter=letter, coalition=_coalition(letter)
+            ), 404
         form = ConfirmForm()
         form.validate_on_submit()  # CSRFProtect has checked the token; a version id at most
         similar = (
@@ -267,7 +279,9 @@ def resend(slug: str, token: str):
     letter = _public_letter_or_404(slug)
     signon = services.find_by_token(db.session, letter, token)
     if signon is None:
-        return render_template("signons/confirm_invalid.html", letter=letter), 404
+        return render_template(
+            "signons/confirm_invalid.html", letter=letter, coalition=_coalition(letter)
+        ), 404
     ActionForm().validate_on_submit()
     try:
         services.resend_link(db.session, signon, letter, link_for=_link_for(letter))
@@ -276,4 +290,4 @@ def resend(slug: str, token: str):
         flash(err.message, "danger")
         return redirect(url_for("signons.confirm", slug=letter.slug, token=token))
     db.session.commit()
-    return render_template("signons/resent.html", letter=letter)
+    return render_template("signons/resent.html", letter=letter, coalition=_coalition(letter))

@@ -1,7 +1,7 @@
 """login_sessions: one row per logged-in browser, so that sessions can be ended
 
 Revision ID: a3c5e7f9b1d2
-Revises: 9c4e6a1d2b57
+Revises: 6d2b8e4f1c37
 Create Date: 2026-12-04 21:30:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import campaign.db
 
 revision: str = "a3c5e7f9b1d2"
-down_revision: str | Sequence[str] | None = "9c4e6a1d2b57"
+down_revision: str | Sequence[str] | None = "6d2b8e4f1c37"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

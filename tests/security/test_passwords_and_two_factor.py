@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from campaign.auth.models import RecoveryCode, Role
 from campaign.auth.services import create_user, set_password
+from campaign.campaigns.models import CoalitionSettings
 from campaign.core.errors import DomainError
 from tests.factories import PASSWORD, reload
 
@@ -38,7 +39,7 @@ def test_weak_passwords_are_refused(session, password):
 
 
 def test_the_coalitions_name_is_part_of_what_a_guesser_tries(
-    app, session, make_campaign, make_user
+    app, session, make_campaign, make_user, monkeypatch
 ):
     user = make_user()
     # long, and strong for a stranger; not for someone who knows the coalition's name
@@ -47,6 +48,14 @@ def test_the_coalitions_name_is_part_of_what_a_guesser_tries(
         with pytest.raises(DomainError):
             set_password(session, user, "mariposafronteriza", actor=user)
         set_password(session, user, "tin roof lantern quietly", actor=user)
+    # the coalition named on the settings page, and in the configuration
+    session.add(CoalitionSettings(id=1, name="Colibri Norteno"))
+    session.commit()
+    monkeypatch.setitem(app.config, "COALITION_NAME", "Tortuga Ventana")
+    with app.app_context():
+        for guessable in ("ColibriNorteno!", "tortugaventana"):
+            with pytest.raises(DomainError):
+                set_password(session, user, guessable, actor=user)
 
 
 def test_the_forms_say_why_a_password_is_refused(login_as):
