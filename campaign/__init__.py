@@ -149,9 +149,9 @@ def _wire_features() -> None:
     from campaign.demands.hooks import on_agency_merged, on_agreements_no_longer_listed
     from campaign.demands.views import agency_demands_section
     from campaign.directory.linking import on_signons_counted
-    from campaign.directory.upkeep import on_signon_reviewed
+    from campaign.directory.upkeep import on_signon_renamed, on_signon_reviewed
     from campaign.evidence.views import agency_evidence_section
-    from campaign.signons.signals import signon_reviewed, signons_counted
+    from campaign.signons.signals import signon_renamed, signon_reviewed, signons_counted
 
     register_no_longer_listed_hook(on_agreements_no_longer_listed)
     register_agency_merge_hook(on_agency_merged)
@@ -161,3 +161,5 @@ def _wire_features() -> None:
     signons_counted.connect(on_signons_counted)
     # a coordinator's decision: what a rejected or merged sign-on alone brought goes
     signon_reviewed.connect(on_signon_reviewed)
+    # a corrected name follows in the directory entry that sign-on brought in
+    signon_renamed.connect(on_signon_renamed)
