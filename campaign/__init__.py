@@ -66,7 +66,11 @@ def _finish_config(app: Flask) -> None:
     cfg = app.config
     cfg["DATABASE_URL"] = cfg.get("DATABASE_URL") or config_module.default_database_url(instance)
     if cfg["DATABASE_URL"].startswith("sqlite:///"):
-        instance.mkdir(parents=True, exist_ok=True)
+        from campaign.core.files import private_dir
+
+        private_dir(instance)
+    # where the key comes from: a restore writes a backup's key back into the file
+    cfg["SECRET_KEY_SOURCE"] = "setting" if cfg.get("SECRET_KEY") else "file"
     if not cfg.get("SECRET_KEY"):
         if cfg.get("ENV") == "production":
             raise RuntimeError(
@@ -97,6 +101,7 @@ def _finish_config(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from campaign.accounts.views import bp as account_bp
     from campaign.agencies.views import bp as agencies_bp
     from campaign.audit.views import bp as audit_bp
     from campaign.auth.views import bp as auth_bp
@@ -113,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.followups.views import bp as followups_bp
     from campaign.letters.views import bp as letters_bp
     from campaign.letters.views import letters_section
+    from campaign.privacy.views import bp as privacy_bp
     from campaign.responses.views import bp as responses_bp
     from campaign.review.views import bp as review_bp
     from campaign.signons.views import bp as signons_bp
@@ -122,7 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     blueprints = (
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
-        delivery_bp, worklist_bp,
+        delivery_bp, worklist_bp, account_bp, privacy_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -143,9 +149,9 @@ def _wire_features() -> None:
     from campaign.demands.hooks import on_agency_merged, on_agreements_no_longer_listed
     from campaign.demands.views import agency_demands_section
     from campaign.directory.linking import on_signons_counted
-    from campaign.directory.upkeep import on_signon_reviewed
+    from campaign.directory.upkeep import on_signon_renamed, on_signon_reviewed
     from campaign.evidence.views import agency_evidence_section
-    from campaign.signons.signals import signon_reviewed, signons_counted
+    from campaign.signons.signals import signon_renamed, signon_reviewed, signons_counted
 
     register_no_longer_listed_hook(on_agreements_no_longer_listed)
     register_agency_merge_hook(on_agency_merged)
@@ -155,3 +161,5 @@ def _wire_features() -> None:
     signons_counted.connect(on_signons_counted)
     # a coordinator's decision: what a rejected or merged sign-on alone brought goes
     signon_reviewed.connect(on_signon_reviewed)
+    # a corrected name follows in the directory entry that sign-on brought in
+    signon_renamed.connect(on_signon_renamed)

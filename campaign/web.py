@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask import Flask, g, has_request_context, render_template, request
+from flask import Flask, g, has_request_context, render_template, request, session
 from flask import Request as FlaskRequest
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
@@ -13,7 +13,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.utils import cached_property
 
 from campaign import db
+from campaign.auth.login import TOKEN_KEY, lifetime
 from campaign.auth.models import Role
+from campaign.auth.sessions import load_user
 from campaign.core.clock import local_date
 from campaign.core.errors import DomainError
 
@@ -122,10 +124,10 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        # The cookie names the user and carries its login's token; the login must still
+        # exist (logout, a password change or "log out everywhere" delete it).
+        token = session.get(TOKEN_KEY)
+        return load_user(db.session, user_id, token, lifetime=lifetime())
 
     @app.context_processor
     def _navigation() -> dict:

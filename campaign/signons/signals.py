@@ -20,3 +20,9 @@ signons_counted = _signals.signal("signons-counted")
 #: sender is the session; ``signon=`` the sign-on, ``status=`` its new status and, for a
 #: merge, ``original=`` the sign-on it was merged into (else None).
 signon_reviewed = _signals.signal("signon-reviewed")
+
+#: A coordinator corrected how a sign-on writes its organization's name
+#: (``review.services.rename``), inside the caller's transaction. The sender is the
+#: session; ``signon=`` the sign-on (with its new name and key), ``old_name=`` the name it
+#: had.
+signon_renamed = _signals.signal("signon-renamed")
