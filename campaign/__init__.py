@@ -64,16 +64,14 @@ def _finish_config(app: Flask) -> None:
 
     instance = Path(app.instance_path)
     cfg = app.config
+    config_module.check_environment(cfg)
     cfg["DATABASE_URL"] = cfg.get("DATABASE_URL") or config_module.default_database_url(instance)
     if cfg["DATABASE_URL"].startswith("sqlite:///"):
         instance.mkdir(parents=True, exist_ok=True)
+    config_module.check_secret_key(cfg)
     if not cfg.get("SECRET_KEY"):
-        if cfg.get("ENV") == "production":
-            raise RuntimeError(
-                "CAMPAIGN_SECRET_KEY must be set when CAMPAIGN_ENV=production "
-                "(generate one with: python -c 'import secrets; print(secrets.token_hex(32))')."
-            )
         cfg["SECRET_KEY"] = config_module.local_secret_key(instance)
+    cfg["BASE_URL"] = config_module.base_url(cfg)
     cfg["UPLOAD_DIR"] = cfg.get("UPLOAD_DIR") or str(instance / "uploads")
     cfg["MAIL_DIR"] = cfg.get("MAIL_DIR") or str(instance / "mail")
     # The largest request: an evidence attachment (20 MB) plus the form around it.

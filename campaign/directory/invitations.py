@@ -27,7 +27,7 @@ from campaign.signons.models import COUNTED, SignOn, counts_or_once_counted
 
 INVITE_SALT = "directory.invitation"
 UNSUBSCRIBE_SALT = "directory.unsubscribe"
-# (token) -> absolute URL, built by the view with url_for(..., _external=True)
+# (token) -> absolute URL, built by the view with core.urls.external_url (CAMPAIGN_BASE_URL)
 LinkFor = Callable[[str], str]
 
 

@@ -29,7 +29,7 @@ LOGO_MAX_BYTES = 1024 * 1024
 LOGO_KINDS = {"png", "jpeg"}
 
 # Builds the absolute confirmation link for a sign-on and its raw token (the view
-# passes url_for(..., _external=True); services never see the request).
+# passes core.urls.external_url, on CAMPAIGN_BASE_URL; services never see the request).
 LinkFor = Callable[[SignOn, str], str]
 
 

@@ -19,6 +19,7 @@ from campaign.core import ratelimit
 from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error, parse_id
 from campaign.core.markdown import render_markdown
+from campaign.core.urls import external_url
 from campaign.db import utcnow
 from campaign.delivery.addenda import first_delivery
 from campaign.delivery.public import public_list
@@ -49,7 +50,7 @@ def _public_letter_or_404(slug: str) -> Letter:
 
 def _link_for(letter: Letter | PublicLetter):
     def link(signon: SignOn, token: str) -> str:
-        return url_for("signons.confirm", slug=letter.slug, token=token, _external=True)
+        return external_url("signons.confirm", slug=letter.slug, token=token)
 
     return link
 
