@@ -72,6 +72,7 @@ def _finish_config(app: Flask) -> None:
     if not cfg.get("SECRET_KEY"):
         cfg["SECRET_KEY"] = config_module.local_secret_key(instance)
     cfg["BASE_URL"] = config_module.base_url(cfg)
+    cfg["SMTP_TLS"] = config_module.check_smtp_tls(cfg)
     cfg["UPLOAD_DIR"] = cfg.get("UPLOAD_DIR") or str(instance / "uploads")
     cfg["MAIL_DIR"] = cfg.get("MAIL_DIR") or str(instance / "mail")
     # The largest request: an evidence attachment (20 MB) plus the form around it.
@@ -140,10 +141,10 @@ def _wire_features() -> None:
     from campaign.agencies.views import register_agency_section
     from campaign.demands.hooks import on_agency_merged, on_agreements_no_longer_listed
     from campaign.demands.views import agency_demands_section
-    from campaign.directory.linking import on_signons_counted
+    from campaign.directory.linking import on_second_signer_confirmed, on_signons_counted
     from campaign.directory.upkeep import on_signon_reviewed
     from campaign.evidence.views import agency_evidence_section
-    from campaign.signons.signals import signon_reviewed, signons_counted
+    from campaign.signons.signals import second_signer_confirmed, signon_reviewed, signons_counted
 
     register_no_longer_listed_hook(on_agreements_no_longer_listed)
     register_agency_merge_hook(on_agency_merged)
@@ -153,3 +154,5 @@ def _wire_features() -> None:
     signons_counted.connect(on_signons_counted)
     # a coordinator's decision: what a rejected or merged sign-on alone brought goes
     signon_reviewed.connect(on_signon_reviewed)
+    # a confirmed second signer becomes another contact of the organization (issue 16.2)
+    second_signer_confirmed.connect(on_second_signer_confirmed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -27,6 +28,8 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "RATELIMIT_KEY_PREFIX": (str, ""),
     "LOGIN_RATE_LIMIT": (str, "5 per minute; 30 per hour"),
     "SIGNON_RATE_LIMIT": (str, "20 per minute; 200 per hour"),
+    # sign-on emails to one address (issue 16.6: the public form is no mail relay)
+    "SIGNON_MAIL_LIMIT": (str, "10 per day"),
     "SMTP_HOST": (str, None),
     "SMTP_PORT": (int, 25),
     "SMTP_USER": (str, None),
@@ -174,3 +177,26 @@ def check_secret_key(cfg: dict) -> None:
             f"CAMPAIGN_SECRET_KEY is {size} bytes long; production needs at least "
             f"{MIN_SECRET_KEY_BYTES} (generate one with: {GENERATE_KEY})."
         )
+
+
+SMTP_TLS_MODES = ("none", "starttls", "ssl")
+
+
+def check_smtp_tls(cfg: dict) -> str:
+    """``SMTP_TLS`` as one of :data:`SMTP_TLS_MODES` (any case). An unknown value used to
+    mean plain text; it stops the app instead. A login over plain text is allowed (a relay
+    on the same machine) but logged as a warning: the password would cross the network
+    readable."""
+    raw = cfg.get("SMTP_TLS") or "none"
+    mode = raw.strip().lower()
+    if mode not in SMTP_TLS_MODES:
+        raise RuntimeError(
+            f"CAMPAIGN_SMTP_TLS={raw!r} is not understood: it must be one of "
+            f"{', '.join(SMTP_TLS_MODES)}."
+        )
+    if mode == "none" and cfg.get("SMTP_USER") and cfg.get("SMTP_HOST"):
+        logging.getLogger("campaign.mail").warning(
+            "CAMPAIGN_SMTP_USER is set but CAMPAIGN_SMTP_TLS=none: the SMTP password is sent "
+            "in plain text. Set CAMPAIGN_SMTP_TLS=starttls or ssl."
+        )
+    return mode

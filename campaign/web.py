@@ -11,6 +11,7 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.utils import cached_property
 
@@ -18,6 +19,7 @@ from campaign import db
 from campaign.auth.models import Role
 from campaign.core.clock import local_date
 from campaign.core.errors import DomainError
+from campaign.core.forms import MAX_ID
 from campaign.core.urls import external_url
 from campaign.ops.health import QUIET_ENDPOINTS
 
@@ -113,6 +115,14 @@ class SessionInterface(SecureCookieSessionInterface):
         )
 
 
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in a route: a number no larger than a database id, else the route does
+    not match (404), instead of an overflow in the database (a 500)."""
+
+    def __init__(self, map, fixed_digits: int = 0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
 def _refuse_other_hosts() -> None:
     """400 for a Host (or, behind the trusted proxy, X-Forwarded-Host) other than the base
     URL's, as Flask's TRUSTED_HOSTS would, except for the health checks and metrics, which
@@ -130,6 +140,8 @@ def init_app(app: Flask) -> None:
     from campaign.auth.models import User
     from campaign.extensions import login_manager
 
+    # before any blueprint adds its routes: they take the converter when added
+    app.url_map.converters["int"] = IdConverter
     app.session_interface = SessionInterface()
     app.request_class = Request
     if app.config.get("PROXY_FIX"):

@@ -197,8 +197,13 @@ def open_invitation(
     invite_signer: URLSafeSerializer,
     now: datetime | None = None,
 ) -> tuple[Organization, Contact] | None:
-    """The organization and contact behind an invitation link (first opening recorded)."""
-    if not token or len(token) > 300:
+    """The organization and contact behind an invitation link (first opening recorded).
+
+    The link fills in a contact's name and address: it works only while the letter takes
+    sign-ons (until its deadline; after delivery, while it collects for an addendum) and
+    until the organization has signed (issue 16: links that never expired)."""
+    now = now or utcnow()
+    if not token or len(token) > 300 or not letter.accepts_signons(now):
         return None
     try:
         letter_id, _contact_id, _nonce = invite_signer.loads(token)
@@ -209,14 +214,14 @@ def open_invitation(
     invitation = session.scalar(
         sa.select(Invitation).where(Invitation.token_hash == hash_token(token))
     )
-    if invitation is None:
+    if invitation is None or invitation.signed_at is not None:
         return None
     contact = session.get(Contact, invitation.contact_id)
     org = session.get(Organization, invitation.organization_id)
     if contact is None or org is None or contact.forgotten_at is not None:
         return None
     if invitation.opened_at is None:
-        invitation.opened_at = now or utcnow()
+        invitation.opened_at = now
         session.flush()
     return org, contact
 

@@ -72,6 +72,7 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     "review.detail": (COORD, NO),
     "review.approve": (NO, COORD),
     "review.include": (NO, COORD),
+    "review.second_signer": (NO, COORD),
     "review.reject": (NO, COORD),
     "review.withdraw": (NO, COORD),
     "review.merge": (NO, COORD),
