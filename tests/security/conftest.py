@@ -67,7 +67,10 @@ def world(session, make_campaign, make_user) -> World:
             "claim_id": 1,
         },
         # the public pages take the letter's own public slug
-        by_prefix={"signons.": {"slug": letter.slug}},
+        by_prefix={
+            "signons.": {"slug": letter.slug},
+            "responses.review_attachment": {"action": "approve"},
+        },
     )
 
 

@@ -90,6 +90,7 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     "responses.reject": (NO, COORD),
     "responses.attach": (NO, MEMBER),
     "responses.attachment": (MEMBER, NO),
+    "responses.review_attachment": (NO, COORD),
     "followups.overdue_all": (MEMBER, NO),
     "followups.overdue": (MEMBER, NO),
     "dashboard.dashboard": (MEMBER, NO),
