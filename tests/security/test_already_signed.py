@@ -194,3 +194,20 @@ def test_a_reminder_link_expires_on_its_own_clock(client, session):
     assert "expired" in client.get(path_of(first)).get_data(as_text=True)
     assert client.post(path_of(reminder)).status_code == 302
     assert reload(session, signon).status == SignOnStatus.CONFIRMED
+
+
+def test_forgetting_a_person_removes_their_second_signatures(client, session, login_as):
+    letter = make_letter(session)
+    signon = make_signon(session, letter, org_name="Known Organization")
+    from campaign.directory.linking import link_signons
+
+    link_signons(session, [signon])
+    session.commit()
+    sign(client, letter, org_name="Known Organization", signer_email=STRANGER)
+    client.post(path_of(link_in(outbox(session)[0].body_text)))
+    contact = session.scalar(sa.select(Contact).where(Contact.email == STRANGER))
+    assert (
+        login_as("coordinator").post(f"/directory/contacts/{contact.id}/forget").status_code == 302
+    )
+    session.expire_all()
+    assert session.scalars(sa.select(SignOnClaim)).all() == []
