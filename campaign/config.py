@@ -35,7 +35,12 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "SMTP_USER": (str, None),
     "SMTP_PASSWORD": (str, None),
     "SMTP_TLS": (str, "none"),
+    # the address mail is sent from; its display name is the coalition's (COALITION_NAME)
     "MAIL_FROM": (str, "campaign@localhost"),
+    # the coalition signers see (public pages, From name, Reply-To, letterhead) until the
+    # settings page or a campaign names one
+    "COALITION_NAME": (str, None),
+    "COALITION_EMAIL": (str, None),
     "MAIL_DIR": (str, None),
     "UPLOAD_DIR": (str, None),
     "SQLITE_BUSY_TIMEOUT_MS": (int, 5000),

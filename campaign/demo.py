@@ -69,6 +69,9 @@ def load_demo(session: Session, instance: Path) -> Login:
             actor=admin,
         )
     session.flush()
+    from campaign.campaigns.demo import load_coalition_demo
+
+    load_coalition_demo(session, actor=admin, upload_dir=_upload_dir(instance))
     from campaign.agencies.demo import load_agencies_demo
 
     load_agencies_demo(session, actor=admin)

@@ -9,7 +9,7 @@ from campaign.agencies.models import (
 )
 from campaign.audit.models import AuditEvent
 from campaign.auth.models import User
-from campaign.campaigns.models import Campaign
+from campaign.campaigns.models import Campaign, CoalitionSettings
 from campaign.db import Base
 from campaign.delivery.models import (
     LetterDelivery,
@@ -34,6 +34,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Campaign",
+    "CoalitionSettings",
     "ConsentOverride",
     "Contact",
     "CsvColumnChoice",

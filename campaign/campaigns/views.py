@@ -6,16 +6,18 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from campaign import db
 from campaign.auth.access import coordinator_required, member_required
-from campaign.campaigns.forms import CampaignForm
-from campaign.campaigns.models import Campaign
+from campaign.campaigns import coalition as coalitions
+from campaign.campaigns.forms import CampaignForm, CoalitionForm
+from campaign.campaigns.models import Campaign, CoalitionSettings
 from campaign.campaigns.services import create_campaign, update_campaign
 from campaign.core.errors import DomainError
 from campaign.core.forms import apply_domain_error
+from campaign.uploads.store import send_stored, store_for
 
 bp = Blueprint("campaigns", __name__)
 
@@ -105,3 +107,70 @@ def edit(slug: str):
         return redirect(url_for("campaigns.detail", slug=campaign.slug))
     status = 400 if form.errors else 200
     return render_template("campaigns/edit.html", form=form, campaign=campaign), status
+
+
+@bp.route("/settings/coalition", methods=["GET", "POST"])
+@coordinator_required
+def coalition_settings():
+    """The instance's coalition: what every campaign shows unless it names its own."""
+    settings = coalitions.instance_settings(db.session)
+    return _coalition_page(settings, None)
+
+
+@bp.route("/campaigns/<slug>/coalition", methods=["GET", "POST"])
+@coordinator_required
+def coalition(slug: str):
+    """A campaign's own coalition name, contact and logo (empty: the instance's)."""
+    return _coalition_page(get_campaign_or_404(slug), get_campaign_or_404(slug))
+
+
+def _coalition_page(target: Campaign | CoalitionSettings, campaign: Campaign | None):
+    """The settings form, for the instance or for one campaign."""
+    if campaign is not None:
+        form = CoalitionForm(
+            data={"name": campaign.coalition_name, "contact_email": campaign.coalition_email}
+        )
+        logo = campaign.coalition_logo_sha256
+        inherited = coalitions.instance_coalition(db.session)
+        back = url_for("campaigns.detail", slug=campaign.slug)
+    else:
+        form = CoalitionForm(obj=target)
+        logo, inherited, back = target.logo_sha256, None, url_for("campaigns.index")
+    if form.validate_on_submit():
+        try:
+            coalitions.update_coalition(
+                db.session,
+                target,
+                name=form.name.data or "",
+                contact_email=form.contact_email.data or "",
+                logo=form.logo_bytes(),
+                remove_logo=form.remove_logo.data,
+                store=store_for(current_app),
+                actor=current_user,
+            )
+        except DomainError as err:
+            db.session.rollback()
+            apply_domain_error(form, err)
+        else:
+            db.session.commit()
+            flash("Coalition settings saved.", "success")
+            return redirect(back)
+    shown = coalitions.coalition_of(db.session, campaign.id) if campaign else None
+    return render_template(
+        "campaigns/coalition.html",
+        form=form,
+        campaign=campaign,
+        logo=logo,
+        inherited=inherited,
+        shown=shown or coalitions.instance_coalition(db.session),
+        back=back,
+    ), 400 if form.errors else 200
+
+
+@bp.route("/coalition/logo/<sha256>")
+def coalition_logo(sha256: str):
+    """A coalition logo, for the public pages (no other stored file is served here)."""
+    kind = coalitions.coalition_logo_kind(db.session, sha256)
+    if kind is None:
+        abort(404)
+    return send_stored(store_for(current_app), sha256, kind=kind, download_name="logo")

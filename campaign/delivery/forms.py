@@ -36,9 +36,17 @@ class PrintOptionsForm(FlaskForm):
     include_logo_page = BooleanField("Add a page of signatory logos")
     logo = FileField(
         "Letterhead logo",
-        description="PNG or JPEG, up to 1 MB. Leave empty to keep the current one.",
+        description=(
+            "PNG or JPEG, up to 1 MB. Leave empty to keep the current one; "
+            "without one the letter carries the coalition's logo."
+        ),
     )
     remove_logo = BooleanField("Remove the letterhead logo")
+    dated_on = DateField(
+        "Date on the letter",
+        description="Leave empty for today's date. A delivery is dated the day it was sent.",
+        validators=[Optional()],
+    )
 
     def validate_logo(self, field):
         # a file was chosen but holds nothing: saving the options without it loses it silently

@@ -48,6 +48,9 @@ class LetterPrintOptions(Base):
     # the letterhead logo, a PNG or JPEG in the upload store
     logo_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     logo_kind: Mapped[str | None] = mapped_column(sa.String(10))
+    # the date printed on the letter before it is delivered; None: today (a delivery is
+    # always dated the day it was sent)
+    dated_on: Mapped[date | None]
     updated_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -55,6 +55,7 @@ def save_print_options(
     remove_logo: bool,
     store: UploadStore,
     actor: User,
+    dated_on: date | None = None,
 ) -> LetterPrintOptions:
     """Save how the letter prints; a new letterhead logo (PNG/JPEG ≤ 1 MB) replaces the old."""
     if columns not in (2, 3):
@@ -67,6 +68,7 @@ def save_print_options(
     options.columns = columns
     options.include_logo_page = include_logo_page
     options.show_places = show_places
+    options.dated_on = dated_on
     if logo:
         try:
             stored = store.save(logo, allowed=LOGO_KINDS, max_bytes=LOGO_MAX_BYTES)
@@ -88,6 +90,7 @@ def save_print_options(
         columns=columns,
         include_logo_page=include_logo_page,
         show_places=show_places,
+        dated_on=dated_on.isoformat() if dated_on else None,
         logo=options.logo_sha256,
     )
     return options

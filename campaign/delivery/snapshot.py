@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from campaign.campaigns.models import Campaign
+from campaign.campaigns.coalition import coalition_of
 from campaign.db import utcnow
 from campaign.delivery.models import LetterDeliverySignOn, LetterPrintOptions
 from campaign.letters.models import Letter, LetterVersion
@@ -88,7 +88,7 @@ def prepare_snapshot(
     list_heading: str = "",
     withdrawals_heading: str = "",
 ) -> PreparedSnapshot:
-    """The letter as it would print today (or dated ``on``), in three queries.
+    """The letter as it would print today (or dated ``on``), in four queries.
 
     ``late_only``: only approved sign-ons that no earlier delivery of this letter held,
     printed as a list-only addendum under ``list_heading``, and in a section of their own
@@ -114,20 +114,21 @@ def prepare_snapshot(
             .where(SignOn.id.in_(withdrawn_since(letter.id)))
             .order_by(SignOn.id)
         ).all()
-    sender = letter.sender
-    if not sender:
-        # the identity map usually holds the campaign already: no query then
-        campaign = session.get(Campaign, letter.campaign_id)
-        sender = campaign.name if campaign is not None else ""
+    coalition = coalition_of(session, letter.campaign_id)  # 4 (5 for an addendum)
     snapshot = LetterSnapshot(
         title=letter.title,
-        sender=sender,
-        date=on or letter_today(letter),
+        # the sender line, or the coalition itself
+        sender=letter.sender or coalition.name,
+        letterhead=coalition.name,
+        contact=coalition.contact_email,
+        # a delivery's own date, else the date chosen for the letter, else today
+        date=on or options.dated_on or letter_today(letter),
         addressees=letter.addressees,
         body_markdown=version.body,
         closing=letter.closing,
         signatories=signatories,
-        logo_sha256=options.logo_sha256,
+        # the print options' letterhead logo, else the coalition's
+        logo_sha256=options.logo_sha256 or coalition.logo_sha256,
         grouping=str(options.grouping),
         columns=int(options.columns),
         include_logo_page=bool(options.include_logo_page),

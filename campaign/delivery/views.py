@@ -62,6 +62,7 @@ def _render_page(campaign: Campaign, letter: Letter, status: int = 200, **forms)
             columns=int(options.columns),
             show_places=bool(options.show_places),
             include_logo_page=bool(options.include_logo_page),
+            dated_on=options.dated_on,
             formdata=None,
         )
     sent = letter.status == LetterStatus.SENT
@@ -117,6 +118,7 @@ def page(campaign_slug: str, letter_id: int):
                 remove_logo=form.remove_logo.data,
                 store=store_for(current_app),
                 actor=current_user,
+                dated_on=form.dated_on.data,
             )
         except DomainError as err:
             db.session.rollback()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from campaign.audit.services import record
 from campaign.auth.models import User
+from campaign.campaigns.coalition import coalition_of
 from campaign.core.errors import DomainError
 from campaign.db import utcnow
 from campaign.directory.models import Contact, Invitation, Organization, organization_contacts
@@ -147,6 +148,7 @@ def invite(
     skipped (the (letter, contact) pair is unique)."""
     now = now or utcnow()
     queued, skipped = 0, plan.skipped
+    coalition = coalition_of(session, letter.campaign_id)
     for org, contact in plan.pairs:
         token = invite_signer.dumps([letter.id, contact.id, secrets.token_urlsafe(8)])
         invitation = Invitation(
@@ -170,6 +172,8 @@ def invite(
             subject=f"Will {org.name} sign? {letter.title}",
             template="directory_invitation",
             kind="directory.invitation",
+            **coalition.mail_identity(),
+            coalition=coalition,
             letter=letter,
             org=org,
             contact=contact,

@@ -20,6 +20,7 @@ from flask_login import current_user
 
 from campaign import db
 from campaign.auth.access import coordinator_required, member_required
+from campaign.campaigns.coalition import instance_coalition
 from campaign.core.downloads import csv_download
 from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error
@@ -249,10 +250,18 @@ def unsubscribe(token: str):
     if form.validate_on_submit():
         services.unsubscribe(db.session, contact)
         db.session.commit()
-        return render_template("directory/unsubscribe.html", done=True, form=form)
+        return render_template(
+            "directory/unsubscribe.html",
+            done=True,
+            form=form,
+            coalition=instance_coalition(db.session),
+        )
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "directory/unsubscribe.html", done=contact.unsubscribed_at is not None, form=form
+        "directory/unsubscribe.html",
+        done=contact.unsubscribed_at is not None,
+        form=form,
+        coalition=instance_coalition(db.session),
     ), status
 
 

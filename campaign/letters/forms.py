@@ -57,7 +57,10 @@ class LetterForm(FlaskForm):
     )
     closing = StringField("Closing", default="Sincerely,", validators=[Length(max=300)])
     sender = StringField(
-        "Sender line", description="E.g. the coalition's name.", validators=[Length(max=300)]
+        "Sender line",
+        description="Signed under the closing, e.g. “The undersigned organizations”. "
+        "Empty: the coalition's name.",
+        validators=[Length(max=300)],
     )
     deadline_on = DateField("Sign-on deadline: date", validators=[DataRequired()])
     # Left empty, a deadline is the end of its day (23:59) in the letter's zone.

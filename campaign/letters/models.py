@@ -139,6 +139,7 @@ class PublicLetter:
     status: LetterStatus
     deadline_at: datetime
     keeps_collecting: bool
+    campaign_id: int
 
     def accepts_signons(self, now: datetime | None = None) -> bool:
         """See ``Letter.accepts_signons``."""

@@ -283,7 +283,7 @@ def reconfirm(campaign_slug: str, letter_id: int):
     campaign, letter = _load(campaign_slug, letter_id)
     ActionForm().validate_on_submit()
     try:
-        n = signon_services.request_reconfirm(
+        asked = signon_services.request_reconfirm(
             db.session, letter, link_for=_link_for(letter), actor=current_user
         )
     except DomainError as err:
@@ -291,7 +291,16 @@ def reconfirm(campaign_slug: str, letter_id: int):
         flash(err.message, "danger")
     else:
         db.session.commit()
-        flash(f"Re-confirm links emailed to {n} signer(s).", "success")
+        flash(f"Re-confirm links emailed to {asked.emailed} signer(s).", "success")
+        if asked.without_address:
+            n = len(asked.without_address)
+            flash(
+                f"{n} {'has' if n == 1 else 'have'} no email address "
+                f"({'; '.join(asked.without_address)}): ask in person, then include "
+                f"{'it' if n == 1 else 'each'} with the reason on "
+                f"{'its' if n == 1 else 'their'} sign-on page.",
+                "warning",
+            )
     return redirect(url_for("letters.detail", campaign_slug=campaign.slug, letter_id=letter.id))
 
 

@@ -21,6 +21,10 @@ class OutboxMessage(Base):
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
+    # the display name in From (the address is CAMPAIGN_MAIL_FROM's) and the Reply-To:
+    # the coalition the mail speaks for; None: MAIL_FROM as it is, no Reply-To
+    from_name: Mapped[str | None] = mapped_column(sa.String(200))
+    reply_to: Mapped[str | None] = mapped_column(sa.String(254))
     message_id: Mapped[str] = mapped_column(sa.String(200), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(60), default="general")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

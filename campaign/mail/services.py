@@ -21,20 +21,43 @@ def enqueue(
     body_text: str,
     body_html: str | None = None,
     kind: str = "general",
+    from_name: str | None = None,
+    reply_to: str | None = None,
 ) -> OutboxMessage:
-    """Add a message to the outbox; it goes out only if the caller's transaction commits."""
+    """Add a message to the outbox; it goes out only if the caller's transaction commits.
+
+    ``from_name``: the display name before CAMPAIGN_MAIL_FROM's address (the coalition's);
+    ``reply_to``: where answers go (the coalition's contact).
+    """
     message = OutboxMessage(
-        **row(to=to, subject=subject, body_text=body_text, body_html=body_html, kind=kind)
+        **row(
+            to=to,
+            subject=subject,
+            body_text=body_text,
+            body_html=body_html,
+            kind=kind,
+            from_name=from_name,
+            reply_to=reply_to,
+        )
     )
     session.add(message)
     return message
 
 
 def row(
-    *, to: str, subject: str, body_text: str, body_html: str | None = None, kind: str = "general"
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str | None = None,
+    kind: str = "general",
+    from_name: str | None = None,
+    reply_to: str | None = None,
 ) -> dict:
     """The columns of an outbox row (the table's defaults fill the rest)."""
     return {
+        "from_name": _one_line(from_name)[:200] or None,
+        "reply_to": _one_line(reply_to)[:254] or None,
         "to_addr": to.strip(),
         "subject": subject.replace("\r", " ").replace("\n", " ")[:300],
         "body_text": body_text,
@@ -42,6 +65,11 @@ def row(
         "kind": kind,
         "message_id": make_msgid(domain="campaign.local"),
     }
+
+
+def _one_line(value: str | None) -> str:
+    # a header value: a line break in it would start a header of the sender's choosing
+    return " ".join((value or "").split())
 
 
 def insert(
@@ -52,9 +80,19 @@ def insert(
     body_text: str,
     body_html: str | None = None,
     kind: str = "general",
+    from_name: str | None = None,
+    reply_to: str | None = None,
 ) -> None:
     """``enqueue`` as one INSERT, without an ORM object (for busy paths like signing)."""
-    values = row(to=to, subject=subject, body_text=body_text, body_html=body_html, kind=kind)
+    values = row(
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        kind=kind,
+        from_name=from_name,
+        reply_to=reply_to,
+    )
     session.connection().execute(_INSERT, values)
 
 
@@ -68,8 +106,24 @@ def render_email(template: str, **context: object) -> str:
 
 
 def enqueue_template(
-    session: Session, *, to: str, subject: str, template: str, kind: str, **context: object
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    template: str,
+    kind: str,
+    from_name: str | None = None,
+    reply_to: str | None = None,
+    **context: object,
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.txt`` into the outbox."""
     body = render_email(template, **context)
-    return enqueue(session, to=to, subject=subject, body_text=body, kind=kind)
+    return enqueue(
+        session,
+        to=to,
+        subject=subject,
+        body_text=body,
+        kind=kind,
+        from_name=from_name,
+        reply_to=reply_to,
+    )

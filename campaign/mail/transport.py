@@ -6,8 +6,10 @@ import logging
 import re
 import smtplib
 import ssl
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import Protocol
 
@@ -26,7 +28,9 @@ class Transport(Protocol):
 def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
     """The RFC 5322 message for an outbox row (same Message-ID on every attempt)."""
     msg = EmailMessage()
-    msg["From"] = sender
+    msg["From"] = from_header(sender, row.from_name)
+    if row.reply_to:
+        msg["Reply-To"] = row.reply_to
     msg["To"] = row.to_addr
     msg["Subject"] = row.subject
     msg["Message-ID"] = row.message_id
@@ -36,6 +40,18 @@ def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
     if row.body_html:
         msg.add_alternative(row.body_html, subtype="html")
     return msg
+
+
+def from_header(sender: str, name: str | None) -> Address | str:
+    """ "Coalition Name <address>": CAMPAIGN_MAIL_FROM's address (the one the relay lets
+    us send from) under the coalition's name; MAIL_FROM as it is without a name."""
+    default_name, address = parseaddr(sender)
+    if not address or not (name or default_name):
+        return sender
+    try:
+        return Address(display_name=name or default_name, addr_spec=address)
+    except (HeaderParseError, ValueError, IndexError):  # an address Address cannot split
+        return sender
 
 
 class SMTPTransport:

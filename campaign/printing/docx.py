@@ -1,8 +1,9 @@
 """The same letter as a Word document (python-docx), for coalitions that finish letters in Word.
 
-Footnotes become numbered notes after the closing (python-docx has no footnotes part);
-the list sits in a continuous section with 2 or 3 columns; the footer carries
-"Page X of Y" as Word fields.
+Footnotes are real Word footnotes at the foot of their page: python-docx has no API for
+them, so the footnotes part (word/footnotes.xml) is built here as XML and related to the
+document, and each first call of a note is a ``w:footnoteReference``. The list sits in a
+continuous section with 2 or 3 columns; the footer carries "Page X of Y" as Word fields.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def _xml_safe(snapshot: LetterSnapshot) -> LetterSnapshot:
         snapshot,
         title=clean(snapshot.title),
         sender=clean(snapshot.sender),
+        letterhead=clean(snapshot.letterhead),
+        contact=clean(snapshot.contact),
         addressees=clean(snapshot.addressees),
         body_markdown=clean(snapshot.body_markdown),
         closing=clean(snapshot.closing),
@@ -65,8 +68,9 @@ def render_docx(snapshot: LetterSnapshot, *, upload_store: UploadStore | None) -
         doc.add_paragraph().add_run(snapshot.title).bold = True
         notes = _body(doc, snapshot.body_markdown)
         _lines(doc.add_paragraph(), snapshot.closing)
+        _signature(doc, snapshot)
         if notes:
-            _notes(doc, notes)
+            _footnotes(doc, notes)
     else:
         doc.add_paragraph().add_run(snapshot.title).bold = True
     _signatories(doc, snapshot)
@@ -144,9 +148,13 @@ def _letterhead(doc, snapshot: LetterSnapshot, store: UploadStore | None) -> Non
     if logo:
         doc.add_picture(io.BytesIO(logo), height=Cm(2))
     p = doc.add_paragraph()
-    run = p.add_run(snapshot.sender)
+    run = p.add_run(snapshot.letterhead_name)
     run.bold = True
     run.font.size = Pt(15)
+    if snapshot.contact:
+        p.add_run().add_break()
+        contact = p.add_run(snapshot.contact)
+        contact.font.size, contact.font.color.rgb = Pt(9), _GREY
     p.paragraph_format.space_after = Pt(14)
 
 
@@ -185,14 +193,24 @@ def _body(doc, markdown: str) -> list[list[Token]]:
                 p.paragraph_format.left_indent = Cm(1 * quote)
             if heading:
                 p.paragraph_format.keep_with_next = True
-            _inline(p, tok.children or [], used, bold=heading)
+            _inline(p, tok.children or [], used, bold=heading, references=True)
         elif kind in ("fence", "code_block"):
             run = doc.add_paragraph().add_run(tok.content.rstrip("\n"))
             run.font.name = "Courier New"
     return [notes.get(i, []) for i in used]
 
 
-def _inline(paragraph, children: list[Token], used: list[int], *, bold: bool = False) -> None:
+def _inline(
+    paragraph,
+    children: list[Token],
+    used: list[int],
+    *,
+    bold: bool = False,
+    references: bool = False,
+) -> None:
+    """Inline Markdown as runs. ``references``: a note's first call is a Word footnote
+    reference (numbered by Word in the order of the calls, as ``used`` is); a repeated
+    call, or a call inside a note, is its number in superscript."""
     state = {"bold": bold, "italic": False, "strike": False}
     href = None
     link_text: list[str] = []
@@ -234,27 +252,92 @@ def _inline(paragraph, children: list[Token], used: list[int], *, bold: bool = F
             href = None
         elif kind == "footnote_ref":
             ident = tok.meta["id"]
+            if references and ident not in used:
+                used.append(ident)
+                _reference(paragraph, "w:footnoteReference", id=str(len(used)))
+                continue
             if ident not in used:
                 used.append(ident)
             add(str(used.index(ident) + 1), superscript=True)
 
 
-def _notes(doc, notes: list[list[Token]]) -> None:
-    p = doc.add_paragraph()
-    p.paragraph_format.space_before = Pt(12)
-    p.add_run("Notes").bold = True
-    p.paragraph_format.keep_with_next = True
+_FOOTNOTES_URI = "/word/footnotes.xml"
+
+
+def _reference(paragraph, tag: str, **attrs: str) -> None:
+    """A superscript run holding a footnote reference (in the text) or mark (in the note)."""
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    align = OxmlElement("w:vertAlign")
+    align.set(qn("w:val"), "superscript")
+    props.append(align)
+    run.append(props)
+    ref = OxmlElement(tag)
+    for name, value in attrs.items():
+        ref.set(qn(f"w:{name}"), value)
+    run.append(ref)
+    paragraph._p.append(run)
+
+
+def _footnotes(doc, notes: list[list[Token]]) -> None:
+    """word/footnotes.xml: Word's two separators (ids -1 and 0), then note n under id n,
+    the id its ``w:footnoteReference`` in the text carries."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import XmlPart
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.text.paragraph import Paragraph
+
+    root = parse_xml(
+        f"<w:footnotes {nsdecls('w')}>"
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
+        "<w:r><w:separator/></w:r></w:p></w:footnote>"
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr>'
+        '<w:spacing w:after="0"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p>'
+        "</w:footnote></w:footnotes>"
+    )
     nested: list[int] = []
     for number, note in enumerate(notes, start=1):
-        p = doc.add_paragraph()
-        p.paragraph_format.left_indent, p.paragraph_format.first_line_indent = Pt(14), Pt(-14)
-        p.add_run(f"{number}.\t")
+        footnote = OxmlElement("w:footnote")
+        footnote.set(qn("w:id"), str(number))
+        p = OxmlElement("w:p")
+        footnote.append(p)
+        root.append(footnote)
+        paragraph = Paragraph(p, None)
+        paragraph.paragraph_format.space_after = Pt(2)
+        _reference(paragraph, "w:footnoteRef")
+        paragraph.add_run(" ")
         for i, tok in enumerate(t for t in note if t.type == "inline"):
             if i:
-                p.add_run(" ")
-            _inline(p, tok.children or [], nested)
-        for run in p.runs:
+                paragraph.add_run(" ")
+            _inline(paragraph, tok.children or [], nested)
+        for run in paragraph.runs:
             run.font.size = Pt(8.5)
+    part = XmlPart(PackURI(_FOOTNOTES_URI), CT.WML_FOOTNOTES, root, doc.part.package)
+    doc.part.relate_to(part, RT.FOOTNOTES)
+    # settings.xml names the separators as Word's own documents do; the schema puts
+    # footnotePr just before compat
+    settings = doc.settings.element
+    properties = parse_xml(
+        f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+    )
+    compat = settings.find(qn("w:compat"))
+    if compat is not None:
+        compat.addprevious(properties)
+    else:
+        settings.append(properties)
+
+
+def _signature(doc, snapshot: LetterSnapshot) -> None:
+    """The signature block under the closing: the sender line (or the coalition)."""
+    if not snapshot.sender:
+        return
+    p = doc.add_paragraph()
+    p.paragraph_format.keep_together = True
+    run = p.add_run(snapshot.sender)
+    run.bold = True
 
 
 def _signatories(doc, snapshot: LetterSnapshot) -> None:

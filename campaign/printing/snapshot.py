@@ -107,6 +107,16 @@ class LetterSnapshot:
     # under e.g. "Withdrawn since May 18, 2026".
     withdrawals: tuple[Withdrawal, ...] = ()
     withdrawals_heading: str = ""
+    # The coalition at the top of the page (empty: the sender, as before it existed) and
+    # its contact address under it; ``logo_sha256`` is then its logo unless the print
+    # options chose another.
+    letterhead: str = ""
+    contact: str = ""
+
+    @property
+    def letterhead_name(self) -> str:
+        """The name printed at the top of the letter."""
+        return self.letterhead or self.sender
 
     def __post_init__(self) -> None:
         if self.grouping not in GROUPINGS:
@@ -148,6 +158,9 @@ class LetterSnapshot:
                 if self.withdrawals
                 else {}
             ),
+            # likewise only when set: older frozen snapshots keep their fingerprint
+            **({"letterhead": self.letterhead} if self.letterhead else {}),
+            **({"contact": self.contact} if self.contact else {}),
         }
 
     @classmethod
@@ -172,6 +185,8 @@ class LetterSnapshot:
             show_places=bool(data.get("show_places", True)),
             withdrawals=tuple(Withdrawal.from_dict(w) for w in data.get("withdrawals", ())),
             withdrawals_heading=data.get("withdrawals_heading", ""),
+            letterhead=data.get("letterhead", ""),
+            contact=data.get("contact", ""),
         )
 
     def to_json(self) -> str:

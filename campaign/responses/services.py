@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from campaign.agencies.models import Agency
 from campaign.audit.services import record as audit
 from campaign.auth.models import Role, User
+from campaign.campaigns.coalition import coalition_of
 from campaign.core.errors import Conflict, DomainError
 from campaign.db import utcnow
 from campaign.demands.models import Demand, DemandStatus
@@ -307,6 +308,7 @@ def notify_signers(session: Session, response: Response, letter: Letter) -> int:
     summary = response.summary
     if len(summary) > SUMMARY_IN_EMAIL:
         summary = summary[: SUMMARY_IN_EMAIL - 1].rstrip() + "…"
+    coalition = coalition_of(session, letter.campaign_id)
     who = ", ".join(p for p in (response.from_name, response.from_title) if p)
     if agency is not None:
         who = f"{who} ({agency.name})" if who else agency.name
@@ -317,6 +319,8 @@ def notify_signers(session: Session, response: Response, letter: Letter) -> int:
             subject=f"A response to “{letter.title}”",
             template="response_notice",
             kind="response_notice",
+            **coalition.mail_identity(),
+            coalition=coalition,
             letter=letter,
             response=response,
             who=who,

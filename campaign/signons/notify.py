@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from campaign.campaigns.coalition import Coalition, coalition_of
 from campaign.letters.models import Letter, PublicLetter
 from campaign.mail import services as outbox
 from campaign.signons.models import SignOn, SignOnClaim, SignOnLink
@@ -80,16 +81,24 @@ class Message:
     subject: str
     body: str
     kind: str
+    coalition: Coalition  # it comes from the coalition's name and answers to its contact
+
+    def _columns(self) -> dict:
+        return {
+            "to": self.to,
+            "subject": self.subject,
+            "body_text": self.body,
+            "kind": self.kind,
+            **self.coalition.mail_identity(),
+        }
 
     def enqueue(self, session: Session) -> None:
         """Put it in the outbox (sent if the transaction commits)."""
-        outbox.insert(
-            session, to=self.to, subject=self.subject, body_text=self.body, kind=self.kind
-        )
+        outbox.insert(session, **self._columns())
 
     def outbox_row(self) -> dict:
         """Its row in the outbox, for an INSERT of one's own."""
-        return outbox.row(to=self.to, subject=self.subject, body_text=self.body, kind=self.kind)
+        return outbox.row(**self._columns())
 
 
 def message(
@@ -99,6 +108,7 @@ def message(
     kind: str,
     link: str | None,
     *,
+    coalition: Coalition,
     to: str | None = None,
     **context: object,
 ) -> Message:
@@ -110,6 +120,7 @@ def message(
         link=link,
         lifetime_days=TOKEN_LIFETIME.days,
         org_name=name_in_mail(signon.org_name),
+        coalition=coalition,
         **context,
     )
     return Message(
@@ -117,6 +128,7 @@ def message(
         subject=f"{SUBJECTS[template]}: {letter.title}",
         body=body,
         kind=f"signon.{kind}",
+        coalition=coalition,
     )
 
 
@@ -132,4 +144,7 @@ def mail(
     **context: object,
 ) -> None:
     """Render a signer email into the outbox (sent if the transaction commits)."""
-    message(signon, letter, template, kind, link, to=to, **context).enqueue(session)
+    coalition = coalition_of(session, letter.campaign_id)
+    message(signon, letter, template, kind, link, coalition=coalition, to=to, **context).enqueue(
+        session
+    )

@@ -216,10 +216,20 @@ def needing_reconfirm(session: Session, letter: Letter) -> list[SignOn]:
     )
 
 
+@dataclass(frozen=True)
+class ReconfirmRequest:
+    """What "Email re-confirm links" did: how many links went out, and the sign-ons that
+    have no address to send one to (paper or phone sign-ons), for the coordinator to ask
+    in person."""
+
+    emailed: int
+    without_address: list[str]
+
+
 def request_reconfirm(
     session: Session, letter: Letter, *, link_for: LinkFor, actor: User, now=None
-) -> int:
-    """Email a re-confirm link to every signer who needs one; returns how many."""
+) -> ReconfirmRequest:
+    """Email a re-confirm link to every signer who needs one and has an address."""
     now = now or utcnow()
     if not letter.takes_confirmations:
         raise DomainError(
@@ -227,12 +237,17 @@ def request_reconfirm(
             "still collecting sign-ons."
         )
     rows = needing_reconfirm(session, letter)
-    for signon in rows:
+    # A sign-on added by hand may have no address: an empty one would sit in the outbox
+    # failing for ever, and the coordinator would believe the signer was asked.
+    emailed = [signon for signon in rows if signon.signer_email.strip()]
+    for signon in emailed:
         token = notify.issue_link(session, signon, now)
         notify.mail(session, signon, letter, "signon_reconfirm", "confirm", link_for(signon, token))
     session.flush()
-    record(session, actor, "letter.reconfirm_request", "letter", letter.id, count=len(rows))
-    return len(rows)
+    without = [signon.org_name for signon in rows if not signon.signer_email.strip()]
+    record(session, actor, "letter.reconfirm_request", "letter", letter.id,
+           count=len(emailed), without_address=len(without))  # fmt: skip
+    return ReconfirmRequest(emailed=len(emailed), without_address=without)
 
 
 def status_counts(session: Session, letter: Letter) -> dict[SignOnStatus, int]:

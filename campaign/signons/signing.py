@@ -15,6 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from campaign.campaigns.coalition import coalition_of
 from campaign.core.errors import DomainError
 from campaign.db import reads, utcnow
 from campaign.letters.models import Letter, LetterVersion, PublicLetter
@@ -108,6 +109,7 @@ _LETTER_WITH_VERSION = (
         _LETTERS.c.status,
         _LETTERS.c.deadline_at,
         _LETTERS.c.keeps_collecting,
+        _LETTERS.c.campaign_id,
         _VERSIONS.c.id.label("version_id"),
     )
     .select_from(
@@ -189,7 +191,10 @@ def prepare(
         created_at=now,
     )
     token = notify.issue_token(signon, now)
-    confirm = notify.message(signon, letter, "signon_confirm", "confirm", link_for(signon, token))
+    coalition = coalition_of(session, letter.campaign_id)
+    confirm = notify.message(
+        signon, letter, "signon_confirm", "confirm", link_for(signon, token), coalition=coalition
+    )
     return Prepared(letter, ident, email, signon, confirm, data.logo)
 
 

@@ -15,6 +15,7 @@ from flask import (
 )
 
 from campaign import db
+from campaign.campaigns.coalition import coalition_of
 from campaign.core import ratelimit
 from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error, parse_id
@@ -45,6 +46,11 @@ def _public_letter_or_404(slug: str) -> Letter:
     if letter is None or letter.status == LetterStatus.DRAFT:
         abort(404)
     return letter
+
+
+def _coalition(letter: Letter):
+    """Who the public pages of ``letter`` speak for (its campaign's coalition)."""
+    return coalition_of(db.session, letter.campaign_id)
 
 
 def _link_for(letter: Letter | PublicLetter):
@@ -79,6 +85,7 @@ def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
         "signatories": listing if letter.show_signatories else None,
         "accepting": letter.accepts_signons(),
         "form": form,
+        "coalition": coalition_of(db.session, letter.campaign_id),
     }
 
 
@@ -196,7 +203,7 @@ def _prefill_from_invitation(letter: Letter, form: SignOnForm, token: str) -> No
 def thanks(slug: str):
     """Shown after every submission, whether the organization had signed before or not."""
     letter = _public_letter_or_404(slug)
-    return render_template("signons/thanks.html", letter=letter)
+    return render_template("signons/thanks.html", letter=letter, coalition=_coalition(letter))
 
 
 @bp.route("/sign/<slug>/confirm/<token>", methods=["GET", "POST"])
@@ -210,7 +217,9 @@ def confirm(slug: str, token: str):
     letter = _public_letter_or_404(slug)
     link = services.find_link(db.session, letter, token)
     if link is None:
-        return render_template("signons/confirm_invalid.html", letter=letter), 404
+        return render_template(
+            "signons/confirm_invalid.html", letter=letter, coalition=_coalition(letter)
+        ), 404
     form = ConfirmForm()
     signon, claim = link.signon, link.claim
     reconfirm = claim is None and services.needs_reconfirm(db.session, signon, letter)
@@ -228,6 +237,7 @@ def confirm(slug: str, token: str):
     return render_template(
         "signons/confirm.html",
         letter=letter,
+        coalition=_coalition(letter),
         signon=claim or signon,  # a second signer sees what they typed, nothing else
         state=state,
         form=form,
@@ -243,7 +253,9 @@ def _confirm(slug: str, token: str):
         letter = _public_letter_or_404(slug)
         link = services.find_link(db.session, letter, token)
         if link is None:
-            return render_template("signons/confirm_invalid.html", letter=letter), 404
+            return render_template(
+                "signons/confirm_invalid.html", letter=letter, coalition=_coalition(letter)
+            ), 404
         signon = link.signon
         form = ConfirmForm()
         form.validate_on_submit()  # CSRFProtect has checked the token; a version id at most
@@ -282,7 +294,9 @@ def resend(slug: str, token: str):
     letter = _public_letter_or_404(slug)
     link = services.find_link(db.session, letter, token)
     if link is None:
-        return render_template("signons/confirm_invalid.html", letter=letter), 404
+        return render_template(
+            "signons/confirm_invalid.html", letter=letter, coalition=_coalition(letter)
+        ), 404
     ActionForm().validate_on_submit()
     try:
         if link.claim is not None:
@@ -296,4 +310,4 @@ def resend(slug: str, token: str):
         flash(err.message, "danger")
         return redirect(url_for("signons.confirm", slug=letter.slug, token=token))
     db.session.commit()
-    return render_template("signons/resent.html", letter=letter)
+    return render_template("signons/resent.html", letter=letter, coalition=_coalition(letter))

@@ -31,3 +31,17 @@ def test_demo_admin_can_log_in(runner, client):
     password = output.strip().splitlines()[-1].split(" / ")[1]
     response = client.post("/login", data={"email": "admin@example.org", "password": password})
     assert response.status_code == 302
+
+
+def test_demo_names_a_realistic_coalition_with_contact_and_logo(runner, client, session):
+    from campaign.campaigns.coalition import instance_coalition
+    from campaign.letters.models import Letter, LetterStatus
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    coalition = instance_coalition(session)
+    assert coalition.name == "Coalition to End 287(g)"
+    assert coalition.contact_email == "info@end287g.example.org"
+    assert client.get(f"/coalition/logo/{coalition.logo_sha256}").mimetype == "image/png"
+    letter = session.scalar(sa.select(Letter).where(Letter.status != LetterStatus.DRAFT))
+    page = client.get(f"/sign/{letter.slug}").get_data(as_text=True)
+    assert "Coalition to End 287(g)" in page and "info@end287g.example.org" in page

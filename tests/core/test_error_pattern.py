@@ -79,3 +79,80 @@ def test_staff_forms(login_as, session):
     page = c.post(f"{base(session, letter)}/{signon.id}/reject", data={"reason": ""})
     assert page.status_code == 400
     assert check_error_pattern(page.get_data(as_text=True)) == ["This field is required."]
+
+
+def test_print_and_send_forms(login_as, session):
+    """Print & send holds two forms (print options, mark as sent / addendum): the refused
+    one's errors, and "Error: " in the title."""
+    from tests.delivery.factories import delivery_form, url
+
+    letter = make_letter(session)
+    c = login_as("coordinator")
+    fresh = c.get(url(letter)).get_data(as_text=True)
+    assert not _title(fresh).startswith("Error") and "error-summary" not in fresh
+    page = c.post(url(letter, "/send"), data=delivery_form(sent_on="", recipients=""))
+    assert page.status_code == 400
+    messages = check_error_pattern(page.get_data(as_text=True))
+    assert "This field is required." in messages
+    page = c.post(url(letter), data={"grouping": "sideways", "columns": "3"})
+    assert page.status_code == 400
+    assert check_error_pattern(page.get_data(as_text=True))
+
+
+def test_including_without_reconsent_refused_for_want_of_a_reason(login_as, session):
+    """The sign-on page's "Include anyway" form, refused: "Error: " in the title too."""
+    from campaign.letters.models import LetterVersion
+
+    letter = make_letter(session)
+    signon = make_signon(session, letter)
+    session.add(LetterVersion(letter_id=letter.id, number=2, body="Changed", sha256="2" * 64,
+                              material=True))  # fmt: skip
+    session.commit()
+    c = login_as("coordinator")
+    page = c.post(f"{base(session, letter)}/{signon.id}/include", data={"reason": " "})
+    assert page.status_code == 400
+    assert check_error_pattern(page.get_data(as_text=True)) == ["This field is required."]
+
+
+def test_detail_pages_of_several_forms(login_as, session):
+    """A demand's, an evidence record's and a response's page each hold several forms:
+    the refused one's errors, and "Error: " in the title."""
+    from campaign.demands.models import DemandStatus
+    from campaign.responses.models import ResponseOutcome
+    from tests.demands.factories import (
+        create_actor,
+        create_agency,
+        create_demand_row,
+        create_evidence_record,
+    )
+    from tests.responses.factories import make_response
+
+    actor = create_actor(session)
+    agency = create_agency(session, name="Harris County Sheriff's Office", state="TX")
+    demand = create_demand_row(session, agency=agency, title="End Harris", actor=actor)
+    record = create_evidence_record(session, title="DOJ letter on Harris", agency=agency)
+    slug = session.get(Campaign, demand.campaign_id).slug
+    demand_id, record_id = demand.id, record.id
+    c = login_as("coordinator")
+
+    page = c.post(f"/campaigns/{slug}/demands/{demand_id}/transition",
+                  data={"to": "sent", "reason": ""})  # fmt: skip
+    assert page.status_code == 400
+    assert "This field is required." in check_error_pattern(page.get_data(as_text=True))
+
+    page = c.post(f"/evidence/{record_id}/demands", data={"demand_id": demand_id, "note": ""})
+    assert page.status_code == 400
+    html = page.get_data(as_text=True)
+    # (its link form is one small form per suggested demand: the title and the summary)
+    assert _title(html).startswith("Error: ") and 'id="error-summary"' in html
+
+    awaiting = create_demand_row(
+        session, agency=agency, title="Answer on Harris", actor=actor,
+        status=DemandStatus.AWAITING_RESPONSE, with_evidence=True,
+    )  # fmt: skip
+    # a member's response that changes the demand waits for a coordinator
+    response = make_response(session, demand=awaiting, outcome=ResponseOutcome.MET)
+    slug = session.get(Campaign, awaiting.campaign_id).slug
+    page = c.post(f"/campaigns/{slug}/responses/{response.id}/reject", data={"reason": ""})
+    assert page.status_code == 400
+    assert check_error_pattern(page.get_data(as_text=True)) == ["This field is required."]

@@ -95,4 +95,5 @@ def test_query_count_does_not_grow_with_the_list(session, count_queries):
             snapshot = snapshot_for(session, letter)
         counts.append(q.count)
         assert len(snapshot.signatories) in (10, 500)
-    assert counts[0] == counts[1] <= 3
+    # options, version, sign-ons, the coalition (letterhead, contact, logo)
+    assert counts[0] == counts[1] <= 4

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from campaign.migrate import upgrade
 from tests.e2e.conftest import PASSWORD, log_in
@@ -54,7 +55,7 @@ def test_coordinator_makes_downloads_and_sends_the_pdf(print_server, new_page):
     page.get_by_role("link", name="Print & send").click()
     page.get_by_role("button", name="Make PDF").click()
     # 12 signatories > 5: the worker renders it while the page refreshes itself
-    assert page.get_by_text("In progress").first.is_visible()
+    expect(page.get_by_text("In progress").first).to_be_visible()
     download_link = page.get_by_role("link", name="Download PDF")
     download_link.wait_for(timeout=60_000)
     with page.expect_download() as info:

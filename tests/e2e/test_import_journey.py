@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from campaign.config import ROOT
 from tests.e2e.conftest import log_in
 
@@ -28,13 +30,13 @@ def test_import_two_releases_and_see_the_difference(server, new_page):
     _import(page, server.url, "participating-2026-03-02.xlsx")
     assert _stat(page, "new agreements") == 967
     assert _stat(page, "no longer listed") == 39
-    assert page.get_by_text("No longer listed (39)").is_visible()
+    expect(page.get_by_text("No longer listed (39)")).to_be_visible()
     page.get_by_text("No longer listed (39)").click()  # a <details> list, folded when long
-    assert page.locator("details[open] li").first.is_visible()
-    assert page.get_by_text("Lake Clarke Shores", exact=False).first.is_visible()
+    expect(page.locator("details[open] li").first).to_be_visible()
+    expect(page.get_by_text("Lake Clarke Shores", exact=False).first).to_be_visible()
     # a member can read the agency list but not import
     member = new_page(phone=True)
     log_in(member, server.url, "member@example.org")
     assert member.goto(server.url + "/agencies/import").status == 403
     member.goto(server.url + "/agencies?state=FL")
-    assert member.get_by_text("Arcadia Police Department").first.is_visible()
+    expect(member.get_by_text("Arcadia Police Department").first).to_be_visible()

@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import log_in
 
 
@@ -13,7 +15,7 @@ def test_coordinator_creates_a_campaign(server, new_page):
     page.get_by_label("Description").fill("Agencies in Georgia with 287(g) agreements.")
     page.get_by_role("button", name="Create campaign").click()
     page.wait_for_url(re.compile(r".*/campaigns/stop-287g-in-georgia$"))
-    assert page.get_by_role("heading", name="Stop 287(g) in Georgia").is_visible()
+    expect(page.get_by_role("heading", name="Stop 287(g) in Georgia")).to_be_visible()
 
 
 def test_member_sees_no_admin_navigation_and_gets_403(server, new_page):
@@ -22,7 +24,7 @@ def test_member_sees_no_admin_navigation_and_gets_403(server, new_page):
     assert page.get_by_role("link", name="Accounts").count() == 0
     response = page.goto(server.url + "/admin/users")
     assert response.status == 403
-    assert page.get_by_text("Your account is not allowed to do this.").is_visible()
+    expect(page.get_by_text("Your account is not allowed to do this.")).to_be_visible()
 
 
 def test_admin_creates_an_account_that_can_log_in(server, new_page):
@@ -35,7 +37,7 @@ def test_admin_creates_an_account_that_can_log_in(server, new_page):
     admin.get_by_label("Initial password").fill("brand new password")
     admin.get_by_role("button", name="Create account").click()
     admin.wait_for_url(re.compile(r".*/admin/users$"))
-    assert admin.get_by_role("cell", name="new.member@example.org").is_visible()
+    expect(admin.get_by_role("cell", name="new.member@example.org")).to_be_visible()
     other = new_page(phone=True)
     log_in(other, server.url, "new.member@example.org", "brand new password")
-    assert other.get_by_role("heading", name="Campaigns").is_visible()
+    expect(other.get_by_role("heading", name="Campaigns")).to_be_visible()

@@ -13,6 +13,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import log_in
 from tests.e2e.steps import confirm_link, create_open_letter, sign_on, wait_for_mail
 
@@ -43,19 +45,19 @@ def test_from_a_new_letter_to_the_pdf_naming_its_approved_signatory(
     sign_on(signer, public_url, org=ORG, state="TX", name="Rosa Gómez", email="rosa@example.org")
     signer.goto(confirm_link(wait_for_mail(mailbox, "rosa@example.org", before, signer)))
     signer.get_by_role("button", name="Confirm").click()
-    assert signer.get_by_text(re.compile("confirmed", re.I)).first.is_visible()
+    expect(signer.get_by_text(re.compile("confirmed", re.I)).first).to_be_visible()
 
     coordinator.goto(letter_url)
     coordinator.get_by_role("link", name="Review sign-ons").click()
     row = coordinator.locator("tr", has_text=ORG)
-    assert row.get_by_text("Confirmed").is_visible()
+    expect(row.get_by_text("Confirmed")).to_be_visible()
     row.get_by_role("button", name="Approve").click()
-    assert coordinator.get_by_text(f"“{ORG}” approved.").is_visible()
-    assert coordinator.locator("tr", has_text=ORG).get_by_text("Approved").is_visible()
+    expect(coordinator.get_by_text(f"“{ORG}” approved.")).to_be_visible()
+    expect(coordinator.locator("tr", has_text=ORG).get_by_text("Approved")).to_be_visible()
 
     coordinator.goto(letter_url)
     coordinator.get_by_role("link", name="Print & send").click()
-    assert coordinator.get_by_text("1 approved sign-on would be printed today.").is_visible()
+    expect(coordinator.get_by_text("1 approved sign-on would be printed today.")).to_be_visible()
     # one signatory: made at once, and the answer is the file itself
     with coordinator.expect_download(timeout=60_000) as made:
         coordinator.get_by_role("button", name="Make PDF").click()

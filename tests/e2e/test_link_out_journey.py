@@ -45,18 +45,18 @@ def test_preview_publish_and_copy_the_link(server, browser, new_page):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
     log_in(page, server.url, "coordinator@example.org")
     letter_url = _draft(page, server.url)
-    assert page.get_by_text("Publishing opens its public page").is_visible()
+    expect(page.get_by_text("Publishing opens its public page")).to_be_visible()
     _shot(page, "letter-draft")
 
     page.get_by_role("link", name="Preview the page signers will see").click()
-    assert page.locator("#preview-banner").is_visible()
-    assert page.get_by_label("Organization name").is_visible()
+    expect(page.locator("#preview-banner")).to_be_visible()
+    expect(page.get_by_label("Organization name")).to_be_visible()
     assert page.get_by_role("button", name="Sign on").is_disabled()
     _shot(page, "preview-draft")
 
     page.goto(letter_url)
     page.get_by_role("button", name="Publish", exact=True).click()
-    assert page.get_by_text("Published").first.is_visible()
+    expect(page.get_by_text("Published").first).to_be_visible()
     link = page.locator("#share-link")
     assert re.search(r"/sign/end-ices-287g-agreements-now$", link.input_value())
     assert "11:59 PM" in page.locator("#share-text").input_value()
@@ -73,7 +73,7 @@ def test_preview_publish_and_copy_the_link(server, browser, new_page):
         plain = context.new_page()
         log_in(plain, server.url, "coordinator@example.org")
         plain.goto(letter_url)
-        assert plain.locator("#share-link").is_visible()
+        expect(plain.locator("#share-link")).to_be_visible()
         assert plain.get_by_role("button", name="Copy link").count() == 0
         plain.locator("#share-link").select_text()
         selected = plain.evaluate(

@@ -3,6 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from campaign.db import make_engine
@@ -39,15 +40,15 @@ def test_member_logs_a_response_that_a_coordinator_approves(server, new_page):
     member.get_by_label("Summary").fill("The sheriff's office agreed to meet the coalition.")
     member.get_by_label("What it means for the demand").select_option(label="Meeting scheduled")
     member.get_by_role("button", name="Save the response").click()
-    assert member.get_by_text("it waits for a coordinator's approval").is_visible()
+    expect(member.get_by_text("it waits for a coordinator's approval")).to_be_visible()
 
     coordinator = new_page()
     log_in(coordinator, server.url, "coordinator@example.org")
     coordinator.goto(server.url + demand_url)
-    assert coordinator.get_by_text(
-        "The sheriff's office agreed to meet the coalition."
-    ).is_visible()
+    expect(
+        coordinator.get_by_text("The sheriff's office agreed to meet the coalition.")
+    ).to_be_visible()
     coordinator.get_by_role("link", name="Response (letter): Meeting scheduled").click()
     coordinator.get_by_role("button", name="Approve").click()
     coordinator.goto(server.url + demand_url)
-    assert coordinator.get_by_text("Meeting scheduled").first.is_visible()
+    expect(coordinator.get_by_text("Meeting scheduled").first).to_be_visible()

@@ -3,6 +3,8 @@ its Approve button is on screen, with no sideways scrolling."""
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import ARTIFACTS, log_in
 from tests.e2e.steps import create_open_letter
 
@@ -50,5 +52,5 @@ def test_the_review_queue_fits_a_phone(server, new_page):
     phone.screenshot(path=str(ARTIFACTS / "review-queue-390.png"), full_page=True)
     approve.first.scroll_into_view_if_needed()
     approve.first.click()
-    assert phone.get_by_text("approved", exact=False).first.is_visible()
+    expect(phone.get_by_text("approved", exact=False).first).to_be_visible()
     assert phone.get_by_role("button", name="Approve", exact=True).count() == 1

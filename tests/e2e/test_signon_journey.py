@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import log_in
 from tests.e2e.steps import confirm_link, create_open_letter, sign_on, wait_for_mail
 
@@ -21,9 +23,9 @@ def test_letter_opened_signed_on_a_phone_and_confirmed(server, mailbox, new_page
     message = wait_for_mail(mailbox, "ana@example.org", before, signer)
     signer.goto(confirm_link(message))
     signer.get_by_role("button", name="Confirm").click()
-    assert signer.get_by_text(re.compile("confirmed", re.I)).first.is_visible()
+    expect(signer.get_by_text(re.compile("confirmed", re.I)).first).to_be_visible()
 
     coordinator.reload()
     # confirmed: signed, awaiting the coordinator's review before it is on the letter
     assert coordinator.locator("#on-letter-count").inner_text().strip() == "0"
-    assert coordinator.get_by_text("1 awaiting review").is_visible()
+    expect(coordinator.get_by_text("1 awaiting review")).to_be_visible()

@@ -53,15 +53,72 @@ def test_groups_in_order_with_entries_under_them():
     assert listed == expected
 
 
-def test_footnotes_become_numbered_notes():
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _parts(data: bytes) -> dict[str, str]:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name).decode("utf-8", "replace") for name in archive.namelist()}
+
+
+def test_footnotes_are_real_word_footnotes():
+    from lxml import etree
+
+    parts = _parts(render_docx(make_snapshot(), upload_store=None))
+    # the footnotes part exists, is typed and is related to the document
+    assert "word/footnotes.xml" in parts
+    assert (
+        'PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.wordprocessingml.footnotes+xml"' in parts["[Content_Types].xml"]
+    )
+    assert (
+        'relationships/footnotes" Target="footnotes.xml"' in parts["word/_rels/document.xml.rels"]
+    )
+    notes = etree.fromstring(parts["word/footnotes.xml"].encode())
+    by_id = {n.get(f"{W}id"): "".join(n.itertext()).strip() for n in notes.iter(f"{W}footnote")}
+    assert by_id == {
+        "-1": "", "0": "",  # Word's separator and continuation separator
+        "1": "First note about ICE agreements, May 2026.",
+        "2": "Second note on the later page.",
+    }  # fmt: skip
+    assert len(list(notes.iter(f"{W}footnoteRef"))) == 2  # each note carries its number
+    body = etree.fromstring(parts["word/document.xml"].encode())
+    refs = [r.get(f"{W}id") for r in body.iter(f"{W}footnoteReference")]
+    assert refs == ["1", "2"]
+    first = next(p for p in body.iter(f"{W}p") if "".join(p.itertext()).startswith("We write"))
+    assert [r.get(f"{W}id") for r in first.iter(f"{W}footnoteReference")] == ["1"]
+    # no list of notes after the closing any more
+    lines = texts(open_docx(render_docx(make_snapshot(), upload_store=None)))
+    assert "Notes" not in lines
+    assert not any(line.startswith("1.\t") for line in lines)
+
+
+def test_a_repeated_footnote_call_is_its_number_not_a_second_note():
+    from lxml import etree
+
+    body = "One.[^a] Two.[^b] One again.[^a]\n\n[^a]: Note A.\n[^b]: Note B.\n"
+    parts = _parts(render_docx(make_snapshot(body_markdown=body), upload_store=None))
+    document = etree.fromstring(parts["word/document.xml"].encode())
+    assert [r.get(f"{W}id") for r in document.iter(f"{W}footnoteReference")] == ["1", "2"]
+    paragraph = next(p for p in document.iter(f"{W}p") if "".join(p.itertext()).startswith("One."))
+    assert "".join(paragraph.itertext()) == "One. Two. One again.1"
+    notes = etree.fromstring(parts["word/footnotes.xml"].encode())
+    assert len(list(notes.iter(f"{W}footnote"))) == 4
+
+
+def test_a_letter_without_footnotes_has_no_footnotes_part():
+    parts = _parts(render_docx(make_snapshot(body_markdown="No notes."), upload_store=None))
+    assert "word/footnotes.xml" not in parts
+
+
+def test_the_signature_block_follows_the_closing():
     document = open_docx(render_docx(make_snapshot(), upload_store=None))
     lines = texts(document)
-    notes = lines.index("Notes")
-    assert lines[notes + 1] == "1.\tFirst note about ICE agreements, May 2026."
-    assert lines[notes + 2] == "2.\tSecond note on the later page."
-    body = next(p for p in document.paragraphs if p.text.startswith("We write to urge"))
-    supers = [r.text for r in body.runs if r.font.superscript]
-    assert supers == ["1"]
+    closing = lines.index("Sincerely,\nThe undersigned")
+    assert lines[closing + 1] == "End 287(g) Coalition"
+    assert all(r.bold for r in document.paragraphs[closing + 1].runs)
 
 
 def test_list_section_has_columns_and_footer_has_page_fields():

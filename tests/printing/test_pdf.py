@@ -371,3 +371,18 @@ def test_a_page_that_starts_inside_a_group_repeats_its_heading(tmp):
     text = reading_order(pdf, tmp, columns=3)
     spots = [text.index(f"TexasGroup{i:03d}") for i in range(400)]
     assert spots == sorted(spots)
+
+
+def test_the_signature_block_follows_sincerely(letter, tmp):
+    text = pdftotext(letter, tmp)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    closing = lines.index("The undersigned")
+    assert lines[closing - 1] == "Sincerely,"
+    assert lines[closing + 1] == "End 287(g) Coalition"  # the sender line, signed
+
+
+def test_an_addendum_has_no_signature_block(tmp):
+    addendum = make_snapshot(list_only=True, list_heading="Additional signatories")
+    text = pdftotext(render_pdf(addendum, static_dir=STATIC, upload_store=None), tmp)
+    # the letterhead names the sender once; no closing, no signature under it
+    assert text.count("End 287(g) Coalition") == 1

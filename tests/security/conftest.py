@@ -65,6 +65,7 @@ def world(session, make_campaign, make_user) -> World:
             "kind": "pdf",
             "delivery_id": 1,
             "claim_id": 1,
+            "sha256": "0" * 64,
         },
         # the public pages take the letter's own public slug
         by_prefix={

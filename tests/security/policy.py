@@ -17,6 +17,10 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     "campaigns.new": (COORD, COORD),
     "campaigns.detail": (MEMBER, NO),
     "campaigns.edit": (COORD, COORD),
+    "campaigns.coalition_settings": (COORD, COORD),
+    "campaigns.coalition": (COORD, COORD),
+    # a coalition's logo is on its public pages (any other hash: 404)
+    "campaigns.coalition_logo": (PUBLIC, NO),
     "audit.index": (COORD, NO),
     "worklist.index": (COORD, NO),
     "letters.new": (COORD, COORD),

@@ -62,6 +62,13 @@ UPLOADS: dict[str, Upload] = {
     "delivery.page": Upload(
         LOGO, "logo", COORD, lambda n: {"grouping": "state", "columns": "3"}, "/delivery"
     ),
+    # the coalition's logo (the instance's, a campaign's own): shown on the public pages
+    "campaigns.coalition_settings": Upload(
+        LOGO, "logo", COORD, lambda n: {"name": f"Coalition {n}"}, "/campaigns"
+    ),
+    "campaigns.coalition": Upload(
+        LOGO, "logo", COORD, lambda n: {"name": f"Coalition {n}"}, "/campaigns/"
+    ),
     "evidence.new": Upload(ATTACHMENT, "attachment", MEMBER, _evidence, "/evidence/"),
     "evidence.attach": Upload(ATTACHMENT, "attachment", MEMBER, _nothing, "/evidence/"),
     "responses.new_for_demand": Upload(ATTACHMENT, "attachment", MEMBER, _response, "/demands/"),

@@ -73,3 +73,33 @@ def test_material_edit_asks_earlier_signers_to_reconfirm(client, session, login_
     assert alpha.version_id == v3.id and alpha.status == SignOnStatus.CONFIRMED
     assert "Needing to re-confirm (1)" in coordinator.get(url).get_data(as_text=True)
     assert reload(session, pending).status == SignOnStatus.PENDING
+
+
+def test_a_sign_on_without_an_address_is_not_emailed_and_the_coordinator_is_told(
+    client, session, login_as
+):
+    """A paper sign-on may have no email address: re-confirm links go to those that have
+    one, never to an empty address (the worker retried it forever), and the coordinator
+    learns which ones to ask in person and include with a reason."""
+    letter = make_letter(session)
+    slug = session.get(Campaign, letter.campaign_id).slug
+    url = f"/campaigns/{slug}/letters/{letter.id}"
+    coordinator = login_as("coordinator")
+    _sign_and_confirm(client, session, letter, "Alpha")
+    added = coordinator.post(f"{url}/signons/new", data={
+        "org_name": "Paper Petition Partners", "level": "local", "state": "TX",
+        "city": "El Paso", "signer_name": "Rosa Díaz", "listed": "y"})  # fmt: skip
+    assert added.status_code == 302, added.get_data(as_text=True)
+    _edit(coordinator, url, reload(session, letter), "A materially different text", True)
+    assert "Needing to re-confirm (2)" in coordinator.get(url).get_data(as_text=True)
+
+    before = len(outbox(session))
+    asked = coordinator.post(url + "/reconfirm")
+    assert asked.status_code == 302
+    assert [m.to_addr for m in outbox(session)[before:]] == ["alpha@example.org"]
+    page = " ".join(coordinator.get(asked.headers["Location"]).get_data(as_text=True).split())
+    assert "Re-confirm links emailed to 1 signer(s)." in page
+    assert (
+        "1 has no email address (Paper Petition Partners): ask in person, then include it "
+        "with the reason on its sign-on page." in page
+    )
