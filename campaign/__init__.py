@@ -67,8 +67,12 @@ def _finish_config(app: Flask) -> None:
     config_module.check_environment(cfg)
     cfg["DATABASE_URL"] = cfg.get("DATABASE_URL") or config_module.default_database_url(instance)
     if cfg["DATABASE_URL"].startswith("sqlite:///"):
-        instance.mkdir(parents=True, exist_ok=True)
+        from campaign.core.files import private_dir
+
+        private_dir(instance)
     config_module.check_secret_key(cfg)
+    # where the key comes from: a restore writes a backup's key back into the file
+    cfg["SECRET_KEY_SOURCE"] = "setting" if cfg.get("SECRET_KEY") else "file"
     if not cfg.get("SECRET_KEY"):
         cfg["SECRET_KEY"] = config_module.local_secret_key(instance)
     cfg["BASE_URL"] = config_module.base_url(cfg)
@@ -96,6 +100,7 @@ def _finish_config(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from campaign.accounts.views import bp as account_bp
     from campaign.agencies.views import bp as agencies_bp
     from campaign.audit.views import bp as audit_bp
     from campaign.auth.views import bp as auth_bp
@@ -112,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.followups.views import bp as followups_bp
     from campaign.letters.views import bp as letters_bp
     from campaign.letters.views import letters_section
+    from campaign.privacy.views import bp as privacy_bp
     from campaign.responses.views import bp as responses_bp
     from campaign.review.views import bp as review_bp
     from campaign.signons.views import bp as signons_bp
@@ -121,7 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     blueprints = (
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
-        delivery_bp, worklist_bp,
+        delivery_bp, worklist_bp, account_bp, privacy_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -26,7 +26,17 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "RATELIMIT_STORAGE_URI": (str, "memory://"),
     # prefix of the rate-limit keys in that storage (several apps sharing one Redis)
     "RATELIMIT_KEY_PREFIX": (str, ""),
+    # failed logins: per account and client address (then 429 for that pair), per client
+    # address over all accounts (then 429), and per account from anywhere (then a delay
+    # that doubles up to LOGIN_MAX_DELAY seconds, and the owner is emailed; never a refusal)
     "LOGIN_RATE_LIMIT": (str, "5 per minute; 30 per hour"),
+    "LOGIN_ADDRESS_RATE_LIMIT": (str, "20 per minute; 100 per hour"),
+    "LOGIN_ACCOUNT_SLOWDOWN": (str, "10 per hour"),
+    "LOGIN_MAX_DELAY": (float, 5.0),
+    # a login lasts at most this long (then the user logs in again)
+    "SESSION_HOURS": (int, 12),
+    # admins must set up two-step login (TOTP) before doing anything else
+    "REQUIRE_2FA_FOR_ADMINS": (bool, False),
     "SIGNON_RATE_LIMIT": (str, "20 per minute; 200 per hour"),
     # sign-on emails to one address (issue 16.6: the public form is no mail relay)
     "SIGNON_MAIL_LIMIT": (str, "10 per day"),
@@ -107,7 +117,9 @@ def local_secret_key(instance: Path) -> str:
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
+    from campaign.core.files import private_dir
+
+    private_dir(instance)
     key = secrets.token_hex(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:

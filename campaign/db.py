@@ -8,6 +8,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +16,8 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+
+from campaign.core.files import make_private
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -162,10 +165,20 @@ def _insert_ignoring(dialect: str, table: sa.Table, returning: sa.Column | None)
 
 
 def _configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
+    database = engine.url.database
+    files = (
+        [Path(database + suffix) for suffix in ("", "-wal", "-shm")]
+        if database and database != ":memory:" and not database.startswith("file:")
+        else []
+    )
+
     # pysqlite's own transaction handling breaks SAVEPOINT; take it over as the
     # SQLAlchemy documentation describes ("Serializable isolation / Savepoints").
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # The file only the app's user reads; SQLite gives -wal and -shm its mode.
+        for path in files:
+            make_private(path)
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")

@@ -8,7 +8,7 @@ from campaign.agencies.models import (
     RenameProposal,
 )
 from campaign.audit.models import AuditEvent
-from campaign.auth.models import User
+from campaign.auth.models import LoginSession, RecoveryCode, User
 from campaign.campaigns.models import Campaign, CoalitionSettings
 from campaign.db import Base
 from campaign.delivery.models import (
@@ -52,8 +52,10 @@ __all__ = [
     "LetterDeliverySignOn",
     "LetterPrintOptions",
     "LetterVersion",
+    "LoginSession",
     "Organization",
     "OutboxMessage",
+    "RecoveryCode",
     "RenameProposal",
     "RenderJob",
     "Response",

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, has_request_context, render_template, request
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+    session,
+)
 from flask import Request as FlaskRequest
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
@@ -16,7 +25,9 @@ from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.utils import cached_property
 
 from campaign import db
+from campaign.auth.login import TOKEN_KEY, lifetime
 from campaign.auth.models import Role
+from campaign.auth.sessions import load_user
 from campaign.core.clock import local_date
 from campaign.core.errors import DomainError
 from campaign.core.forms import MAX_ID
@@ -155,10 +166,10 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        # The cookie names the user and carries its login's token; the login must still
+        # exist (logout, a password change or "log out everywhere" delete it).
+        token = session.get(TOKEN_KEY)
+        return load_user(db.session, user_id, token, lifetime=lifetime())
 
     @app.context_processor
     def _navigation() -> dict:

@@ -37,8 +37,35 @@ class UserEditForm(FlaskForm):
 
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     role = SelectField("Role", choices=ROLE_CHOICES)
-    active = BooleanField("Active")
+    active = BooleanField(
+        "Active", description="An inactive account cannot log in; its open sessions end at once."
+    )
     password = PasswordField(
         "New password (leave empty to keep)",
         validators=[Optional(), Length(min=MIN_LENGTH, max=1000, message=PASSWORD_MESSAGE)],
+        description="A new password ends every session of this account.",
+    )
+
+
+class LogoutEverywhereForm(FlaskForm):
+    """Ending every session of an account needs a ticked box (a stray POST does nothing)."""
+
+    confirm = BooleanField("Yes, log this account out everywhere", validators=[DataRequired()])
+
+
+class CodeForm(FlaskForm):
+    """The second step of a login."""
+
+    code = StringField(
+        "Code",
+        validators=[DataRequired(message="Enter the code."), Length(max=64)],
+        description="The 6-digit code your authenticator app shows, or one of your recovery codes.",
+    )
+
+
+class ResetTwoFactorForm(FlaskForm):
+    """An admin turns off someone's second factor; a ticked box confirms."""
+
+    confirm = BooleanField(
+        "Yes, turn off two-step login for this account", validators=[DataRequired()]
     )

@@ -32,6 +32,8 @@ def backup_command(directory: Path) -> None:
         f"Backup written to {summary.folder}: {summary.database} database "
         f"({len(summary.tables)} tables, {summary.rows} rows), {summary.uploads} uploaded files."
     )
+    for note in summary.notes:
+        click.echo(note)
 
 
 @click.command("restore")
@@ -56,5 +58,7 @@ def restore_command(directory: Path, yes: bool) -> None:
         f"Restored {summary.folder}: {summary.database} database ({len(summary.tables)} "
         f"tables, {summary.rows} rows), {summary.uploads} uploaded files."
     )
+    for note in summary.notes:
+        click.echo(note)
     if needs_upgrade(summary.alembic_revision):
         click.echo("The backup is from an older version: run `flask --app campaign db upgrade`.")

@@ -14,6 +14,11 @@ MANIFEST = "manifest.json"
 FORMAT = 1
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 UPLOADS = "uploads"
+# The app's secret key: links emailed before the backup (invitations, unsubscribe) are
+# signed with it, and keep working after a restore only with the same key.
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
+# Not in the manifest: a note for whoever opens the folder.
+WARNING_FILE = "KEEP-THIS-FOLDER-SECRET.txt"
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -40,6 +45,11 @@ class Manifest:
     @property
     def database_file(self) -> str:
         return DATABASE_FILES[self.database]
+
+    @property
+    def has_secret_key(self) -> bool:
+        """Backups made before version 0.2 of this format hold no secret key."""
+        return any(entry["path"] == SECRET_KEY_FILE for entry in self.files)
 
     def uploads(self) -> Iterator[tuple[PurePosixPath, dict[str, Any]]]:
         """(path inside the upload store, entry) for every uploaded file."""
@@ -115,7 +125,7 @@ def read_manifest(folder: Path) -> Manifest:
         if not ok:
             raise _damaged(f"bad file entry {entry!r:.200}")
         first = PurePosixPath(entry["path"]).parts[0]
-        if entry["path"] != DATABASE_FILES[database] and first != UPLOADS:
+        if entry["path"] not in (DATABASE_FILES[database], SECRET_KEY_FILE) and first != UPLOADS:
             raise _damaged(f"unexpected file {entry['path']!r}")
         if entry["path"] in seen:
             raise _damaged(f"{entry['path']!r} is listed twice")

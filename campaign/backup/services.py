@@ -1,9 +1,11 @@
 """Making a backup folder and restoring one.
 
 A backup is a folder ``backup-YYYYMMDDTHHMMSSZ`` holding the database copy
-(``database.sqlite3`` or ``database.pgdump``), the upload store under ``uploads/``
-and ``manifest.json``. It is written under a hidden ``.partial`` name and renamed
-when complete, so a folder with a manifest is always a whole backup.
+(``database.sqlite3`` or ``database.pgdump``), the upload store under ``uploads/``,
+the app's secret key (``secret_key``: links emailed before the backup stay valid after a
+restore) and ``manifest.json``. It is written under a hidden ``.partial`` name and
+renamed when complete, so a folder with a manifest is always a whole backup. Folders
+are 0700 and files 0600: a backup is as secret as the database and the key.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from campaign.backup.manifest import (
     DATABASE_FILES,
     FORMAT,
     MANIFEST,
+    SECRET_KEY_FILE,
     UPLOADS,
+    WARNING_FILE,
     BackupError,
     Manifest,
     file_entry,
@@ -32,6 +36,7 @@ from campaign.backup.manifest import (
     sha256_of,
     verify_files,
 )
+from campaign.core.files import FILE_MODE, make_private, private_dir, write_private
 from campaign.db import utcnow
 from campaign.migrate import alembic_config
 
@@ -45,6 +50,8 @@ class BackupSummary:
     tables: dict[str, int]
     uploads: int
     alembic_revision: str | None
+    # what whoever runs the command must know (the secret key, links that will break)
+    notes: tuple[str, ...] = ()
 
     @property
     def rows(self) -> int:
@@ -67,10 +74,23 @@ def _free_folder(parent: Path, name: str) -> Path:
 
 
 def _copy_file(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(dst.parent)
     tmp = dst.with_name(dst.name + ".part")
     shutil.copyfile(src, tmp)
+    os.chmod(tmp, FILE_MODE)
     os.replace(tmp, dst)
+
+
+WARNING = """This folder is a backup of a campaign site. Keep it as secret as the site itself.
+
+It holds the whole database (every account, signer, contact and message), the uploaded
+files, and the site's secret key (secret_key). With the key, anyone could forge a login
+to the site or links in its emails. Store it encrypted, readable only by the people who
+run the site, and delete old backups you no longer need (a person forgotten on the site
+stays in the backups made before).
+
+Restore it with: flask --app campaign restore <this folder>
+"""
 
 
 def create_backup(app: Flask, parent: Path) -> BackupSummary:
@@ -85,11 +105,12 @@ def create_backup(app: Flask, parent: Path) -> BackupSummary:
     store = Path(app.config["UPLOAD_DIR"])
     if parent.resolve().is_relative_to(store.resolve()):
         raise BackupError("Write backups outside the upload folder (it would copy itself).")
-    parent.mkdir(parents=True, exist_ok=True)
+    private_dir(parent)
     created_at = utcnow()
     final = _free_folder(parent, f"backup-{created_at:%Y%m%dT%H%M%SZ}")
     work = parent / f".{final.name}.partial"
-    work.mkdir()
+    work.mkdir(mode=0o700)
+    os.chmod(work, 0o700)
     try:
         dump = work / DATABASE_FILES[kind]
         if kind == "sqlite":
@@ -98,7 +119,10 @@ def create_backup(app: Flask, parent: Path) -> BackupSummary:
             revision, tables = databases.census_of_file(dump)
         else:
             revision, tables = databases.dump_postgres(db.get_engine(app), dump)
-        entries = [file_entry(work, dump)]
+        make_private(dump)
+        write_private(work / SECRET_KEY_FILE, str(app.config["SECRET_KEY"]).encode())
+        write_private(work / WARNING_FILE, WARNING.encode())
+        entries = [file_entry(work, dump), file_entry(work, work / SECRET_KEY_FILE)]
         if store.is_dir():
             for src in sorted(p for p in store.rglob("*") if p.is_file()):
                 if src.name.endswith(".part"):
@@ -116,12 +140,15 @@ def create_backup(app: Flask, parent: Path) -> BackupSummary:
             "tables": tables,
             "files": entries,
         }
-        (work / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        write_private(work / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
         work.rename(final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return BackupSummary(final, kind, tables, len(entries) - 1, revision)
+    notes = (
+        f"{final} holds the database and the secret key: keep it secret (see {WARNING_FILE}).",
+    )
+    return BackupSummary(final, kind, tables, len(entries) - 2, revision, notes)
 
 
 def _check_revision(manifest: Manifest) -> None:
@@ -183,6 +210,9 @@ def restore_backup(app: Flask, folder: Path, *, replace: bool = False) -> Backup
     if manifest.database == "sqlite":
         timeout = app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000) / 1000
         databases.restore_sqlite(dump, url, timeout=timeout)
+        target = databases.sqlite_path(url)
+        for suffix in ("", "-wal", "-shm"):
+            make_private(target.with_name(target.name + suffix))
     else:
         databases.restore_postgres(dump, url)
 
@@ -194,7 +224,34 @@ def restore_backup(app: Flask, folder: Path, *, replace: bool = False) -> Backup
         raise BackupError(
             "The restored database does not match the backup's row counts for: " + ", ".join(differ)
         )
-    return BackupSummary(folder, manifest.database, tables, uploads, revision)
+    notes = _restore_secret_key(app, folder, manifest)
+    return BackupSummary(folder, manifest.database, tables, uploads, revision, notes)
+
+
+BREAKS = "invitation and unsubscribe links emailed before the backup, and every login session"
+
+
+def _restore_secret_key(app: Flask, folder: Path, manifest: Manifest) -> tuple[str, ...]:
+    """Bring the backup's secret key back where the app reads it, or say what breaks."""
+    if not manifest.has_secret_key:
+        return (
+            "This backup holds no secret key (it was made by an older version). Unless "
+            "CAMPAIGN_SECRET_KEY is the old server's key, these stop working: " + BREAKS + ".",
+        )
+    key = (folder / SECRET_KEY_FILE).read_text(encoding="utf-8").strip()
+    if key == app.config["SECRET_KEY"]:
+        return ("The secret key is the backup's: emailed links keep working.",)
+    if app.config.get("SECRET_KEY_SOURCE") == "file":
+        path = Path(app.instance_path) / SECRET_KEY_FILE
+        write_private(path, key.encode())
+        return (
+            f"The backup's secret key was written to {path}: restart the app (and its "
+            "workers) so that links emailed before the backup keep working.",
+        )
+    return (
+        "The backup was made with another secret key. Until CAMPAIGN_SECRET_KEY is set to "
+        f"the one in {folder / SECRET_KEY_FILE}, these stop working: " + BREAKS + ".",
+    )
 
 
 def needs_upgrade(revision: str | None) -> bool:

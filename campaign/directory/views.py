@@ -1,4 +1,5 @@
-"""Directory pages: the list, an organization, merge and undo, forgetting a contact."""
+"""Directory pages: the list, an organization, merge and undo (forgetting a contact is
+campaign.privacy's)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from campaign.core.states import STATE_CHOICES
 from campaign.core.urls import external_url
 from campaign.directory import csvport, invitations, queries, services
 from campaign.directory.forms import InviteForm, MergeForm
-from campaign.directory.models import Contact, Organization
+from campaign.directory.models import Organization
 from campaign.letters.models import Letter
 from campaign.review.csvio import MAX_BYTES, read_csv, stream_csv
 from campaign.signons.models import Level
@@ -127,29 +128,6 @@ def undo_merge(event_id: int):
     db.session.commit()
     flash(f"The merge was undone: “{source.name}” is back on its own.", "success")
     return redirect(url_for("directory.detail", org_id=source.id))
-
-
-@bp.post("/directory/contacts/<int:contact_id>/forget")
-@coordinator_required
-def forget(contact_id: int):
-    """Forget a person: their personal data goes, their organizations' sign-ons stay."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    contact = db.session.get(Contact, contact_id)
-    if contact is None:
-        abort(404)
-    back = request.form.get("org_id", "")
-    try:
-        services.forget_contact(db.session, contact, actor=current_user)
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-    else:
-        db.session.commit()
-        flash("The contact's personal data was removed.", "success")
-    if back.isdigit() and len(back) < 12:
-        return redirect(url_for("directory.detail", org_id=int(back)))
-    return redirect(url_for("directory.index"))
 
 
 def _signers():

@@ -13,6 +13,7 @@ from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from typing import Protocol
 
+from campaign.core.files import private_dir, write_private
 from campaign.mail.models import OutboxMessage
 
 log = logging.getLogger("campaign.mail")
@@ -101,10 +102,10 @@ class FileTransport:
         self.directory = directory
 
     def send(self, message: EmailMessage) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        private_dir(self.directory)
         stem = re.sub(r"[^A-Za-z0-9]+", "-", str(message["Message-ID"])).strip("-")
         path = self.directory / f"{stem}.eml"
-        path.write_bytes(bytes(message))
+        write_private(path, bytes(message))
         body = message.get_body(preferencelist=("plain",))
         links = _URL.findall(body.get_content() if body else "")
         log.warning("Mail to %s: %s (saved to %s)", message["To"], message["Subject"], path)

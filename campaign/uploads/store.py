@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from campaign.core.errors import DomainError
+from campaign.core.files import private_dir, write_private
 
 # What a kind of file looks like inside, its MIME type and its file extension.
 KINDS: dict[str, tuple[str, str]] = {
@@ -139,10 +140,8 @@ class UploadStore:
         digest = hashlib.sha256(data).hexdigest()
         path = self.path_for(digest)
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".part")
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            private_dir(path.parent)
+            write_private(path, data)
         return StoredFile(sha256=digest, kind=kind, size=len(data))
 
     def read(self, sha256: str) -> bytes:

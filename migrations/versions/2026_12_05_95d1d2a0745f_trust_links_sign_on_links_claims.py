@@ -1,7 +1,7 @@
 """sign_on_links, sign_on_claims, sign_ons.reminded_at: links that stay valid, second signers
 
 Revision ID: 95d1d2a0745f
-Revises: 6d2b8e4f1c37
+Revises: b4d6f8a0c2e3
 Create Date: 2026-12-04 21:15:57.631058
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import campaign.db
 
 revision: str = "95d1d2a0745f"
-down_revision: str | Sequence[str] | None = "6d2b8e4f1c37"
+down_revision: str | Sequence[str] | None = "b4d6f8a0c2e3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -57,7 +57,7 @@ def test_create_user_form_errors_show_per_field(login_as):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "Invalid email address" in html
-    assert "at least 10 characters" in html
+    assert "at least 12 characters" in html
 
 
 def test_duplicate_email_is_a_field_error(login_as, make_user):

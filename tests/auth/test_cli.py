@@ -29,7 +29,7 @@ def test_create_user_refuses_short_password_and_duplicates(runner, make_user):
     result = runner.invoke(
         args=["create-user", "x@example.org", "--password-stdin"], input="short\n"
     )
-    assert result.exit_code != 0 and "at least 10" in result.output
+    assert result.exit_code != 0 and "at least 12" in result.output
     existing = make_user()
     result = runner.invoke(
         args=["create-user", existing.email, "--password-stdin"], input="long enough pw\n"

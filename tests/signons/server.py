@@ -28,7 +28,11 @@ def seed_letter(database_url: str) -> str:
     engine = make_engine(database_url)
     with Session(engine) as session:
         user = create_user(
-            session, email="c@example.org", name="C", password="x" * 12, role=Role.COORDINATOR
+            session,
+            email="c@example.org",
+            name="C",
+            password="signons server password",
+            role=Role.COORDINATOR,
         )
         campaign = create_campaign(session, name="Load", description="", actor=user)
         letter = create_letter(
