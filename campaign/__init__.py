@@ -148,9 +148,14 @@ def _wire_features() -> None:
     from campaign.demands.hooks import on_agency_merged, on_agreements_no_longer_listed
     from campaign.demands.views import agency_demands_section
     from campaign.directory.linking import on_second_signer_confirmed, on_signons_counted
-    from campaign.directory.upkeep import on_signon_reviewed
+    from campaign.directory.upkeep import on_signon_renamed, on_signon_reviewed
     from campaign.evidence.views import agency_evidence_section
-    from campaign.signons.signals import second_signer_confirmed, signon_reviewed, signons_counted
+    from campaign.signons.signals import (
+        second_signer_confirmed,
+        signon_renamed,
+        signon_reviewed,
+        signons_counted,
+    )
 
     register_no_longer_listed_hook(on_agreements_no_longer_listed)
     register_agency_merge_hook(on_agency_merged)
@@ -162,3 +167,5 @@ def _wire_features() -> None:
     signon_reviewed.connect(on_signon_reviewed)
     # a confirmed second signer becomes another contact of the organization (issue 16.2)
     second_signer_confirmed.connect(on_second_signer_confirmed)
+    # a corrected name follows in the directory entry that sign-on brought in
+    signon_renamed.connect(on_signon_renamed)

@@ -127,6 +127,29 @@ def on_signon_reviewed(
     prune(session, [org_id] if org_id else [], [contact_id] if contact_id else [])
 
 
+def on_signon_renamed(session: Session, *, signon: SignOn, old_name: str) -> None:
+    """A corrected name on a sign-on corrects the directory entry that sign-on brought in,
+    while the entry still carries the name as the sign-on wrote it and nobody has worked
+    with it (notes): the directory has no name editor of its own, and a later sign-on under
+    the right name would otherwise start a second entry. A name the coalition entered or
+    kept is left alone, and so is one another entry already holds (merge those there)."""
+    if signon.organization_id is None:
+        return
+    org = session.get(Organization, signon.organization_id)
+    if org is None or not org.from_sign_on or org.notes or org.name != old_name:
+        return
+    taken = session.scalar(
+        sa.select(Organization.id).where(
+            Organization.state == org.state,
+            Organization.key == signon.org_key,
+            Organization.id != org.id,
+        )
+    )
+    if taken is None:
+        org.name, org.key = signon.org_name, signon.org_key
+        session.flush()
+
+
 def prune_all(session: Session) -> tuple[int, int]:
     """Remove every organization and contact that came from sign-ons none of which counts
     or once counted (junk left from before this rule); returns how many of each went."""

@@ -21,7 +21,7 @@ from campaign.letters.models import Letter, LetterStatus
 from campaign.printing.pdf import long_date
 from campaign.signons import consent
 from campaign.signons.models import SignOn, SignOnStatus
-from campaign.signons.signals import signon_reviewed
+from campaign.signons.signals import signon_renamed, signon_reviewed
 
 S = SignOnStatus
 # Which status a coordinator may move a sign-on to. Pending ones are approved only
@@ -232,6 +232,7 @@ def rename(
         signon.org_name, signon.org_key = old_name, old_key
         other = _same_org(session, signon, key)
         raise clash(other) if other else Conflict("Please try again.", field="org_name")
+    signon_renamed.send(session, signon=signon, old_name=old_name)
     record(
         session,
         actor,

@@ -157,3 +157,36 @@ def test_backfill_links_old_sign_ons_once(session):
     assert backfill(session.connection()) == 0
     assert session.scalar(sa.select(sa.func.count()).select_from(SignOn)) == 2
     assert len(_orgs(session)) == 1
+
+
+def test_a_corrected_name_corrects_the_entry_its_sign_on_brought_in(client, session, login_as):
+    """Review's "correct the name" also corrects the directory entry that sign-on brought
+    in, as long as nobody has worked with it there: the directory has no name editor, and
+    the next letter's sign-on under the right name would otherwise start a second entry.
+    An entry the coalition entered or worked with keeps its own name."""
+    from campaign.campaigns.models import Campaign
+
+    letter = make_letter(session)
+    slug = session.get(Campaign, letter.campaign_id).slug
+    review = f"/campaigns/{slug}/letters/{letter.id}/signons"
+    sign_and_confirm(client, session, letter, org_name="Immigrant Rihgts Coalition")
+    sign_and_confirm(client, session, letter, org_name="Worker Justic Center",
+                     signer_email="w@example.org")  # fmt: skip
+    typo, other = signons(session, letter)
+    kept = session.get(Organization, other.organization_id)
+    kept.notes = "Met their director in May."  # worked with in the directory
+    session.commit()
+    c = login_as("coordinator")
+    for signon, name in ((typo, "Immigrant Rights Coalition"), (other, "Worker Justice Center")):
+        done = c.post(f"{review}/{signon.id}/rename", data={"org_name": name})
+        assert done.status_code == 302, done.get_data(as_text=True)
+    names = {o.name: o.key for o in _orgs(session)}
+    assert names == {
+        "Immigrant Rights Coalition": "immigrant rights coalition",
+        "Worker Justic Center": "worker justic center",
+    }
+    # the next letter's sign-on under the corrected name is the same organization
+    second = make_letter(session)
+    sign_and_confirm(client, session, second, signer_email="new@example.org")
+    (again,) = signons(session, second)
+    assert again.organization_id == typo.organization_id and len(_orgs(session)) == 2

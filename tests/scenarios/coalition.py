@@ -175,7 +175,7 @@ def expected_counts(model: Model) -> dict:
         "chart": len(counted),  # each on the day it signed
         # organizations come from sign-ons that count or once counted, never from junk
         "directory": sorted(
-            o.directory for o in model.orgs.values() if o.counted or o.status == "withdrawn"
+            o.name for o in model.orgs.values() if o.counted or o.status == "withdrawn"
         ),
         "left out": len(model.left_out),
         "by status": model.by_status(),

@@ -33,12 +33,6 @@ class Org:
     agreed: bool = True  # agreed to the current text (re-confirmed after a material edit)
     email: str = ""
     delivered: int | None = None  # the delivery (0 = the letter, 1… = addenda) that held it
-    # the directory's name for it: the name it first counted under (a correction on one
-    # letter is how that letter prints it; the directory is edited on its own page)
-    directory: str = ""
-
-    def __post_init__(self) -> None:
-        self.directory = self.directory or self.name
 
     @property
     def counted(self) -> bool:
@@ -69,6 +63,12 @@ class Model:
 
     def __getitem__(self, name: str) -> Org:
         return self.orgs[name]
+
+    def rename(self, old: str, new: str) -> None:
+        """A coordinator corrected the name (the directory's entry follows)."""
+        org = self.orgs.pop(old)
+        org.name = new
+        self.orgs[new] = org
 
     def with_status(self, status: str) -> list[Org]:
         return [o for o in self.orgs.values() if o.status == status]
@@ -131,8 +131,7 @@ def from_google_forms(path: Path, model: Model) -> list[str]:
         if key in already:
             continue
         if key in seen:
-            seen[key].name = seen[key].directory = name
-            seen[key].listed = listed
+            seen[key].name, seen[key].listed = name, listed
             continue
         level = LEVELS[row["Is your organization national, statewide, or local?"]]
         state = row["State (if statewide or local)"].strip() if level != "national" else ""

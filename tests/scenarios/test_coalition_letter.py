@@ -31,7 +31,7 @@ from tests.scenarios.coalition import (
     sign_publicly,
     text_of,
 )
-from tests.scenarios.model import Model, Org, from_google_forms
+from tests.scenarios.model import Model, Org, from_google_forms, sort_key
 from tests.signons.helpers import link_in, path_of
 
 BODY = """Dear Secretary,
@@ -173,11 +173,20 @@ def test_a_coalition_letter_from_first_sign_on_to_second_addendum(
         act(duplicate, "merge", into=ids[original])
         model[duplicate].status = "merged"
     act("the Iowa Justice Collaborative", "rename", org_name="The Iowa Justice Collaborative")
-    model.orgs["The Iowa Justice Collaborative"] = model.orgs.pop("the Iowa Justice Collaborative")
-    model["The Iowa Justice Collaborative"].name = "The Iowa Justice Collaborative"
+    model.rename("the Iowa Justice Collaborative", "The Iowa Justice Collaborative")
     act("Detention Watch Collective", "withdraw", asked_on=today.isoformat())
     model["Detention Watch Collective"].status = "withdrawn"
     check("reviewed one by one")
+    # A–Z ignoring accents, case and a leading "The", in the directory as in the review list
+    exported = coordinator.get("/directory/export.csv").get_data(as_text=True).lstrip("\ufeff")
+    in_directory = list(dict.fromkeys(r["organization"] for r in csv.DictReader(io.StringIO(
+        exported))))  # fmt: skip
+    assert in_directory == sorted(in_directory, key=sort_key)
+    where = in_directory.index
+    assert where("Éxito Immigrant Services") < where("Families Together Network")
+    a_to_z = coordinator.get(f"{letter.review}/export.csv?sort=name").get_data(as_text=True)
+    a_to_z = [r["organization"] for r in csv.DictReader(io.StringIO(a_to_z.lstrip("\ufeff")))]
+    assert a_to_z == sorted(a_to_z, key=sort_key)
     waiting = len(model.with_status("confirmed"))
     shown = coordinator.post(f"{letter.review}/bulk-approve", data={"scope": "all"})
     assert f"Approve {waiting} sign-ons?" in text_of(shown.get_data(as_text=True))
