@@ -5,6 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, Form, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from campaign.core.forms import MAX_ID
 from campaign.core.states import STATE_CHOICES
 from campaign.evidence.models import EVIDENCE_TYPE_LABELS
 
@@ -46,7 +47,9 @@ class AttachmentForm(FlaskForm):
 class LinkDemandForm(FlaskForm):
     """Link the record to one demand."""
 
-    demand_id = IntegerField("Demand number", validators=[DataRequired(), NumberRange(min=1)])
+    demand_id = IntegerField(
+        "Demand number", validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)]
+    )
     note = TextAreaField(
         "Why it supports the demand", validators=[DataRequired(), Length(max=5000)]
     )
@@ -61,4 +64,4 @@ class EvidenceFilterForm(Form):
         "State", choices=[("", "Any state"), *STATE_CHOICES], validators=[Optional()]
     )
     agency = StringField("Agency", validators=[Optional(), Length(max=100)])
-    agency_id = IntegerField(validators=[Optional(), NumberRange(min=1)])
+    agency_id = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
