@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := campaign
+# Emailed links point at the address served here, unless CAMPAIGN_BASE_URL says otherwise.
+RUN_BASE_URL = $${CAMPAIGN_BASE_URL:-http://$(HOST):$(PORT)}
 
 .PHONY: run test lint bench clean
 
@@ -27,7 +29,8 @@ run: $(VENV)/.installed-run
 	@echo "  campaign is running at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@echo "  Mail is written to instance/mail/ and its links are printed below."
 	@echo
-	@$(BIN)/flask worker --loop & worker=$$!; \
+	@export CAMPAIGN_BASE_URL=$(RUN_BASE_URL); \
+	 $(BIN)/flask worker --loop & worker=$$!; \
 	 trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	 $(BIN)/flask run --host $(HOST) --port $(PORT)
 

@@ -64,20 +64,19 @@ def _finish_config(app: Flask) -> None:
 
     instance = Path(app.instance_path)
     cfg = app.config
+    config_module.check_environment(cfg)
     cfg["DATABASE_URL"] = cfg.get("DATABASE_URL") or config_module.default_database_url(instance)
     if cfg["DATABASE_URL"].startswith("sqlite:///"):
         from campaign.core.files import private_dir
 
         private_dir(instance)
+    config_module.check_secret_key(cfg)
     # where the key comes from: a restore writes a backup's key back into the file
     cfg["SECRET_KEY_SOURCE"] = "setting" if cfg.get("SECRET_KEY") else "file"
     if not cfg.get("SECRET_KEY"):
-        if cfg.get("ENV") == "production":
-            raise RuntimeError(
-                "CAMPAIGN_SECRET_KEY must be set when CAMPAIGN_ENV=production "
-                "(generate one with: python -c 'import secrets; print(secrets.token_hex(32))')."
-            )
         cfg["SECRET_KEY"] = config_module.local_secret_key(instance)
+    cfg["BASE_URL"] = config_module.base_url(cfg)
+    cfg["SMTP_TLS"] = config_module.check_smtp_tls(cfg)
     cfg["UPLOAD_DIR"] = cfg.get("UPLOAD_DIR") or str(instance / "uploads")
     cfg["MAIL_DIR"] = cfg.get("MAIL_DIR") or str(instance / "mail")
     # The largest request: an evidence attachment (20 MB) plus the form around it.
@@ -148,10 +147,15 @@ def _wire_features() -> None:
     from campaign.agencies.views import register_agency_section
     from campaign.demands.hooks import on_agency_merged, on_agreements_no_longer_listed
     from campaign.demands.views import agency_demands_section
-    from campaign.directory.linking import on_signons_counted
+    from campaign.directory.linking import on_second_signer_confirmed, on_signons_counted
     from campaign.directory.upkeep import on_signon_renamed, on_signon_reviewed
     from campaign.evidence.views import agency_evidence_section
-    from campaign.signons.signals import signon_renamed, signon_reviewed, signons_counted
+    from campaign.signons.signals import (
+        second_signer_confirmed,
+        signon_renamed,
+        signon_reviewed,
+        signons_counted,
+    )
 
     register_no_longer_listed_hook(on_agreements_no_longer_listed)
     register_agency_merge_hook(on_agency_merged)
@@ -161,5 +165,7 @@ def _wire_features() -> None:
     signons_counted.connect(on_signons_counted)
     # a coordinator's decision: what a rejected or merged sign-on alone brought goes
     signon_reviewed.connect(on_signon_reviewed)
+    # a confirmed second signer becomes another contact of the organization (issue 16.2)
+    second_signer_confirmed.connect(on_second_signer_confirmed)
     # a corrected name follows in the directory entry that sign-on brought in
     signon_renamed.connect(on_signon_renamed)

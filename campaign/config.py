@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # The folder holding templates/, static/, migrations/ and alembic.ini: the source tree, or
 # where a deployment copied them when the package itself is installed from a wheel
@@ -15,6 +17,9 @@ ROOT = Path(os.environ.get("CAMPAIGN_ROOT") or Path(__file__).resolve().parent.p
 # README's configuration table lists the same names.
 SETTINGS: dict[str, tuple[type, object]] = {
     "ENV": (str, "development"),
+    # The public address every emailed or shown absolute link is built on (never the
+    # request's Host); in production also the only Host the app answers.
+    "BASE_URL": (str, None),
     "DATABASE_URL": (str, None),
     "SECRET_KEY": (str, None),
     "INSTANCE_PATH": (str, None),
@@ -33,6 +38,8 @@ SETTINGS: dict[str, tuple[type, object]] = {
     # admins must set up two-step login (TOTP) before doing anything else
     "REQUIRE_2FA_FOR_ADMINS": (bool, False),
     "SIGNON_RATE_LIMIT": (str, "20 per minute; 200 per hour"),
+    # sign-on emails to one address (issue 16.6: the public form is no mail relay)
+    "SIGNON_MAIL_LIMIT": (str, "10 per day"),
     "SMTP_HOST": (str, None),
     "SMTP_PORT": (int, 25),
     "SMTP_USER": (str, None),
@@ -63,6 +70,15 @@ SETTINGS: dict[str, tuple[type, object]] = {
 }
 
 _TRUE = {"1", "true", "yes", "on"}
+
+ENVIRONMENTS = ("development", "production", "testing")
+# Sessions, CSRF tokens and emailed links are signed with the secret key: in production
+# it must be long enough that it cannot be guessed (issue 16.7).
+MIN_SECRET_KEY_BYTES = 32
+GENERATE_KEY = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+
+# Where `flask run` (and `make run`) serves by default: a local run's links point there.
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def instance_path() -> Path:
@@ -109,3 +125,95 @@ def local_secret_key(instance: Path) -> str:
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
     return key
+
+
+def base_url(cfg: dict) -> str:
+    """The checked public address, without a trailing slash (see ``BASE_URL``).
+
+    Unset: production stops; a local run uses the served address (``SERVER_NAME`` when
+    set, as the tests do, else Flask's default 127.0.0.1:5000). Never the request's Host,
+    which anyone can choose.
+    """
+    raw = (cfg.get("BASE_URL") or "").strip()
+    example = "e.g. CAMPAIGN_BASE_URL=https://sign.example.org"
+    if not raw:
+        if cfg.get("ENV") == "production":
+            raise RuntimeError(
+                "CAMPAIGN_BASE_URL must be set when CAMPAIGN_ENV=production: the public "
+                f"address that emailed links point to ({example})."
+            )
+        server = cfg.get("SERVER_NAME")
+        scheme = cfg.get("PREFERRED_URL_SCHEME") or "http"
+        return f"{scheme}://{server}" if server else DEVELOPMENT_BASE_URL
+    parts = urlsplit(raw)
+    try:
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        parts = parts._replace(netloc="")
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or "@" in parts.netloc
+        or parts.query
+        or parts.fragment
+        or "?" in raw
+        or "#" in raw
+    ):
+        raise RuntimeError(
+            f"CAMPAIGN_BASE_URL={raw!r} is not a web address: it must be http:// or "
+            f"https:// and a host, with no login, query or fragment ({example})."
+        )
+    return raw.rstrip("/")
+
+
+def check_environment(cfg: dict) -> str:
+    """``ENV`` exactly as one of :data:`ENVIRONMENTS`; anything else stops the app, since a
+    misspelt "Production" would otherwise run with development's defaults."""
+    env = cfg.get("ENV")
+    if env not in ENVIRONMENTS:
+        raise RuntimeError(
+            f"CAMPAIGN_ENV={env!r} is not understood: it must be exactly one of "
+            f"{', '.join(ENVIRONMENTS)} (lower case)."
+        )
+    return env
+
+
+def check_secret_key(cfg: dict) -> None:
+    """In production, a secret key of at least :data:`MIN_SECRET_KEY_BYTES` bytes."""
+    key = cfg.get("SECRET_KEY")
+    if cfg.get("ENV") != "production":
+        return
+    if not key:
+        raise RuntimeError(
+            "CAMPAIGN_SECRET_KEY must be set when CAMPAIGN_ENV=production "
+            f"(generate one with: {GENERATE_KEY})."
+        )
+    size = len(key.encode("utf-8")) if isinstance(key, str) else len(key)
+    if size < MIN_SECRET_KEY_BYTES:
+        raise RuntimeError(
+            f"CAMPAIGN_SECRET_KEY is {size} bytes long; production needs at least "
+            f"{MIN_SECRET_KEY_BYTES} (generate one with: {GENERATE_KEY})."
+        )
+
+
+SMTP_TLS_MODES = ("none", "starttls", "ssl")
+
+
+def check_smtp_tls(cfg: dict) -> str:
+    """``SMTP_TLS`` as one of :data:`SMTP_TLS_MODES` (any case). An unknown value used to
+    mean plain text; it stops the app instead. A login over plain text is allowed (a relay
+    on the same machine) but logged as a warning: the password would cross the network
+    readable."""
+    raw = cfg.get("SMTP_TLS") or "none"
+    mode = raw.strip().lower()
+    if mode not in SMTP_TLS_MODES:
+        raise RuntimeError(
+            f"CAMPAIGN_SMTP_TLS={raw!r} is not understood: it must be one of "
+            f"{', '.join(SMTP_TLS_MODES)}."
+        )
+    if mode == "none" and cfg.get("SMTP_USER") and cfg.get("SMTP_HOST"):
+        logging.getLogger("campaign.mail").warning(
+            "CAMPAIGN_SMTP_USER is set but CAMPAIGN_SMTP_TLS=none: the SMTP password is sent "
+            "in plain text. Set CAMPAIGN_SMTP_TLS=starttls or ssl."
+        )
+    return mode

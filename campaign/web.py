@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from urllib.parse import urlsplit
 
-from flask import Flask, g, has_request_context, render_template, request, session
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+    session,
+)
 from flask import Request as FlaskRequest
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.utils import cached_property
 
 from campaign import db
@@ -18,6 +30,9 @@ from campaign.auth.models import Role
 from campaign.auth.sessions import load_user
 from campaign.core.clock import local_date
 from campaign.core.errors import DomainError
+from campaign.core.forms import MAX_ID
+from campaign.core.urls import external_url
+from campaign.ops.health import QUIET_ENDPOINTS
 
 # The main navigation: (endpoint, label, lowest role that sees it).
 NAV: list[tuple[str, str, Role]] = [
@@ -111,16 +126,43 @@ class SessionInterface(SecureCookieSessionInterface):
         )
 
 
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in a route: a number no larger than a database id, else the route does
+    not match (404), instead of an overflow in the database (a 500)."""
+
+    def __init__(self, map, fixed_digits: int = 0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def _refuse_other_hosts() -> None:
+    """400 for a Host (or, behind the trusted proxy, X-Forwarded-Host) other than the base
+    URL's, as Flask's TRUSTED_HOSTS would, except for the health checks and metrics, which
+    load balancers and Prometheus ask each app server for by its own address."""
+    if request.endpoint in QUIET_ENDPOINTS:
+        return
+    allowed = urlsplit(current_app.config["BASE_URL"]).hostname
+    # (host names are case-blind; the base URL's hostname is already lower case)
+    if not allowed or not host_is_trusted(request.host.lower(), [allowed]):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
     """Install headers, error handlers, the session interface and the user loader."""
     from campaign.auth.models import User
     from campaign.extensions import login_manager
 
+    # before any blueprint adds its routes: they take the converter when added
+    app.url_map.converters["int"] = IdConverter
     app.session_interface = SessionInterface()
     app.request_class = Request
     if app.config.get("PROXY_FIX"):
         n = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    app.add_template_global(external_url)
+    if app.config.get("ENV") == "production":
+        # first of all: a request for another host is refused before anything reads it
+        app.before_request_funcs.setdefault(None, []).insert(0, _refuse_other_hosts)
 
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:

@@ -71,6 +71,8 @@ def app(database_url: str, instance_dir: Path) -> Flask:
             "INSTANCE_PATH": str(instance_dir),
             "RATELIMIT_STORAGE_URI": "memory://",
             "SERVER_NAME": "campaign.test",
+            # emailed links (issue 16.1); set, so that a developer's own variable is ignored
+            "BASE_URL": "http://campaign.test",
         }
     )
 

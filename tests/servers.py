@@ -60,6 +60,8 @@ def gunicorn(
     port = free_port()
     environ = {
         **os.environ,
+        # emailed links point at this very server (issue 16.1: never at the request's Host)
+        "CAMPAIGN_BASE_URL": f"http://127.0.0.1:{port}",
         "CAMPAIGN_DATABASE_URL": database_url,
         "CAMPAIGN_SECRET_KEY": "server-test-secret",
         "CAMPAIGN_INSTANCE_PATH": str(instance),
@@ -133,7 +135,7 @@ def live_server(
     if smtp:
         env["CAMPAIGN_SMTP_HOST"], env["CAMPAIGN_SMTP_PORT"] = smtp[0], str(smtp[1])
     with gunicorn("campaign:create_app()", url, instance, workers=workers, env=env) as base:
-        full_env = {**os.environ, **env, "CAMPAIGN_DATABASE_URL": url,
+        full_env = {**os.environ, "CAMPAIGN_BASE_URL": base, **env, "CAMPAIGN_DATABASE_URL": url,
                     "CAMPAIGN_INSTANCE_PATH": str(instance),
                     "CAMPAIGN_SECRET_KEY": "server-test-secret"}  # fmt: skip
         full_env.pop("CAMPAIGN_TEST_DATABASE_URL", None)

@@ -20,6 +20,11 @@ def apply_domain_error(form: FlaskForm, err: DomainError) -> None:
         form.form_errors.append(err.message)
 
 
+# The largest row id: the database's INTEGER (PostgreSQL's is 32-bit). A larger number in
+# a path or a form is no row's id, and the database refuses to even compare with it.
+MAX_ID = 2**31 - 1
+
+
 def parse_id(raw: str | None) -> int | None:
     """A row id a browser sent back (hidden field, query string, checkbox), or None for
     anything that is not a plausible one: ``"٣"`` is a digit to ``str.isdigit`` and a

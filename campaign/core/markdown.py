@@ -54,3 +54,26 @@ def render_markdown(text: str) -> Markup:
         link_rel="noopener noreferrer nofollow",
     )
     return Markup(clean)  # noqa: S704 (sanitised by nh3 just above)
+
+
+# Where a link in a letter may point: a full web address or an email address. Anything
+# else is relative, and in the PDF (laid out from the server's static folder) a relative
+# link became file:///…/static/…, showing officials the install path (issue 16.9).
+LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def relative_links(text: str) -> list[str]:
+    """The links in ``text`` that are not full addresses (``LINK_SCHEMES``), in order."""
+    out: list[str] = []
+
+    def walk(tokens) -> None:
+        for token in tokens:
+            if token.type == "link_open":
+                href = str(token.attrGet("href") or "")
+                if not href.lower().startswith(LINK_SCHEMES):
+                    out.append(href)
+            if token.children:
+                walk(token.children)
+
+    walk(_parser().parse(text or ""))
+    return out

@@ -34,3 +34,15 @@ def hit(config_key: str, scope: str) -> None:
     for item in _parsed(current_app.config[config_key]):
         if not limiter.limiter.hit(item, scope, *key):
             abort(429)
+
+
+def allow(config_key: str, scope: str, key: str) -> bool:
+    """Count one more against the limits in ``config_key`` for ``key`` (not the client's
+    address: e.g. the email address a confirmation goes to); False once past one."""
+    if not limiter.enabled:
+        return True
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX")
+    keys = (prefix, key) if prefix else (key,)
+    return all(
+        limiter.limiter.hit(item, scope, *keys) for item in _parsed(current_app.config[config_key])
+    )

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from campaign.agencies.models import AgencyType, AgreementModel, AgreementStatus
+from campaign.core.forms import MAX_ID
 from campaign.core.states import STATE_CHOICES
 from campaign.demands.models import DemandStatus, Priority
 
@@ -118,7 +119,7 @@ class DemandFilterForm(Form):
     flagged = BooleanField("Flagged: confirm termination")
     overdue = BooleanField("Overdue")
     # from a letter's page: the demands delivered with it
-    letter = IntegerField(validators=[Optional(), NumberRange(min=1)])
+    letter = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
 
 class TransitionForm(FlaskForm):
@@ -157,7 +158,7 @@ class LinkEvidenceForm(FlaskForm):
     """Link one evidence record to the demand."""
 
     evidence_id = IntegerField(
-        "Evidence record number", validators=[DataRequired(), NumberRange(min=1)]
+        "Evidence record number", validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)]
     )
     note = TextAreaField(
         "Why it supports the demand", validators=[DataRequired(), Length(max=5000)]

@@ -28,7 +28,7 @@ from campaign.signons.models import COUNTED, SignOn, counts_or_once_counted
 
 INVITE_SALT = "directory.invitation"
 UNSUBSCRIBE_SALT = "directory.unsubscribe"
-# (token) -> absolute URL, built by the view with url_for(..., _external=True)
+# (token) -> absolute URL, built by the view with core.urls.external_url (CAMPAIGN_BASE_URL)
 LinkFor = Callable[[str], str]
 
 
@@ -201,8 +201,13 @@ def open_invitation(
     invite_signer: URLSafeSerializer,
     now: datetime | None = None,
 ) -> tuple[Organization, Contact] | None:
-    """The organization and contact behind an invitation link (first opening recorded)."""
-    if not token or len(token) > 300:
+    """The organization and contact behind an invitation link (first opening recorded).
+
+    The link fills in a contact's name and address: it works only while the letter takes
+    sign-ons (until its deadline; after delivery, while it collects for an addendum) and
+    until the organization has signed (issue 16: links that never expired)."""
+    now = now or utcnow()
+    if not token or len(token) > 300 or not letter.accepts_signons(now):
         return None
     try:
         letter_id, _contact_id, _nonce = invite_signer.loads(token)
@@ -213,14 +218,14 @@ def open_invitation(
     invitation = session.scalar(
         sa.select(Invitation).where(Invitation.token_hash == hash_token(token))
     )
-    if invitation is None:
+    if invitation is None or invitation.signed_at is not None:
         return None
     contact = session.get(Contact, invitation.contact_id)
     org = session.get(Organization, invitation.organization_id)
     if contact is None or org is None or contact.forgotten_at is not None:
         return None
     if invitation.opened_at is None:
-        invitation.opened_at = now or utcnow()
+        invitation.opened_at = now
         session.flush()
     return org, contact
 

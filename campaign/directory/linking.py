@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from campaign.db import insert_ignoring_conflicts, utcnow
 from campaign.directory.invitations import mark_signed
 from campaign.directory.models import Contact, Organization, organization_contacts
-from campaign.signons.models import SignOn
+from campaign.signons.models import SignOn, SignOnClaim
 
 
 def normalise_email(email: str) -> str:
@@ -75,7 +75,7 @@ def _organization_id(session: Session, signon: SignOn) -> tuple[int, bool]:
     return resolve(session, org).id, False
 
 
-def _contact_id(session: Session, signon: SignOn) -> tuple[int | None, bool]:
+def _contact_id(session: Session, signon: SignOn | SignOnClaim) -> tuple[int | None, bool]:
     """The id of the signer's contact (by email) and whether it is new; None without email."""
     email = normalise_email(signon.signer_email)
     if not email:
@@ -116,6 +116,7 @@ def link_signons(session: Session, signons: Iterable[SignOn]) -> None:
 
     The sign-on's own columns (name, signer, title) stay as written on the letter.
     """
+    signons = list(signons)
     for signon in signons:
         org_new = contact_new = False
         if signon.organization_id is None:
@@ -127,6 +128,36 @@ def link_signons(session: Session, signons: Iterable[SignOn]) -> None:
         if not (org_new and (contact_new or signon.contact_id is None)):
             # an invitation names an organization or a contact already in the directory
             mark_signed(session, signon)
+    # second signers who confirmed while the sign-on was still pending (one query)
+    org_of = {s.id: s.organization_id for s in signons if s.id is not None}
+    for claim in _confirmed_claims(session, list(org_of)):
+        _attach_second_signer(session, org_of[claim.sign_on_id], claim)
+
+
+def _confirmed_claims(session: Session, signon_ids: list[int]) -> list[SignOnClaim]:
+    if not signon_ids:
+        return []
+    return list(
+        session.scalars(
+            sa.select(SignOnClaim).where(
+                SignOnClaim.sign_on_id.in_(signon_ids), SignOnClaim.confirmed_at.is_not(None)
+            )
+        )
+    )
+
+
+def _attach_second_signer(session: Session, org_id: int, claim: SignOnClaim) -> None:
+    contact_id, _new = _contact_id(session, claim)
+    if contact_id is not None:
+        attach(session, org_id, contact_id)
+
+
+def on_second_signer_confirmed(session: Session, *, signon: SignOn, claim: SignOnClaim) -> None:
+    """The directory's receiver of ``signons.signals.second_signer_confirmed``: a second
+    contact for the organization, once it is in the directory (a sign-on still pending
+    is not: its confirmed second signers are attached when it is linked)."""
+    if signon.organization_id is not None:
+        _attach_second_signer(session, signon.organization_id, claim)
 
 
 def on_signons_counted(session: Session, *, signons: list[SignOn]) -> None:

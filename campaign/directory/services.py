@@ -16,7 +16,7 @@ from campaign.auth.models import User
 from campaign.core.errors import DomainError, NotFound
 from campaign.db import utcnow
 from campaign.directory.models import Contact, Organization, organization_contacts
-from campaign.signons.models import SignOn
+from campaign.signons.models import SignOn, SignOnClaim
 
 FORGOTTEN_NAME = "(forgotten)"
 
@@ -160,6 +160,8 @@ def forget_contact(
         .where(sa.or_(SignOn.contact_id == contact.id, sa.func.lower(SignOn.signer_email) == email))
         .values(signer_name=FORGOTTEN_NAME, signer_title="", signer_email="", updated_at=now)
     )
+    # their signing again for an organization (a second signer), confirmed or not
+    session.execute(sa.delete(SignOnClaim).where(sa.func.lower(SignOnClaim.signer_email) == email))
     contact.name = FORGOTTEN_NAME
     contact.title = ""
     contact.phone = ""

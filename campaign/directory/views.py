@@ -27,6 +27,7 @@ from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error
 from campaign.core.pagination import paginate, parse_page
 from campaign.core.states import STATE_CHOICES
+from campaign.core.urls import external_url
 from campaign.directory import csvport, invitations, queries, services
 from campaign.directory.forms import InviteForm, MergeForm
 from campaign.directory.models import Organization
@@ -180,10 +181,8 @@ def invite():
                 actor=current_user,
                 invite_signer=invite_signer,
                 unsubscribe_signer=unsubscribe_signer,
-                sign_link=lambda t: url_for("signons.sign", slug=slug, invite=t, _external=True),
-                unsubscribe_link=lambda t: url_for(
-                    "directory.unsubscribe", token=t, _external=True
-                ),
+                sign_link=lambda t: external_url("signons.sign", slug=slug, invite=t),
+                unsubscribe_link=lambda t: external_url("directory.unsubscribe", token=t),
             )
         except DomainError as err:
             db.session.rollback()

@@ -13,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from campaign.core.forms import MAX_ID
 from campaign.core.states import STATE_CHOICES
 from campaign.evidence.models import EVIDENCE_TYPE_LABELS, NATIONAL
 
@@ -87,7 +88,9 @@ class AttachmentForm(FlaskForm):
 class LinkDemandForm(FlaskForm):
     """Link the record to one demand."""
 
-    demand_id = IntegerField("Demand number", validators=[DataRequired(), NumberRange(min=1)])
+    demand_id = IntegerField(
+        "Demand number", validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)]
+    )
     note = TextAreaField(
         "Why it supports the demand", validators=[DataRequired(), Length(max=5000)]
     )
@@ -104,4 +107,4 @@ class EvidenceFilterForm(Form):
         validators=[Optional()],
     )
     agency = StringField("Agency", validators=[Optional(), Length(max=100)])
-    agency_id = IntegerField(validators=[Optional(), NumberRange(min=1)])
+    agency_id = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])

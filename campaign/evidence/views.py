@@ -344,7 +344,8 @@ def attachment(record_id: int, attachment_id: int):
             EvidenceAttachment.id == attachment_id, EvidenceAttachment.record_id == record.id
         )
     ) or abort(404)
-    return send_attachment(item)
+    # a download unless "view" was clicked (issue 16: attachments were shown inline)
+    return send_attachment(item, view=request.args.get("view") == "1")
 
 
 @bp.route("/<int:record_id>/demands", methods=["POST"])

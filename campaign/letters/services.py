@@ -13,6 +13,7 @@ from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
 from campaign.core.errors import Conflict, DomainError
+from campaign.core.markdown import relative_links
 from campaign.core.text import slugify, unique_slug
 from campaign.db import utcnow
 from campaign.letters.models import Letter, LetterStatus, LetterVersion, PublicLetter
@@ -82,6 +83,18 @@ def _add_version(
     return version
 
 
+def check_links(body: str) -> None:
+    """Refuse a text whose links are not full addresses (issue 16.9: in the PDF a relative
+    link pointed into the server's own folders)."""
+    bad = relative_links(body)
+    if bad:
+        raise DomainError(
+            f"Links must be full web addresses (https://…) or email addresses (mailto:…); "
+            f"“{bad[0][:100]}” is not. Write the whole address.",
+            field="body",
+        )
+
+
 def create_letter(
     session: Session,
     campaign: Campaign,
@@ -100,6 +113,7 @@ def create_letter(
     auto_approve: bool = False,
 ) -> Letter:
     """Create a draft letter and its first version."""
+    check_links(body)
     wanted = slugify(slug or title)
     if slug and session.scalar(sa.select(Letter.id).where(Letter.slug == wanted)):
         raise Conflict("Another letter already uses this address.", field="slug")
@@ -142,6 +156,7 @@ def update_letter(
     actor: User,
 ) -> LetterVersion | None:
     """Save edits; a changed body makes a new version (returned), None otherwise."""
+    check_links(body)
     if letter.status == LetterStatus.SENT:
         raise DomainError("A sent letter can no longer be edited.")
     new_body = body.strip()

@@ -14,6 +14,7 @@ from campaign.core.clock import local_today
 from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error
 from campaign.core.markdown import render_markdown
+from campaign.core.urls import external_url
 from campaign.db import utcnow
 from campaign.letters.forms import LetterForm, StatusForm
 from campaign.letters.models import Letter, LetterStatus
@@ -321,6 +322,6 @@ def logo(campaign_slug: str, letter_id: int, signon_id: int):
 
 def _link_for(letter: Letter):
     def link(signon: SignOn, token: str) -> str:
-        return url_for("signons.confirm", slug=letter.slug, token=token, _external=True)
+        return external_url("signons.confirm", slug=letter.slug, token=token)
 
     return link

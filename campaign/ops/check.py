@@ -23,8 +23,10 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from campaign.config import MIN_SECRET_KEY_BYTES
+
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
-MIN_SECRET_KEY = 32
+MIN_SECRET_KEY = MIN_SECRET_KEY_BYTES
 
 
 @dataclass(frozen=True)

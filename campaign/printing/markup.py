@@ -15,6 +15,8 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
+from campaign.core.markdown import LINK_SCHEMES
+
 _TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s",
     "blockquote", "ul", "ol", "li", "a", "code", "pre", "sup", "sub", "span", "table",
@@ -101,5 +103,15 @@ def body_html(markdown: str) -> Markup:
         attributes=_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
+        attribute_filter=_full_links_only,
     )
     return Markup(clean)  # noqa: S704 (sanitised by nh3 just above)
+
+
+def _full_links_only(tag: str, attribute: str, value: str) -> str | None:
+    # A relative link would resolve against the static folder the PDF is laid out from
+    # (file:///…/static/…). Letters refuse them when saved (issue 16.9); one saved before
+    # keeps its words, unlinked.
+    if tag == "a" and attribute == "href" and not value.lower().startswith(LINK_SCHEMES):
+        return None
+    return value

@@ -212,3 +212,6 @@ class ResponseAttachment(AttachmentMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(sa.ForeignKey("responses.id", ondelete="CASCADE"))
+    # A member's file added to an approved response waits for a coordinator, as the
+    # response itself did (issue 16): until then only coordinators and its adder see it.
+    pending: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

@@ -273,6 +273,11 @@ def add_response_attachment(
         filename=filename, actor_id=actor.id,
         duplicate="This file is already attached to the response.",
     )  # fmt: skip
+    # on a pending response the file is reviewed with it; on an approved one, by itself
+    item.pending = response.status == ResponseStatus.APPROVED and not actor.has_role(
+        Role.COORDINATOR
+    )
+    session.flush()
     audit(
         session,
         actor,
@@ -282,8 +287,31 @@ def add_response_attachment(
         attachment=item.id,
         sha256=item.sha256,
         name=item.original_name,
+        pending=item.pending,
     )
     return item
+
+
+def review_attachment(
+    session: Session, item: ResponseAttachment, *, approve: bool, actor: User
+) -> None:
+    """A coordinator approves a member's file on an approved response, or removes it."""
+    if not item.pending:
+        raise Conflict("This file is not awaiting approval.")
+    audit(
+        session,
+        actor,
+        "response.attachment_approve" if approve else "response.attachment_remove",
+        "response",
+        item.response_id,
+        attachment=item.id,
+        name=item.original_name,
+    )
+    if approve:
+        item.pending = False
+    else:
+        session.delete(item)  # the stored file stays: other rows may share its content hash
+    session.flush()
 
 
 def keep_informed_addresses(session: Session, letter: Letter) -> list[str]:

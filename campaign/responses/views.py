@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased, joinedload
 from campaign import db
 from campaign.agencies.models import Agency
 from campaign.auth.access import coordinator_required, member_required
-from campaign.auth.models import User
+from campaign.auth.models import Role, User
 from campaign.campaigns.models import Campaign
 from campaign.campaigns.views import get_campaign_or_404
 from campaign.core.clock import local_today
@@ -108,6 +108,15 @@ def detail(campaign_slug: str, response_id: int):
     return _render_detail(campaign, response)
 
 
+def _may_see(item: ResponseAttachment) -> bool:
+    """A file awaiting approval is seen by coordinators and by the member who added it."""
+    return (
+        not item.pending
+        or current_user.has_role(Role.COORDINATOR)
+        or item.added_by_id == current_user.id
+    )
+
+
 def _render_detail(campaign: Campaign, response: Response, status: int = 200, **forms):
     demand = (
         db.session.scalar(
@@ -119,11 +128,15 @@ def _render_detail(campaign: Campaign, response: Response, status: int = 200, **
         else None
     )
     letter = db.session.get(Letter, response.letter_id) if response.letter_id else None
-    attachments = db.session.scalars(
-        sa.select(ResponseAttachment)
-        .where(ResponseAttachment.response_id == response.id)
-        .order_by(ResponseAttachment.id)
-    ).all()
+    attachments = [
+        item
+        for item in db.session.scalars(
+            sa.select(ResponseAttachment)
+            .where(ResponseAttachment.response_id == response.id)
+            .order_by(ResponseAttachment.id)
+        )
+        if _may_see(item)
+    ]
     change = services.implied_change(demand, response.outcome)
     return render_template(
         "responses/detail.html",
@@ -302,4 +315,32 @@ def attachment(campaign_slug: str, response_id: int, attachment_id: int):
             ResponseAttachment.id == attachment_id, ResponseAttachment.response_id == response.id
         )
     ) or abort(404)
-    return send_attachment(item)
+    if not _may_see(item):
+        abort(404)
+    # a download unless "view" was clicked (issue 16: attachments were shown inline)
+    return send_attachment(item, view=request.args.get("view") == "1")
+
+
+@bp.post(f"{BASE}/<int:response_id>/attachments/<int:attachment_id>/<any(approve, remove):action>")
+@coordinator_required
+def review_attachment(campaign_slug: str, response_id: int, attachment_id: int, action: str):
+    """Approve a member's file added to an approved response, or remove it."""
+    campaign = get_campaign_or_404(campaign_slug)
+    response = get_response_or_404(campaign, response_id)
+    item = db.session.scalar(
+        sa.select(ResponseAttachment).where(
+            ResponseAttachment.id == attachment_id, ResponseAttachment.response_id == response.id
+        )
+    ) or abort(404)
+    ActionForm().validate_on_submit()  # CSRFProtect has checked the token
+    try:
+        services.review_attachment(
+            db.session, item, approve=action == "approve", actor=current_user
+        )
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+    else:
+        db.session.commit()
+        flash("File approved." if action == "approve" else "File removed.", "success")
+    return redirect(url_for(".detail", campaign_slug=campaign.slug, response_id=response.id))

@@ -57,6 +57,19 @@ class ApproveForm(NextForm):
     """Approve one sign-on."""
 
 
+class SecondSignerForm(NextForm):
+    """Decide on a confirmed second signer for the organization (issue 16.2)."""
+
+    decision = RadioField(
+        "Decision",
+        choices=[
+            ("signer", "They sign for the organization on this letter"),
+            ("kept", "Keep the current signer (they stay a contact)"),
+        ],
+        validators=[InputRequired()],
+    )
+
+
 class RejectForm(NextForm):
     """Reject one sign-on, with the reason."""
 

@@ -128,9 +128,14 @@ class SignOn(Base):
     status: Mapped[SignOnStatus] = mapped_column(
         str_enum(SignOnStatus, 20), default=SignOnStatus.PENDING
     )
-    # sha256 of the emailed token; the token itself is never stored
+    # sha256 of the first emailed token; the token itself is never stored. Later links
+    # (a re-send, a reminder, a re-confirmation) are SignOnLink rows: each stays valid
+    # until it expires, none revokes another (issue 14.5).
     token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     token_expires_at: Mapped[datetime | None]
+    # when the sign-on's own address was last told about a new submission for its
+    # organization (at most once a day: a form anyone can post is no mail cannon)
+    reminded_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
     # When the organization signed, whatever the route: the public form's first
     # confirmation (a re-confirmation after an edit leaves it), the timestamp of a CSV
@@ -182,6 +187,62 @@ def counts_or_once_counted() -> sa.ColumnElement[bool]:
     return sa.or_(
         SignOn.status.in_(COUNTED),
         sa.and_(SignOn.status == SignOnStatus.WITHDRAWN, SignOn.confirmed_at.is_not(None)),
+    )
+
+
+class SignOnLink(Base):
+    """A further emailed link to a sign-on (re-send, reminder, re-confirmation): valid
+    until ``expires_at``, whatever links were sent after it."""
+
+    __tablename__ = "sign_on_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sign_on_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("sign_ons.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ClaimDecision(enum.StrEnum):
+    """What coordinators decided about a second signer."""
+
+    SIGNER = "signer"  # the second signer now signs for the organization on this letter
+    KEPT = "kept"  # the first signer stays; the second one stays a contact
+
+    @property
+    def label(self) -> str:
+        return {"signer": "Made the signer", "kept": "First signer kept"}[self.value]
+
+
+class SignOnClaim(Base):
+    """A second person signing for an organization already on the letter (issue 16.2).
+
+    They get the very email a new signer gets; only once they confirm their address are
+    they recorded (a contact of the organization), the sign-on's own signer and the
+    coordinators told, and the coordinators decide (``decision``).
+    """
+
+    __tablename__ = "sign_on_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sign_on_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("sign_ons.id", ondelete="CASCADE"), index=True
+    )
+    org_name: Mapped[str] = mapped_column(sa.String(300))  # as this signer typed it
+    signer_name: Mapped[str] = mapped_column(sa.String(200))
+    signer_title: Mapped[str] = mapped_column(sa.String(200), default="")
+    signer_email: Mapped[str] = mapped_column(sa.String(254))
+    listed: Mapped[bool] = mapped_column(default=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    token_expires_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    decision: Mapped[ClaimDecision | None] = mapped_column(str_enum(ClaimDecision, 10))
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
     )
 
 

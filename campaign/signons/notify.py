@@ -12,18 +12,36 @@ from sqlalchemy.orm import Session
 from campaign.campaigns.coalition import Coalition, coalition_of
 from campaign.letters.models import Letter, PublicLetter
 from campaign.mail import services as outbox
-from campaign.signons.models import SignOn
+from campaign.signons.models import SignOn, SignOnClaim, SignOnLink
 
 TOKEN_LIFETIME = timedelta(days=7)
+
+# A day between two emails to a sign-on's own address prompted by someone submitting the
+# form again for its organization (issue 16.2): the form is public, its mail is not.
+REMIND_EVERY = timedelta(days=1)
+
+# The only text of a signer email that the public form chooses is the organization's name
+# (issue 16.6: no free text, not even the signer's name, goes to an address nobody has
+# confirmed yet), cut to this length.
+ORG_NAME_IN_MAIL = 120
 
 SUBJECTS = {
     "signon_confirm": "Please confirm your sign-on",
     "signon_pending_again": "Please confirm your sign-on",
-    "signon_pending_other": "Your organization's sign-on is awaiting confirmation",
     "signon_already_confirmed": "Your organization has already signed",
     "signon_already_other": "Your organization is already on record",
     "signon_reconfirm": "The letter changed: please re-confirm your sign-on",
+    "signon_second_signer": "Someone else also signed for your organization",
 }
+
+
+def name_in_mail(name: str) -> str:
+    """The organization's name as an email quotes it: one line, at most
+    :data:`ORG_NAME_IN_MAIL` characters."""
+    name = " ".join((name or "").split())
+    if len(name) <= ORG_NAME_IN_MAIL:
+        return name
+    return name[: ORG_NAME_IN_MAIL - 1].rstrip() + "…"
 
 
 def hash_token(token: str) -> str:
@@ -32,10 +50,26 @@ def hash_token(token: str) -> str:
 
 
 def issue_token(signon: SignOn, now: datetime) -> str:
-    """A fresh link token for ``signon`` (valid 7 days; the previous one stops working)."""
+    """The first link token of a new ``signon`` (valid 7 days), kept in its own row."""
     token = secrets.token_urlsafe(32)
     signon.token_hash = hash_token(token)
     signon.token_expires_at = now + TOKEN_LIFETIME
+    return token
+
+
+def issue_link(session: Session, signon: SignOn, now: datetime) -> str:
+    """One more link token for ``signon`` (valid 7 days). Links sent before it keep
+    working until they expire (issue 14.5): whoever asks for a new one, be it the signer,
+    someone signing again for the organization, or a coordinator, revokes nothing."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        SignOnLink(
+            sign_on_id=signon.id,
+            token_hash=hash_token(token),
+            expires_at=now + TOKEN_LIFETIME,
+            created_at=now,
+        )
+    )
     return token
 
 
@@ -68,7 +102,7 @@ class Message:
 
 
 def message(
-    signon: SignOn,
+    signon: SignOn | SignOnClaim,
     letter: Letter | PublicLetter,
     template: str,
     kind: str,
@@ -76,6 +110,7 @@ def message(
     *,
     coalition: Coalition,
     to: str | None = None,
+    **context: object,
 ) -> Message:
     """Render one of the signer emails (no database access: it can be done before writing)."""
     body = outbox.render_email(
@@ -84,7 +119,9 @@ def message(
         letter=letter,
         link=link,
         lifetime_days=TOKEN_LIFETIME.days,
+        org_name=name_in_mail(signon.org_name),
         coalition=coalition,
+        **context,
     )
     return Message(
         to=to or signon.signer_email,
@@ -97,14 +134,17 @@ def message(
 
 def mail(
     session: Session,
-    signon: SignOn,
+    signon: SignOn | SignOnClaim,
     letter: Letter | PublicLetter,
     template: str,
     kind: str,
     link: str | None,
     *,
     to: str | None = None,
+    **context: object,
 ) -> None:
     """Render a signer email into the outbox (sent if the transaction commits)."""
     coalition = coalition_of(session, letter.campaign_id)
-    message(signon, letter, template, kind, link, coalition=coalition, to=to).enqueue(session)
+    message(signon, letter, template, kind, link, coalition=coalition, to=to, **context).enqueue(
+        session
+    )

@@ -18,25 +18,56 @@ from campaign.db import utcnow
 from campaign.letters.models import Letter, LetterVersion
 from campaign.letters.services import latest_material_number
 from campaign.signons import consent, notify
-from campaign.signons.models import COUNTED, SignOn, SignOnStatus
+from campaign.signons.models import COUNTED, SignOn, SignOnClaim, SignOnLink, SignOnStatus
 from campaign.signons.signals import signons_counted
 from campaign.signons.signing import LinkFor, shown_version
 
 
-def find_by_token(session: Session, letter: Letter, token: str) -> SignOn | None:
-    """The sign-on of this letter whose emailed token is ``token``."""
+@dataclass(frozen=True)
+class Link:
+    """What an emailed token opens: a sign-on (by any of its links, each with its own
+    expiry) or a second signer's claim on it."""
+
+    signon: SignOn
+    expires_at: datetime | None
+    claim: SignOnClaim | None = None
+
+    @property
+    def expired(self) -> bool:
+        """Past its 7 days."""
+        return token_expired(self.expires_at)
+
+
+def find_link(session: Session, letter: Letter, token: str) -> Link | None:
+    """The sign-on (or second signer) of this letter whose emailed token is ``token``."""
     if not token or len(token) > 100:
         return None
-    return session.scalar(
-        sa.select(SignOn).where(
-            SignOn.token_hash == notify.hash_token(token), SignOn.letter_id == letter.id
-        )
+    digest = notify.hash_token(token)
+    signon = session.scalar(
+        sa.select(SignOn).where(SignOn.token_hash == digest, SignOn.letter_id == letter.id)
     )
+    if signon is not None:  # the first link, the one nearly every signer follows
+        return Link(signon, signon.token_expires_at)
+    row = session.execute(
+        sa.select(SignOn, SignOnLink.expires_at)
+        .join(SignOnLink, SignOnLink.sign_on_id == SignOn.id)
+        .where(SignOnLink.token_hash == digest, SignOn.letter_id == letter.id)
+    ).first()
+    if row is not None:
+        return Link(row[0], row[1])
+    row = session.execute(
+        sa.select(SignOn, SignOnClaim)
+        .join(SignOnClaim, SignOnClaim.sign_on_id == SignOn.id)
+        .where(SignOnClaim.token_hash == digest, SignOn.letter_id == letter.id)
+    ).first()
+    if row is not None:
+        return Link(row[0], row[1].token_expires_at, claim=row[1])
+    return None
 
 
-def token_expired(signon: SignOn, now: datetime | None = None) -> bool:
-    """True when the emailed link is past its 7 days."""
-    return signon.token_expires_at is None or (now or utcnow()) >= signon.token_expires_at
+def token_expired(expires_at: datetime | None, now: datetime | None = None) -> bool:
+    """True when an emailed link is past its 7 days."""
+    return expires_at is None or (now or utcnow()) >= expires_at
 
 
 def needs_reconfirm(session: Session, signon: SignOn, letter: Letter) -> bool:
@@ -55,6 +86,7 @@ def confirm_signon(
     version_id: int | None = None,
     now: datetime | None = None,
     similar: int | None,
+    expires_at: datetime | None = None,
 ) -> SignOn:
     """Confirm a pending sign-on, or re-confirm one on the version now shown.
 
@@ -62,6 +94,7 @@ def confirm_signon(
     recorded (a re-confirmation after a material edit). ``similar`` is what
     ``dedup.earlier_similar`` answered for a pending sign-on: the caller asks it before
     taking SQLite's write lock, so that names are not compared while holding it.
+    ``expires_at`` is the expiry of the link followed (default: the first link's).
     """
     now = now or utcnow()
     if not letter.takes_confirmations:
@@ -69,7 +102,7 @@ def confirm_signon(
     reconfirm = needs_reconfirm(session, signon, letter)
     if signon.status != SignOnStatus.PENDING and not reconfirm:
         raise DomainError("This sign-on cannot be confirmed.")
-    if token_expired(signon, now):
+    if token_expired(expires_at or signon.token_expires_at, now):
         raise DomainError("This link has expired.")
     shown = shown_version(session, letter, version_id)
     recorded = session.get(LetterVersion, signon.version_id)
@@ -111,14 +144,14 @@ def _on_first_confirmation(session: Session, signon: SignOn, similar: int | None
 def resend_link(
     session: Session, signon: SignOn, letter: Letter, *, link_for: LinkFor, now=None
 ) -> None:
-    """Send a fresh link (7 more days) to the address that signed; the old link stops working."""
+    """Send one more link (7 days) to the address that signed; earlier ones still work."""
     now = now or utcnow()
     if not letter.takes_confirmations:
         raise DomainError("This letter can no longer be confirmed.")
     reconfirm = needs_reconfirm(session, signon, letter)
     if signon.status != SignOnStatus.PENDING and not reconfirm:
         raise DomainError("This sign-on needs no confirmation.")
-    token = notify.issue_token(signon, now)
+    token = notify.issue_link(session, signon, now)
     template = "signon_reconfirm" if reconfirm else "signon_pending_again"
     notify.mail(session, signon, letter, template, "confirm", link_for(signon, token))
     session.flush()
@@ -208,7 +241,7 @@ def request_reconfirm(
     # failing for ever, and the coordinator would believe the signer was asked.
     emailed = [signon for signon in rows if signon.signer_email.strip()]
     for signon in emailed:
-        token = notify.issue_token(signon, now)
+        token = notify.issue_link(session, signon, now)
         notify.mail(session, signon, letter, "signon_reconfirm", "confirm", link_for(signon, token))
     session.flush()
     without = [signon.org_name for signon in rows if not signon.signer_email.strip()]

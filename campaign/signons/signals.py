@@ -21,6 +21,12 @@ signons_counted = _signals.signal("signons-counted")
 #: merge, ``original=`` the sign-on it was merged into (else None).
 signon_reviewed = _signals.signal("signon-reviewed")
 
+#: A second signer for an organization already on a letter confirmed their address
+#: (``signons.claims.confirm_claim``), inside the caller's transaction. The sender is the
+#: session; ``signon=`` the organization's sign-on, ``claim=`` the second signer. The
+#: directory records them as another contact of the organization.
+second_signer_confirmed = _signals.signal("second-signer-confirmed")
+
 #: A coordinator corrected how a sign-on writes its organization's name
 #: (``review.services.rename``), inside the caller's transaction. The sender is the
 #: session; ``signon=`` the sign-on (with its new name and key), ``old_name=`` the name it

@@ -23,14 +23,14 @@ from campaign.letters.services import current_version
 from campaign.signons import notify
 from campaign.signons.dedup import Identity, find, normalise_identity
 from campaign.signons.inserts import insert_pending
-from campaign.signons.models import SignOn, SignOnStatus
+from campaign.signons.models import SignOn, SignOnClaim, SignOnStatus
 from campaign.uploads.store import UploadStore, describe, sniff
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_KINDS = {"png", "jpeg"}
 
 # Builds the absolute confirmation link for a sign-on and its raw token (the view
-# passes url_for(..., _external=True); services never see the request).
+# passes core.urls.external_url, on CAMPAIGN_BASE_URL; services never see the request).
 LinkFor = Callable[[SignOn, str], str]
 
 
@@ -221,7 +221,7 @@ def record(
         existing = find(session, letter.id, ident.state, ident.key)
         if existing is None:
             raise DomainError("Please try again.")
-        return _already_signed(session, letter, existing, prepared.email, link_for, now)
+        return _already_signed(session, letter, existing, prepared, link_for, now)
     if prepared.logo:
         # Saved only now, so a refused or duplicate sign-on leaves no orphan file.
         stored = store.save(prepared.logo, allowed=LOGO_KINDS, max_bytes=LOGO_MAX_BYTES)
@@ -237,21 +237,56 @@ def _already_signed(
     session: Session,
     letter: Letter | PublicLetter,
     existing: SignOn,
-    email: str,
+    prepared: Prepared,
     link_for: LinkFor,
     now: datetime,
 ) -> SignResult:
-    """The organization is on record already: say so by email only, never on the page."""
-    if existing.status == SignOnStatus.PENDING:
-        token = notify.issue_token(existing, now)
-        link = link_for(existing, token)
-        # The link goes only to the address that first signed; a newcomer is told so.
-        notify.mail(session, existing, letter, "signon_pending_again", "confirm", link)
-        if existing.signer_email.casefold() != email.casefold():
-            notify.mail(session, existing, letter, "signon_pending_other", "notice", None, to=email)
-        existing.updated_at = now
-        session.flush()
-        return SignResult("pending", existing.id)
-    template = "signon_already_confirmed" if existing.counted else "signon_already_other"
-    notify.mail(session, existing, letter, template, "notice", None, to=email)
-    return SignResult("already", existing.id)
+    """The organization is on the letter already. Neither the page nor any email to the
+    address typed tells so (issue 16.2): another address gets the email every new signer
+    gets, its link confirming a *second signer* (``SignOnClaim``), recorded only once
+    confirmed. The sign-on's own address hears of it at most once a day: a pending one
+    gets one more link (earlier ones still work), a counted one that it signed already.
+    """
+    own = existing.signer_email.strip().casefold() == prepared.email.casefold()
+    if not own:
+        claim = SignOnClaim(
+            sign_on_id=existing.id,
+            org_name=prepared.signon.org_name,
+            signer_name=prepared.signon.signer_name,
+            signer_title=prepared.signon.signer_title,
+            signer_email=prepared.email,
+            listed=prepared.signon.listed,
+            # the token of the email rendered for a new sign-on: the very same email
+            token_hash=prepared.signon.token_hash,
+            token_expires_at=prepared.signon.token_expires_at,
+            created_at=now,
+        )
+        session.add(claim)
+        prepared.confirm.enqueue(session)
+    if (existing.status == SignOnStatus.PENDING or own) and _may_remind(session, existing, now):
+        if existing.status == SignOnStatus.PENDING:
+            link = link_for(existing, notify.issue_link(session, existing, now))
+            notify.mail(session, existing, letter, "signon_pending_again", "confirm", link)
+        else:
+            template = "signon_already_confirmed" if existing.counted else "signon_already_other"
+            notify.mail(session, existing, letter, template, "notice", None)
+    session.flush()
+    return SignResult(
+        "pending" if existing.status == SignOnStatus.PENDING else "already", existing.id
+    )
+
+
+def _may_remind(session: Session, signon: SignOn, now: datetime) -> bool:
+    """Take the day's one reminder for ``signon``: True unless one went less than a day
+    ago. One conditional UPDATE, so that concurrent submissions (several app servers)
+    send one between them."""
+    taken = session.execute(
+        sa.update(SignOn)
+        .where(
+            SignOn.id == signon.id,
+            sa.or_(SignOn.reminded_at.is_(None), SignOn.reminded_at <= now - notify.REMIND_EVERY),
+        )
+        .values(reminded_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return taken.rowcount == 1

@@ -20,13 +20,13 @@ from campaign.core import ratelimit
 from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error, parse_id
 from campaign.core.markdown import render_markdown
-from campaign.db import utcnow
+from campaign.core.urls import external_url
 from campaign.delivery.addenda import first_delivery
 from campaign.delivery.public import public_list
 from campaign.extensions import limiter
 from campaign.letters.models import Letter, LetterStatus, PublicLetter
 from campaign.letters.services import current_version
-from campaign.signons import dedup, services, signing
+from campaign.signons import claims, dedup, services, signing
 from campaign.signons.forms import ConfirmForm, SignOnForm
 from campaign.signons.models import SignOn, SignOnStatus
 from campaign.uploads.store import store_for
@@ -55,7 +55,7 @@ def _coalition(letter: Letter):
 
 def _link_for(letter: Letter | PublicLetter):
     def link(signon: SignOn, token: str) -> str:
-        return url_for("signons.confirm", slug=letter.slug, token=token, _external=True)
+        return external_url("signons.confirm", slug=letter.slug, token=token)
 
     return link
 
@@ -120,6 +120,11 @@ def _sign(slug: str):
         prepared = _prepare(letter, form, version_id) if valid else None
     if prepared is None:
         return _form_again(letter, form, 400)
+    if not ratelimit.allow("SIGNON_MAIL_LIMIT", "signons.mail", prepared.email.casefold()):
+        form.signer_email.errors.append(
+            "Too many sign-on emails went to this address today. Please try again tomorrow."
+        )
+        return _form_again(letter, form, 429)
     try:
         signing.record(
             db.session, prepared, store=store_for(current_app), link_for=_link_for(letter)
@@ -204,24 +209,28 @@ def thanks(slug: str):
 @bp.route("/sign/<slug>/confirm/<token>", methods=["GET", "POST"])
 @limiter.limit(_signon_limit, methods=["POST"])
 def confirm(slug: str, token: str):
-    """GET shows a Confirm button (mail scanners confirm nothing); POST confirms."""
+    """GET shows a Confirm button (mail scanners confirm nothing); POST confirms.
+
+    A second signer's link (``claims``) shows the very page a new signer's does."""
     if request.method == "POST":
         return _confirm(slug, token)
     letter = _public_letter_or_404(slug)
-    signon = services.find_by_token(db.session, letter, token)
-    if signon is None:
+    link = services.find_link(db.session, letter, token)
+    if link is None:
         return render_template(
             "signons/confirm_invalid.html", letter=letter, coalition=_coalition(letter)
         ), 404
     form = ConfirmForm()
-    reconfirm = services.needs_reconfirm(db.session, signon, letter)
+    signon, claim = link.signon, link.claim
+    reconfirm = claim is None and services.needs_reconfirm(db.session, signon, letter)
     version = current_version(db.session, letter)
     form.version_id.data = str(version.id)
-    if signon.status != SignOnStatus.PENDING and not reconfirm:
-        state = "done" if signon.counted else "closed"
+    confirmed = claim.confirmed_at is not None if claim else signon.status != SignOnStatus.PENDING
+    if confirmed and not reconfirm:
+        state = "done" if claim is not None or signon.counted else "closed"
     elif not letter.takes_confirmations:
         state = "closed"
-    elif services.token_expired(signon, utcnow()):
+    elif link.expired:
         state = "expired"
     else:
         state = "reconfirm" if reconfirm else "confirm"
@@ -229,7 +238,7 @@ def confirm(slug: str, token: str):
         "signons/confirm.html",
         letter=letter,
         coalition=_coalition(letter),
-        signon=signon,
+        signon=claim or signon,  # a second signer sees what they typed, nothing else
         state=state,
         form=form,
         body_html=render_markdown(version.body) if state == "reconfirm" else None,
@@ -242,27 +251,33 @@ def _confirm(slug: str, token: str):
     write (SQLite's write lock is not held while names are compared)."""
     with db.read_phase():
         letter = _public_letter_or_404(slug)
-        signon = services.find_by_token(db.session, letter, token)
-        if signon is None:
+        link = services.find_link(db.session, letter, token)
+        if link is None:
             return render_template(
                 "signons/confirm_invalid.html", letter=letter, coalition=_coalition(letter)
             ), 404
+        signon = link.signon
         form = ConfirmForm()
         form.validate_on_submit()  # CSRFProtect has checked the token; a version id at most
         similar = (
             dedup.earlier_similar(db.session, signon)
-            if signon.status == SignOnStatus.PENDING
+            if link.claim is None and signon.status == SignOnStatus.PENDING
             else None
         )
     db.session.refresh(signon)  # as it is now, under the write lock (a double click)
     try:
-        services.confirm_signon(
-            db.session,
-            signon,
-            letter,
-            version_id=parse_id(form.version_id.data),
-            similar=similar,
-        )
+        if link.claim is not None:
+            db.session.refresh(link.claim)
+            claims.confirm_claim(db.session, link.claim, signon, letter)
+        else:
+            services.confirm_signon(
+                db.session,
+                signon,
+                letter,
+                version_id=parse_id(form.version_id.data),
+                similar=similar,
+                expires_at=link.expires_at,
+            )
     except DomainError as err:
         db.session.rollback()
         flash(err.message, "danger")
@@ -275,16 +290,21 @@ def _confirm(slug: str, token: str):
 @bp.post("/sign/<slug>/confirm/<token>/resend")
 @limiter.limit(_signon_limit)
 def resend(slug: str, token: str):
-    """Send a fresh link to the address that signed (for an expired one)."""
+    """Send one more link to the address that signed (for an expired one)."""
     letter = _public_letter_or_404(slug)
-    signon = services.find_by_token(db.session, letter, token)
-    if signon is None:
+    link = services.find_link(db.session, letter, token)
+    if link is None:
         return render_template(
             "signons/confirm_invalid.html", letter=letter, coalition=_coalition(letter)
         ), 404
     ActionForm().validate_on_submit()
     try:
-        services.resend_link(db.session, signon, letter, link_for=_link_for(letter))
+        if link.claim is not None:
+            claims.resend_claim(
+                db.session, link.claim, link.signon, letter, link_for=_link_for(letter)
+            )
+        else:
+            services.resend_link(db.session, link.signon, letter, link_for=_link_for(letter))
     except DomainError as err:
         db.session.rollback()
         flash(err.message, "danger")

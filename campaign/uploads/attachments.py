@@ -130,8 +130,18 @@ def add_attachment_row(
 # --- views: serving one ---------------------------------------------------------------
 
 
-def send_attachment(item: AttachmentMixin):
-    """The response serving an attachment (its own type, Content-Disposition, nosniff)."""
+# What a browser may show in the page when asked to ("view"); anything else (.docx) is
+# always saved. Shown or saved, the type is ours, never the uploader's.
+INLINE_KINDS = frozenset({"pdf", "png", "jpeg"})
+
+
+def send_attachment(item: AttachmentMixin, *, view: bool = False):
+    """The response serving an attachment: saved as a file (Content-Disposition:
+    attachment) unless the user asked to ``view`` it and it is a PDF, PNG or JPEG."""
     return send_stored(
-        store_for(current_app), item.sha256, kind=item.kind, download_name=item.original_name
+        store_for(current_app),
+        item.sha256,
+        kind=item.kind,
+        download_name=item.original_name,
+        as_attachment=not (view and item.kind in INLINE_KINDS),
     )

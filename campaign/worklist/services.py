@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from campaign.letters.models import Letter, LetterStatus, LetterVersion
 from campaign.responses.models import Response, ResponseStatus
-from campaign.signons.models import COUNTED, ConsentOverride, SignOn, SignOnStatus
+from campaign.signons.claims import undecided
+from campaign.signons.models import COUNTED, ConsentOverride, SignOn, SignOnClaim, SignOnStatus
 
 
 def _actionable() -> sa.ColumnElement[bool]:
@@ -35,10 +36,11 @@ class Pending:
     responses: int = 0  # logged by members, awaiting a coordinator's approval
     signons: int = 0  # confirmed, awaiting review
     reconfirm: int = 0  # signed a text older than the last material edit
+    second_signers: int = 0  # confirmed second signers of an organization, to decide on
 
     @property
     def total(self) -> int:
-        return self.responses + self.signons + self.reconfirm
+        return self.responses + self.signons + self.reconfirm + self.second_signers
 
 
 def _latest_material() -> sa.Subquery:
@@ -77,6 +79,15 @@ def _reconfirm_due() -> sa.Select:
     )
 
 
+def _second_signers() -> sa.Select:
+    return (
+        sa.select(SignOn.letter_id)
+        .join(SignOnClaim, SignOnClaim.sign_on_id == SignOn.id)
+        .join(Letter, Letter.id == SignOn.letter_id)
+        .where(undecided(), _actionable())
+    )
+
+
 def _count(query: sa.Select) -> sa.ScalarSelect:
     return sa.select(sa.func.count()).select_from(query.subquery()).scalar_subquery()
 
@@ -84,12 +95,15 @@ def _count(query: sa.Select) -> sa.ScalarSelect:
 def pending(session: Session, campaign_id: int | None = None) -> Pending:
     """Everything waiting, in all campaigns or in one: a single SELECT."""
     responses = sa.select(Response.id).where(Response.status == ResponseStatus.PENDING)
-    signons, reconfirm = _awaiting_review(), _reconfirm_due()
+    signons, reconfirm, second = _awaiting_review(), _reconfirm_due(), _second_signers()
     if campaign_id is not None:
         responses = responses.where(Response.campaign_id == campaign_id)
         signons = signons.where(Letter.campaign_id == campaign_id)
         reconfirm = reconfirm.where(Letter.campaign_id == campaign_id)
-    row = session.execute(sa.select(_count(responses), _count(signons), _count(reconfirm))).one()
+        second = second.where(Letter.campaign_id == campaign_id)
+    row = session.execute(
+        sa.select(_count(responses), _count(signons), _count(reconfirm), _count(second))
+    ).one()
     return Pending(*(int(n or 0) for n in row))
 
 
@@ -100,20 +114,21 @@ class LetterPending:
     letter: Letter
     signons: int
     reconfirm: int
+    second_signers: int = 0
 
 
 def pending_by_letter(session: Session, campaign_id: int) -> list[LetterPending]:
-    """The campaign's letters with sign-ons waiting, in three queries (the counts, then
+    """The campaign's letters with sign-ons waiting, in four queries (the counts, then
     the letters)."""
     counts: dict[int, list[int]] = {}
-    for i, query in enumerate((_awaiting_review(), _reconfirm_due())):
+    for i, query in enumerate((_awaiting_review(), _reconfirm_due(), _second_signers())):
         rows = session.execute(
             query.with_only_columns(SignOn.letter_id, sa.func.count())
             .where(Letter.campaign_id == campaign_id)
             .group_by(SignOn.letter_id)
         )
         for letter_id, n in rows:
-            counts.setdefault(letter_id, [0, 0])[i] = n
+            counts.setdefault(letter_id, [0, 0, 0])[i] = n
     letters = session.scalars(
         sa.select(Letter).where(Letter.id.in_(list(counts))).order_by(Letter.created_at, Letter.id)
     )
@@ -122,7 +137,7 @@ def pending_by_letter(session: Session, campaign_id: int) -> list[LetterPending]
 
 def pending_by_campaign(session: Session) -> dict[int, Pending]:
     """Campaign id → what waits there (campaigns with nothing waiting left out), in
-    three grouped queries."""
+    four grouped queries."""
     responses = dict(
         session.execute(
             sa.select(Response.campaign_id, sa.func.count())
@@ -131,7 +146,7 @@ def pending_by_campaign(session: Session) -> dict[int, Pending]:
         ).all()
     )
     per_kind = []
-    for query in (_awaiting_review(), _reconfirm_due()):
+    for query in (_awaiting_review(), _reconfirm_due(), _second_signers()):
         per_kind.append(
             dict(
                 session.execute(
@@ -141,9 +156,11 @@ def pending_by_campaign(session: Session) -> dict[int, Pending]:
                 ).all()
             )
         )
-    signons, reconfirm = per_kind
-    ids = set(responses) | set(signons) | set(reconfirm)
+    signons, reconfirm, second = per_kind
+    ids = set(responses) | set(signons) | set(reconfirm) | set(second)
     return {
-        cid: Pending(responses.get(cid, 0), signons.get(cid, 0), reconfirm.get(cid, 0))
+        cid: Pending(
+            responses.get(cid, 0), signons.get(cid, 0), reconfirm.get(cid, 0), second.get(cid, 0)
+        )
         for cid in ids
     }

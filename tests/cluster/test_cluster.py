@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 
+import httpx
 import pytest
 import redis
 
@@ -27,6 +28,17 @@ SHORT = Plan(
 )  # fmt: skip
 
 
+def _forged_host_answers(cluster: Cluster) -> tuple[str, int]:
+    """What nginx and an app server do with ``Host: attacker.example``."""
+    evil = {"Host": "attacker.example"}
+    try:
+        proxy = str(httpx.get(f"{cluster.url}/login", headers=evil, verify=cluster.tls).status_code)
+    except httpx.RemoteProtocolError:  # nginx's 444: the connection closed, no answer
+        proxy = "dropped"
+    direct = httpx.get(f"http://127.0.0.1:{cluster.web_ports[0]}/login", headers=evil)
+    return proxy, direct.status_code
+
+
 def _why_not() -> str | None:
     if not PG.startswith("postgresql"):
         return "the cluster runs on PostgreSQL: it runs in make test's PostgreSQL pass"
@@ -42,6 +54,7 @@ def test_a_cluster_loses_nothing_and_sends_nothing_twice(tmp_path):
         report = Day(cluster, SHORT, say=lambda _: None).run()
         logs = {p.name: p.read_text(errors="replace") for p in cluster.dir.glob("w*.log")}
         tokens = [m["body"] for m in cluster.smtp.messages]
+        forged = _forged_host_answers(cluster)
     k = report.counts
     print(result_line(report))
     # nothing left behind: processes, the database, the Redis keys
@@ -50,6 +63,8 @@ def test_a_cluster_loses_nothing_and_sends_nothing_twice(tmp_path):
     assert list(client.scan_iter(match=f"*/{cluster.key_prefix}/*")) == []
     client.close()
     assert report.problems == []
+    # a forged Host header (issue 16.1): nginx drops it, and an app server refuses it
+    assert forged == ("dropped", 400), forged
     assert k["lost"] == 0 and k["duplicated"] == 0 and k["mails_twice"] == 0, k
     assert k["stored"] == k["accepted"] and k["unacknowledged"] == 0
     assert k["mails_received"] == k["mails"] > 0

@@ -183,7 +183,11 @@ def test_attachment_is_served_only_to_logged_in_users(login_as, client, session)
     assert served.status_code == 200 and served.data == PDF
     assert served.mimetype == "application/pdf"
     assert served.headers["X-Content-Type-Options"] == "nosniff"
-    assert served.headers["Content-Disposition"].startswith("inline; filename=a.pdf")
+    # saved as a file unless "view" is asked for (issue 16)
+    assert served.headers["Content-Disposition"].startswith("attachment; filename=a.pdf")
+    assert (
+        c.get(url + "?view=1").headers["Content-Disposition"].startswith("inline; filename=a.pdf")
+    )
     assert "no-store" in served.headers["Cache-Control"]
     other = create_evidence_record(session)
     assert c.get(f"/evidence/{other.id}/attachments/{item.id}").status_code == 404

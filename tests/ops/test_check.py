@@ -146,6 +146,7 @@ def test_the_command_exits_1_and_says_the_fix(tmp_path):
     result = _run(
         {
             "CAMPAIGN_ENV": "production",
+            "CAMPAIGN_BASE_URL": "https://sign.example.org",
             "CAMPAIGN_SECRET_KEY": "s" * 64,
             "CAMPAIGN_DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}",
             "CAMPAIGN_INSTANCE_PATH": str(tmp_path),

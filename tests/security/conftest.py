@@ -64,10 +64,14 @@ def world(session, make_campaign, make_user) -> World:
             "event_id": 1,
             "kind": "pdf",
             "delivery_id": 1,
+            "claim_id": 1,
             "sha256": "0" * 64,
         },
         # the public pages take the letter's own public slug
-        by_prefix={"signons.": {"slug": letter.slug}},
+        by_prefix={
+            "signons.": {"slug": letter.slug},
+            "responses.review_attachment": {"action": "approve"},
+        },
     )
 
 

@@ -105,7 +105,8 @@ def test_expired_link_offers_a_new_one(client, session):
     assert len(mails) == 2 and mails[1].to_addr == "ana@example.org"
     new_link = link_in(mails[1].body_text)
     assert new_link != old_link
-    assert client.get(path_of(old_link)).status_code == 404
+    # the expired link still says it expired (a new one revokes nothing: issue 14.5)
+    assert "expired" in client.get(path_of(old_link)).get_data(as_text=True)
     _confirm(client, new_link)
     assert reload(session, signon).status == SignOnStatus.CONFIRMED
 
@@ -127,14 +128,20 @@ def test_same_organization_never_signs_twice_and_the_page_never_tells(client, se
     assert len(signons(session, letter)) == 1
     mails = outbox(session)
     assert len(mails) == 2
-    assert "not confirmed yet" in mails[1].body_text  # a fresh link for the pending one
+    assert "not confirmed yet" in mails[1].body_text  # one more link for the pending one
     first_link, fresh_link = link_in(mails[0].body_text), link_in(mails[1].body_text)
-    assert client.get(path_of(first_link)).status_code == 404  # replaced
+    assert client.get(path_of(first_link)).status_code == 200  # still valid (issue 14.5)
+    # a third try the same day sends nothing more (at most one reminder a day)
+    sign(client, letter, org_name="Immigrant Rights Coalition")
+    assert len(outbox(session)) == 2
     _confirm(client, fresh_link)
-    # once confirmed, another try says so by email only
+    # the sign-on's own address may hear, by email only, that it signed (once a day)
+    reload(session, signons(session, letter)[0]).reminded_at = None
+    session.commit()
     third = sign(client, letter, org_name="IMMIGRANT RIGHTS COALITION")
     assert third.headers["Location"] == first.headers["Location"]
     assert "already signed" in outbox(session)[-1].body_text
+    assert outbox(session)[-1].to_addr == "ana@example.org"
     assert len(signons(session, letter)) == 1
     # the same name in another state is another organization
     sign(client, letter, state="FL")
@@ -148,10 +155,12 @@ def test_pending_signon_claimed_from_another_address(client, session):
     mails = outbox(session)
     assert [m.to_addr for m in mails] == [
         "ana@example.org",
-        "ana@example.org",
         "someone.else@example.org",
+        "ana@example.org",
     ]
-    assert "/confirm/" not in mails[2].body_text  # the link only goes to the first address
+    # the newcomer gets what every new signer gets (issue 16.2); the first signer a reminder
+    assert mails[1].subject == mails[0].subject and "/confirm/" in mails[1].body_text
+    assert "not confirmed yet" in mails[2].body_text
     assert signons(session, letter)[0].signer_name == "Ana Pérez"
 
 

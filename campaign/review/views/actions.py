@@ -4,7 +4,7 @@ and adding a sign-on by hand."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -25,13 +25,14 @@ from campaign.review.forms import (
     MergeForm,
     RejectForm,
     RenameForm,
+    SecondSignerForm,
     WithdrawForm,
 )
 from campaign.review.reconsent import INCLUDABLE, include_without_reconsent
 from campaign.review.views.base import BASE, bp, load, signon_or_404
-from campaign.signons import consent
+from campaign.signons import claims, consent
 from campaign.signons.fuzzy import similarity
-from campaign.signons.models import SignOn, SignOnStatus
+from campaign.signons.models import ClaimDecision, SignOn, SignOnClaim, SignOnStatus
 
 
 def _merge_choices(letter, signon: SignOn) -> list[tuple[int, str]]:
@@ -88,6 +89,8 @@ def _detail(campaign, letter, signon: SignOn, status: int = 200, **forms):
         delivered_on=delivered,
         awaiting_reconsent=awaiting,
         include_form=forms.get("include") or IncludeForm(),
+        second_signers=claims.waiting(db.session, signon),
+        second_signer_form=forms.get("second_signer") or SecondSignerForm(),
         can_include=awaiting and signon.status in INCLUDABLE and not letter.signons_frozen,
     ), status
 
@@ -161,6 +164,35 @@ def include(campaign_slug: str, letter_id: int, signon_id: int):
             db.session, s, letter, reason=f.reason.data, actor=current_user
         ),
         lambda s: f"“{s.org_name}” is included without re-confirming; the reason is recorded.",
+    )
+
+
+@bp.post(BASE + "/<int:signon_id>/second-signers/<int:claim_id>")
+@coordinator_required
+def second_signer(campaign_slug: str, letter_id: int, signon_id: int, claim_id: int):
+    """Decide who signs for the organization: the first signer or a confirmed second one."""
+
+    def call(signon, letter, form):
+        claim = db.session.get(SignOnClaim, claim_id)
+        if claim is None or claim.sign_on_id != signon.id:
+            abort(404)
+        claims.decide(
+            db.session,
+            claim,
+            signon,
+            letter,
+            decision=ClaimDecision(form.decision.data),
+            actor=current_user,
+        )
+
+    return _act(
+        campaign_slug,
+        letter_id,
+        signon_id,
+        SecondSignerForm,
+        "second_signer",
+        call,
+        lambda s: f"Decided who signs for “{s.org_name}”.",
     )
 
 
