@@ -2,7 +2,7 @@
 demands.status_changed_on and last_event_on: history dated when it happened
 
 Revision ID: 3f7a2c9e1b84
-Revises: b4d6f8a0c2e3
+Revises: 2b226d209a72
 Create Date: 2026-12-05 10:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3f7a2c9e1b84"
-down_revision: str | Sequence[str] | None = "b4d6f8a0c2e3"
+down_revision: str | Sequence[str] | None = "2b226d209a72"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -107,7 +107,7 @@ def test_migration_sorts_existing_rows(tmp_path):
     from campaign.migrate import upgrade
 
     url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
-    upgrade(url, "b4d6f8a0c2e3")
+    upgrade(url, "2b226d209a72")
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(
