@@ -73,6 +73,8 @@ def _fill(session: Session) -> None:
                 "citation": citation,
                 "event_on": date(2020, 1, 1) + timedelta(days=i % 2000),
                 "agency_id": agencies[i % AGENCIES].id if i % 5 else None,
+                # a record keeps its agency's state (every tenth without one: a state only)
+                "state": agencies[i % AGENCIES].state if i % 5 or i % 10 == 5 else None,
                 "search_text": search_text_for(title, summary, citation),
             }
         )

@@ -65,10 +65,11 @@ def import_287g_command(file: Path, as_of, as_json: bool, force: bool) -> None:
         f"{file.name}: {report.list_type} list as of {report.as_of} ({report.as_of_source}), "
         f"{report.rows_read} rows read."
     )
-    click.echo(
-        f"Agreements: {report.created} created, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.no_longer_listed} no longer listed."
-    )
+    if report.diff.get("in_order", True):
+        click.echo(
+            f"Agreements: {report.created} created, {report.updated} updated, "
+            f"{report.unchanged} unchanged, {report.no_longer_listed} no longer listed."
+        )
     renames = report.diff.get("renames", [])
     if renames:
         click.echo(f"{len(renames)} possible renames to confirm on the snapshot page.")

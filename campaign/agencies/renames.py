@@ -7,112 +7,153 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from rapidfuzz import fuzz
 from sqlalchemy.orm import Session
 
+from campaign.agencies.importer.history import Timeline
 from campaign.agencies.models import (
     Agency,
     Agreement,
     AgreementObservation,
-    AgreementStatus,
     ImportSnapshot,
+    ListType,
     RenameProposal,
     RenameStatus,
 )
+from campaign.agencies.rename_match import MIN_SCORE, rename_score
 from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.core.errors import Conflict
 from campaign.db import utcnow
 
-# Words every agency name shares; a rename is judged on what is left.
-_GENERIC = frozenset(
-    {
-        "the", "city", "of", "town", "village", "county", "sheriffs", "sheriff", "office",
-        "offic", "police", "department", "services", "service", "board", "commissioners",
-    }
-)  # fmt: skip
-RENAME_MIN_SCORE = 85.0
 
-
-def _distinctive(key: str) -> str:
-    return " ".join(w for w in key.split() if w not in _GENERIC)
-
-
-def rename_score(old_key: str, new_key: str) -> float:
-    """How likely ``new_key`` is ``old_key`` renamed (0–100), judged on the distinctive words."""
-    old, new = _distinctive(old_key), _distinctive(new_key)
-    if not old or not new:
-        return fuzz.ratio(old_key, new_key) if fuzz.ratio(old_key, new_key) >= 95 else 0.0
-    return fuzz.ratio(old, new)
+def _candidates(
+    session: Session, snapshot_id: int, timeline: Timeline
+) -> dict[tuple[int, int], dict[str, Any]]:
+    """(old agency, new agency) → the proposal's entry, for one release (see propose_renames)."""
+    order = timeline.ordered()
+    position = order.index(snapshot_id)
+    before = set(order[:position])
+    previous = timeline.previous(snapshot_id)
+    participating = timeline.types[snapshot_id] == ListType.PARTICIPATING
+    rows = session.execute(
+        sa.select(
+            AgreementObservation.agreement_id,
+            AgreementObservation.snapshot_id,
+            AgreementObservation.agency_name,
+            AgreementObservation.list_type,
+        ).where(AgreementObservation.snapshot_id.in_(before | {snapshot_id}))
+    ).all()
+    now: dict[int, str] = {}
+    earlier: dict[int, tuple[int, str]] = {}  # agreement → (its latest list before, name there)
+    on_previous: set[int] = set()
+    ever_participating: set[int] = set()
+    for agreement_id, sid, name, list_type in rows:
+        if sid == snapshot_id:
+            now[agreement_id] = name
+            continue
+        if sid == previous:
+            on_previous.add(agreement_id)
+        if list_type == ListType.PARTICIPATING:
+            ever_participating.add(agreement_id)
+        known = earlier.get(agreement_id)
+        if known is None or timeline.keys[sid] > timeline.keys[known[0]]:
+            earlier[agreement_id] = (sid, name)
+    appeared = [a for a in now if a not in earlier]
+    # vanished: on the previous list of this type and not on this one; for a participating
+    # list, also a pending agreement never listed as participating (signed under a new name)
+    vanished = {a for a in on_previous if a not in now}
+    if participating:
+        vanished |= {a for a in earlier if a not in now and a not in ever_participating}
+    if not appeared or not vanished:
+        return {}
+    info = {
+        agreement_id: (agency_id, model, state, merged)
+        for agreement_id, agency_id, model, state, merged in session.execute(
+            sa.select(
+                Agreement.id, Agreement.agency_id, Agreement.model, Agency.state,
+                Agency.merged_into_id,
+            )
+            .join(Agency, Agency.id == Agreement.agency_id)
+            .where(Agreement.id.in_(set(appeared) | vanished))
+        )
+    }  # fmt: skip
+    by_slot: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for agreement_id in vanished:
+        _agency, model, state, _merged = info[agreement_id]
+        by_slot[(state, model)].append(agreement_id)
+    scored = []
+    for new_id in appeared:
+        new_agency, model, state, _merged = info[new_id]
+        for old_id in by_slot.get((state, model), []):
+            old_agency = info[old_id][0]
+            if old_agency == new_agency or info[old_id][3] is not None:
+                continue
+            score = rename_score(earlier[old_id][1], now[new_id], state)
+            if score >= MIN_SCORE:
+                scored.append((score, earlier[old_id][1], now[new_id], old_id, new_id))
+    out: dict[tuple[int, int], dict[str, Any]] = {}
+    used: set[int] = set()
+    for score, old_name, new_name, old_id, new_id in sorted(
+        scored, key=lambda c: (-c[0], c[1], c[2])
+    ):
+        if old_id in used or new_id in used:
+            continue
+        used |= {old_id, new_id}
+        pair = (info[old_id][0], info[new_id][0])
+        entry = out.setdefault(
+            pair,
+            {
+                "state": info[new_id][2],
+                "old_agency_id": pair[0],
+                "old_name": old_name,
+                "new_agency_id": pair[1],
+                "new_name": new_name,
+                "score": round(float(score), 1),
+                "models": [],
+            },
+        )
+        entry["models"].append(info[new_id][1].value)
+    return out
 
 
 def propose_renames(
-    session: Session,
-    snapshot_id: int,
-    agencies: dict[tuple[str, str], Agency],
-    new_agency_ids: set[int],
-    dropped_agency_ids: set[int],
+    session: Session, snapshot_id: int
 ) -> tuple[list[RenameProposal], list[dict[str, Any]]]:
-    """New names that look like a vanished agency of the same state, for a coordinator.
+    """Possible renames in one release, per agreement: in one state and one model, an
+    agreement vanished and another appeared under a similar name (``rename_match``).
 
-    Returns the proposals (added and flushed) and their entries for the import's diff.
+    Also brings the proposals of later lists up to date when an older list arrives late
+    (an agreement it names did not "appear" later after all). Decided proposals are kept.
+    Returns this release's new proposals (added and flushed) and their entries for the diff.
     """
-    if not new_agency_ids or not dropped_agency_ids:
-        return [], []
-    still_listed = set(
-        session.scalars(
-            sa.select(Agreement.agency_id).where(
-                Agreement.agency_id.in_(dropped_agency_ids),
-                Agreement.status != AgreementStatus.NO_LONGER_LISTED,
-            )
-        )
-    )
-    gone = {a.id: a for a in set(agencies.values()) if a.id in dropped_agency_ids - still_listed}
-    fresh = [a for a in set(agencies.values()) if a.id in new_agency_ids]
-    by_state: dict[str, list[Agency]] = defaultdict(list)
-    for agency in gone.values():
-        by_state[agency.state].append(agency)
-    candidates = []
-    for new in fresh:
-        for old in by_state.get(new.state, []):
-            score = rename_score(old.key, new.key)
-            if score >= RENAME_MIN_SCORE:
-                candidates.append((score, old, new))
-    proposals: list[RenameProposal] = []
-    entries: list[dict[str, Any]] = []
-    used_old: set[int] = set()
-    used_new: set[int] = set()
+    timeline = Timeline.load(session)
+    order = timeline.ordered()
+    later = order[order.index(snapshot_id) + 1 :]
     existing = {
-        (old_id, new_id)
-        for old_id, new_id in session.execute(
-            sa.select(RenameProposal.old_agency_id, RenameProposal.new_agency_id)
-        )
+        (p.old_agency_id, p.new_agency_id): p for p in session.scalars(sa.select(RenameProposal))
     }
-    for score, old, new in sorted(candidates, key=lambda c: (-c[0], c[1].key, c[2].key)):
-        if old.id in used_old or new.id in used_new or (old.id, new.id) in existing:
-            continue
-        used_old.add(old.id)
-        used_new.add(new.id)
-        proposal = RenameProposal(
-            snapshot_id=snapshot_id,
-            old_agency_id=old.id,
-            new_agency_id=new.id,
-            score=round(float(score), 1),
-        )
-        session.add(proposal)
-        proposals.append(proposal)
-        entries.append(
-            {
-                "state": new.state,
-                "old_agency_id": old.id,
-                "old_name": old.name,
-                "new_agency_id": new.id,
-                "new_name": new.name,
-                "score": round(float(score), 1),
-            }
-        )
+    mine: list[RenameProposal] = []
+    entries: list[dict[str, Any]] = []
+    for sid in [snapshot_id, *later]:
+        found = _candidates(session, sid, timeline)
+        for proposal in existing.values():
+            stale = proposal.snapshot_id == sid and proposal.status == RenameStatus.PROPOSED
+            if stale and (proposal.old_agency_id, proposal.new_agency_id) not in found:
+                session.delete(proposal)
+        for pair, entry in found.items():
+            if pair in existing:
+                continue
+            proposal = RenameProposal(
+                snapshot_id=sid, old_agency_id=pair[0], new_agency_id=pair[1],
+                score=entry["score"],
+            )  # fmt: skip
+            session.add(proposal)
+            existing[pair] = proposal
+            if sid == snapshot_id:
+                mine.append(proposal)
+                entries.append(entry)
     session.flush()
-    return proposals, entries
+    return mine, entries
 
 
 # Called when a confirmed rename merges ``old`` into ``new``: hook(session, old_id, new_id).

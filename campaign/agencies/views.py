@@ -135,6 +135,8 @@ def import_workbook():
             db.session.commit()
             if report.already_imported:
                 flash("This file was already imported; nothing changed.", "info")
+            elif not report.diff.get("in_order", True):
+                flash(report.warnings[0]["message"], "info")
             else:
                 flash(
                     f"Imported {report.rows_read} rows of the {report.list_type} list: "

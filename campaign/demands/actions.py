@@ -70,8 +70,9 @@ def transition(campaign_slug: str, demand_id: int):
     def move(demand: Demand) -> str:
         status = DemandStatus(target)
         services.transition_demand(
-            db.session, demand, status, reason=form.reason.data, actor=current_user
-        )
+            db.session, demand, status, reason=form.reason.data, actor=current_user,
+            happened_on=form.happened_on.data, today=local_today(),
+        )  # fmt: skip
         return f"Demand is now “{status.label}”."
 
     return _act(campaign, demand_id, form, "transition_form", move, failed_transition=target)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from campaign.agencies.models import Agency
+from campaign.agencies.standing import standings
 from campaign.audit.services import record as audit
 from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
@@ -20,7 +22,14 @@ from campaign.demands.models import (
     DemandEventKind,
     DemandStatus,
 )
-from campaign.demands.services import PLACEHOLDERS, DemandFields, add_event, check_letter
+from campaign.demands.services import (
+    PLACEHOLDERS,
+    DemandFields,
+    add_event,
+    check_letter,
+    flag_if_gone,
+    transition_demand,
+)
 
 
 def template_fields(text: str, field_name: str) -> None:
@@ -56,6 +65,8 @@ class BulkResult:
 
     created: list[Demand] = field(default_factory=list)
     skipped: list[Agency] = field(default_factory=list)
+    # created flagged "confirm termination": ICE no longer lists the agency's agreement
+    flagged: int = 0
 
 
 def open_demand_agency_ids(session: Session, campaign: Campaign, agency_ids: list[int]) -> set[int]:
@@ -135,6 +146,9 @@ def bulk_create_demands(
             to_status=DemandStatus.DRAFT,
         )
     session.flush()
+    result.flagged = flag_if_gone(
+        session, result.created, standings(session, [d.agency_id for d in result.created])
+    )
     audit(
         session,
         actor,
@@ -146,4 +160,43 @@ def bulk_create_demands(
         demands=[d.id for d in result.created],
         title=template.title,
     )
+    return result
+
+
+@dataclass
+class BulkMove:
+    """What a bulk move did: the demands moved, and each refusal with its reason."""
+
+    moved: list[Demand] = field(default_factory=list)
+    refused: list[tuple[Demand, str]] = field(default_factory=list)
+
+
+def bulk_transition(
+    session: Session, demands: list[Demand], to: DemandStatus, *, reason: str, actor: User,
+    happened_on: date | None, today: date,
+) -> BulkMove:  # fmt: skip
+    """Move each demand as ``transition_demand`` would, one by one: a demand the rules
+    refuse (no evidence, a move not allowed, a date before its history) is listed with the
+    reason and left as it was; the others move."""
+    if not (reason or "").strip():
+        raise DomainError("Give a reason for the change.", field="reason")
+    if not demands:
+        raise DomainError("No demand matches these filters.")
+    result = BulkMove()
+    for demand in demands:
+        try:
+            # every check runs before anything changes, so a refusal leaves no trace
+            transition_demand(
+                session, demand, to, reason=reason, actor=actor, happened_on=happened_on,
+                today=today,
+            )  # fmt: skip
+        except DomainError as err:
+            result.refused.append((demand, err.message))
+        else:
+            result.moved.append(demand)
+    audit(
+        session, actor, "demand.bulk_transition", "campaign", demands[0].campaign_id,
+        to=DemandStatus(to).value, moved=[d.id for d in result.moved],
+        refused={str(d.id): message for d, message in result.refused}, reason=reason,
+    )  # fmt: skip
     return result

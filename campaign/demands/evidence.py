@@ -92,3 +92,34 @@ def live_evidence_count(session: Session, demand: Demand) -> int:
         )
         or 0
     )
+
+
+def link_evidence_to_many(
+    session: Session, demands: list[Demand], record: EvidenceRecord, *, note: str, actor: User
+) -> tuple[list[Demand], list[Demand]]:
+    """Link one record to each demand, each link with the note (``{agency}`` filled in with
+    the demand's agency); demands it is already linked to are skipped. Returns (linked,
+    skipped)."""
+    if record.deleted:
+        raise NotFound("This evidence record was deleted.")
+    if not (note or "").strip():
+        raise DomainError("Say why this record supports the demands.", field="note")
+    if not demands:
+        raise DomainError("No demand matches these filters.")
+    already = set(
+        session.scalars(
+            sa.select(DemandEvidence.demand_id).where(
+                DemandEvidence.evidence_id == record.id,
+                DemandEvidence.demand_id.in_([d.id for d in demands]),
+            )
+        )
+    )
+    linked, skipped = [], []
+    for demand in demands:
+        if demand.id in already:
+            skipped.append(demand)
+            continue
+        text = note.replace("{agency}", demand.agency.name)
+        link_evidence(session, demand, record, note=text, actor=actor)
+        linked.append(demand)
+    return linked, skipped

@@ -127,6 +127,25 @@ class TransitionForm(FlaskForm):
 
     to = HiddenField(validators=[DataRequired()])
     reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=5000)])
+    happened_on = DateField(
+        "Date it happened",
+        description="Today, or the day it really happened (e.g. the day the letter went out).",
+        validators=[Optional()],
+    )
+
+
+class BulkMoveForm(FlaskForm):
+    """Move every demand matching the list's filters to one status."""
+
+    to = SelectField(
+        "Move them to",
+        choices=[(s.value, s.label) for s in DemandStatus if s != DemandStatus.DRAFT],
+        validators=[DataRequired()],
+    )
+    reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=5000)])
+    happened_on = DateField("Date it happened", validators=[Optional()])
+    # the list's query string, so "matching" means the demands the list showed
+    filters = HiddenField()
 
 
 class FlagForm(FlaskForm):

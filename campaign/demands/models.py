@@ -94,6 +94,11 @@ class Demand(Base):
         str_enum(DemandStatus, 20), default=DemandStatus.DRAFT
     )
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the day the last move happened (a letter sent in 2023 and recorded in 2026: 2023)
+    status_changed_on: Mapped[date | None]
+    # the latest day in the demand's dated history (moves and follow-ups): a new move or
+    # follow-up may not be dated before it
+    last_event_on: Mapped[date | None]
     # "Agreement no longer listed: confirm termination", raised by the ICE importer.
     delisted_flag: Mapped[bool] = mapped_column(default=False)
     delisted_flagged_at: Mapped[datetime | None]
@@ -137,7 +142,10 @@ class DemandEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     demand_id: Mapped[int] = mapped_column(sa.ForeignKey("demands.id", ondelete="CASCADE"))
+    # when it was recorded
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    # when it happened (status moves): the timeline is in this order
+    happened_on: Mapped[date | None]
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     kind: Mapped[DemandEventKind] = mapped_column(str_enum(DemandEventKind, 30))
     from_status: Mapped[DemandStatus | None] = mapped_column(str_enum(DemandStatus, 20))

@@ -30,9 +30,11 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from campaign.agencies.models import Agency
+from campaign.agencies.standing import Standing, standings
 from campaign.audit.services import record as audit
 from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
+from campaign.core.clock import local_today
 from campaign.core.errors import DomainError
 from campaign.db import utcnow
 from campaign.demands.evidence import live_evidence_count
@@ -93,6 +95,7 @@ def allowed_transitions(status: DemandStatus) -> list[DemandStatus]:
 def add_event(
     session: Session, demand: Demand, actor: User | None, kind: DemandEventKind, note: str = "",
     from_status: DemandStatus | None = None, to_status: DemandStatus | None = None,
+    happened_on: date | None = None,
 ) -> DemandEvent:  # fmt: skip
     """Add one row to the demand's timeline."""
     event = DemandEvent(
@@ -102,6 +105,7 @@ def add_event(
         note=note,
         from_status=from_status,
         to_status=to_status,
+        happened_on=happened_on,
     )
     session.add(event)
     return event
@@ -178,6 +182,7 @@ def create_demand(
     session.add(demand)
     session.flush()
     add_event(session, demand, actor, DemandEventKind.CREATED, to_status=DemandStatus.DRAFT)
+    flag_if_gone(session, [demand], standings(session, [agency.id]))
     audit(
         session,
         actor,
@@ -189,6 +194,31 @@ def create_demand(
         title=demand.title,
     )
     return demand
+
+
+def flag_if_gone(session: Session, demands: list[Demand], standing: dict[int, Standing]) -> int:
+    """New demands on an agency whose agreement ICE already stopped listing are created
+    flagged "confirm termination" (the coalition may be pressing an agreement that ended)."""
+    flagged = 0
+    for demand in demands:
+        agency_standing = standing.get(demand.agency_id)
+        if agency_standing is None or not agency_standing.gone:
+            continue
+        demand.delisted_flag = True
+        demand.delisted_flagged_at = utcnow()
+        demand.delisted_snapshot_id = agency_standing.dropped_by_snapshot_id
+        add_event(
+            session,
+            demand,
+            None,
+            DemandEventKind.FLAGGED,
+            f"Created for an agreement ICE no longer lists ({agency_standing.label}): "
+            "confirm termination.",
+        )
+        flagged += 1
+    if flagged:
+        session.flush()
+    return flagged
 
 
 def update_demand(session: Session, demand: Demand, fields: DemandFields, *, actor: User) -> Demand:
@@ -215,30 +245,60 @@ def update_demand(session: Session, demand: Demand, fields: DemandFields, *, act
     return demand
 
 
+def check_event_date(demand: Demand, on: date | None, today: date, field: str) -> date:
+    """The day a move or follow-up happened: today by default, never in the future, never
+    before the demand's latest dated event (history is entered in the order it happened)."""
+    on = on or today
+    if on > today:
+        raise DomainError("The date cannot be in the future.", field=field)
+    if demand.last_event_on is not None and on < demand.last_event_on:
+        raise DomainError(
+            f"The date cannot be before the demand's last recorded event "
+            f"({demand.last_event_on.isoformat()}).",
+            field=field,
+        )
+    return on
+
+
+def mark_event_on(demand: Demand, on: date) -> None:
+    """Advance the demand's latest dated event to ``on``."""
+    if demand.last_event_on is None or on > demand.last_event_on:
+        demand.last_event_on = on
+
+
 def transition_demand(
-    session: Session, demand: Demand, to: DemandStatus, *, reason: str, actor: User
-) -> Demand:
-    """Move a demand along the lifecycle (``TRANSITIONS``), recording who, when and why."""
+    session: Session, demand: Demand, to: DemandStatus, *, reason: str, actor: User,
+    happened_on: date | None = None, today: date | None = None,
+) -> Demand:  # fmt: skip
+    """Move a demand along the lifecycle (``TRANSITIONS``), recording who, when and why.
+
+    ``happened_on`` is the day it happened (default today; see ``check_event_date``).
+    """
     to = DemandStatus(to)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Give a reason for the change.", field="reason")
+    happened_on = check_event_date(demand, happened_on, today or local_today(), "happened_on")
     current = demand.status
     if to not in TRANSITIONS[current]:
         raise DomainError(f"A demand cannot go from “{current.label}” to “{to.label}”.")
     leaving_draft = current == DemandStatus.DRAFT and to != DemandStatus.WITHDRAWN
     if leaving_draft and live_evidence_count(session, demand) == 0:
+        # shown in the demand's evidence section, where the remedy is
         raise DomainError(
-            "Link at least one evidence record before sending the demand.", field="reason"
+            "Link at least one evidence record before sending the demand.", field="evidence"
         )
     demand.status = to
     demand.status_changed_at = utcnow()
+    demand.status_changed_on = happened_on
+    mark_event_on(demand, happened_on)
     if not to.is_open:
         # an outcome settles the "confirm termination" question either way
         demand.delisted_flag = False
     add_event(
-        session, demand, actor, DemandEventKind.STATUS, reason, from_status=current, to_status=to
-    )
+        session, demand, actor, DemandEventKind.STATUS, reason, from_status=current, to_status=to,
+        happened_on=happened_on,
+    )  # fmt: skip
     session.flush()
     audit(
         session,
@@ -246,6 +306,8 @@ def transition_demand(
         "demand.transition",
         "demand",
         demand.id,
-        **{"from": current.value, "to": to.value, "reason": reason},
-    )
+        # the audit event's own time is when it was recorded
+        **{"from": current.value, "to": to.value, "reason": reason,
+           "happened_on": happened_on.isoformat()},
+    )  # fmt: skip
     return demand

@@ -87,10 +87,16 @@ def _require_flag(demand: Demand, reason: str) -> str:
 
 
 def confirm_delisting(session: Session, demand: Demand, *, reason: str, actor: User) -> Demand:
-    """A member confirms the agreement ended: the demand is met."""
+    """A member confirms the agreement ended: the demand is met (a draft, never sent,
+    is withdrawn instead: the coalition did not obtain what ended before it asked)."""
     reason = _require_flag(demand, reason)
     add_event(session, demand, actor, DemandEventKind.FLAG_CONFIRMED, reason)
     audit(session, actor, "demand.flag_confirm", "demand", demand.id, reason=reason)
+    if demand.status == DemandStatus.DRAFT:
+        return transition_demand(
+            session, demand, DemandStatus.WITHDRAWN,
+            reason=f"Termination confirmed before the demand was sent: {reason}", actor=actor,
+        )  # fmt: skip
     return transition_demand(
         session, demand, DemandStatus.MET, reason=f"Termination confirmed: {reason}", actor=actor
     )

@@ -7,11 +7,12 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 
 from campaign import db
 from campaign.agencies.models import Agency, AgencyType, AgreementModel, AgreementStatus
 from campaign.agencies.services import AgencyFilters, agency_query
+from campaign.agencies.standing import standings
 from campaign.auth.access import coordinator_required, member_required
 from campaign.campaigns.models import Campaign
 from campaign.campaigns.views import get_campaign_or_404
@@ -24,6 +25,7 @@ from campaign.demands import bulk as bulk_services
 from campaign.demands import services, tracking
 from campaign.demands.forms import (
     AgencyFilterForm,
+    BulkMoveForm,
     DemandFilterForm,
     DemandForm,
     FlagForm,
@@ -32,15 +34,16 @@ from campaign.demands.forms import (
     TransitionForm,
 )
 from campaign.demands.models import (
-    OPEN_STATUSES,
     Demand,
     DemandEvent,
     DemandEvidence,
     DemandStatus,
     Priority,
 )
-from campaign.evidence.models import EvidenceRecord
+from campaign.demands.queries import DemandFilters, demand_query
+from campaign.evidence.models import EvidenceAttachment, EvidenceRecord
 from campaign.evidence.search import evidence_query
+from campaign.evidence.services import cite
 from campaign.followups.forms import new_follow_up_form
 from campaign.letters.models import Letter
 from campaign.responses.timeline import build_timeline
@@ -108,28 +111,7 @@ def index(campaign_slug: str):
     """The campaign's demands, filtered by status, state, priority, flag and overdue."""
     campaign = get_campaign_or_404(campaign_slug)
     form = DemandFilterForm(request.args)
-    query = (
-        sa.select(Demand)
-        .join(Demand.agency)
-        .options(contains_eager(Demand.agency))
-        .where(Demand.campaign_id == campaign.id)
-    )
-    if form.validate():
-        if form.status.data == "open":
-            query = query.where(Demand.status.in_(OPEN_STATUSES))
-        elif form.status.data:
-            query = query.where(Demand.status == DemandStatus(form.status.data))
-        if form.state.data:
-            query = query.where(Agency.state == form.state.data)
-        if form.priority.data:
-            query = query.where(Demand.priority == Priority(form.priority.data))
-        if form.flagged.data:
-            query = query.where(Demand.delisted_flag.is_(True))
-        if form.overdue.data:
-            query = query.where(tracking.overdue_condition(today()))
-        if form.letter.data:
-            query = query.where(Demand.letter_id == form.letter.data)
-    query = query.order_by(Agency.state, Agency.name, Demand.id)
+    query = demand_query(campaign.id, filters_from(form), today())
     page = paginate(db.session, query, page=parse_page(request.args.get("page")), per_page=PER_PAGE)
     evidence_counts = _evidence_counts([d.id for d in page.items])
     return render_template(
@@ -138,8 +120,29 @@ def index(campaign_slug: str):
         form=form,
         page=page,
         evidence_counts=evidence_counts,
+        standing=standings(db.session, [d.agency_id for d in page.items]),
+        move_form=bulk_move_form(form),
         today=today(),
     )
+
+
+def filters_from(form: DemandFilterForm) -> DemandFilters:
+    """The list's filters, or none when the form does not validate."""
+    if not form.validate():
+        return DemandFilters()
+    return DemandFilters(
+        status=form.status.data or None, state=form.state.data or None,
+        priority=form.priority.data or None, flagged=bool(form.flagged.data),
+        overdue=bool(form.overdue.data), letter=form.letter.data,
+    )  # fmt: skip
+
+
+def bulk_move_form(filters: DemandFilterForm) -> BulkMoveForm:
+    """The "move every demand shown" form, carrying the list's filters."""
+    form = BulkMoveForm(formdata=None)
+    form.happened_on.data = today()
+    form.filters.data = request.query_string.decode("ascii", "replace")[:2000]
+    return form
 
 
 def _evidence_counts(demand_ids: list[int]) -> dict[int, int]:
@@ -200,6 +203,7 @@ def new(campaign_slug: str):
         )
     form = NewDemandForm(agency_id=str(agency.id))
     letter_choices(form, campaign)
+    gone = standings(db.session, [agency.id])[agency.id]
     if request.method == "GET":
         form.title.data = f"Terminate the 287(g) agreement of {agency.name}"
         form.ask.data = bulk_services.fill_template(services.DEFAULT_ASK, agency)
@@ -214,10 +218,21 @@ def new(campaign_slug: str):
             apply_domain_error(form, err)
         else:
             db.session.commit()
+            if demand.delisted_flag:
+                flash(
+                    f"ICE's list no longer shows this agency's agreement ({gone.label}): the "
+                    "demand was created flagged “confirm termination”.",
+                    "warning",
+                )
             flash("Demand created as a draft: link evidence before sending it.", "success")
             return redirect(url_for(".detail", campaign_slug=campaign.slug, demand_id=demand.id))
     return render_template(
-        "demands/new.html", campaign=campaign, agency=agency, form=form, **suggestions(agency)
+        "demands/new.html",
+        campaign=campaign,
+        agency=agency,
+        form=form,
+        standing=gone,
+        **suggestions(agency),
     ), (400 if form.errors else 200)
 
 
@@ -256,6 +271,14 @@ def render_detail(campaign: Campaign, demand: Demand, status: int = 200, **forms
         .order_by(DemandEvent.at, DemandEvent.id)
     ).all()
     timeline = build_timeline(db.session, demand, events, links)
+    copies: dict[int, list[str]] = {}
+    for record_id, sha in db.session.execute(
+        sa.select(EvidenceAttachment.record_id, EvidenceAttachment.sha256)
+        .where(EvidenceAttachment.record_id.in_([r.id for _l, r in links]))
+        .order_by(EvidenceAttachment.id)
+    ):
+        copies.setdefault(record_id, []).append(sha)
+    citations = {r.id: cite(r, copies.get(r.id)) for _l, r in links}
     linked_ids = {record.id for _link, record in links}
     eq = (request.args.get("eq") or "").strip()
     candidates_query = evidence_query(q=eq) if eq else evidence_query(agency_id=demand.agency_id)
@@ -267,11 +290,12 @@ def render_detail(campaign: Campaign, demand: Demand, status: int = 200, **forms
         campaign=campaign,
         demand=demand,
         links=links,
+        citations=citations,
         timeline=timeline,
         candidates=candidates,
         eq=eq,
         transitions=services.allowed_transitions(demand.status),
-        transition_form=forms.get("transition_form") or TransitionForm(),
+        transition_form=forms.get("transition_form") or _transition_form(),
         failed_transition=forms.get("failed_transition"),
         link_form=forms.get("link_form") or LinkEvidenceForm(),
         flag_form=forms.get("flag_form") or FlagForm(),
@@ -280,7 +304,14 @@ def render_detail(campaign: Campaign, demand: Demand, status: int = 200, **forms
         letter=db.session.get(Letter, demand.letter_id) if demand.letter_id else None,
         rationale_html=render_markdown(demand.rationale),
         overdue=demand.is_overdue(today()),
+        standing=standings(db.session, [demand.agency_id])[demand.agency_id],
     ), status
+
+
+def _transition_form() -> TransitionForm:
+    form = TransitionForm(formdata=None)
+    form.happened_on.data = today()
+    return form
 
 
 @bp.route("/<int:demand_id>/edit", methods=["GET", "POST"])

@@ -2,12 +2,20 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, Form, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    Form,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from campaign.core.forms import MAX_ID
 from campaign.core.states import STATE_CHOICES
-from campaign.evidence.models import EVIDENCE_TYPE_LABELS
+from campaign.evidence.models import EVIDENCE_TYPE_LABELS, NATIONAL
 
 TYPE_CHOICES = [(t.value, label) for t, label in EVIDENCE_TYPE_LABELS.items()]
 
@@ -23,19 +31,52 @@ class EvidenceForm(FlaskForm):
         description="http:// or https:// only.",
         validators=[Optional(), Length(max=2000)],
     )
+    retrieved_on = DateField("Source retrieved on", validators=[Optional()])
+    pin_cite = StringField(
+        "Pin cite",
+        description="Where in the source: page, paragraph, minute, e.g. “p. 14, ¶ 3”.",
+        validators=[Optional(), Length(max=200)],
+    )
     citation = TextAreaField(
         "Citation", description="e.g. case number and court", validators=[Length(max=5000)]
     )
     summary = TextAreaField("Summary", validators=[Length(max=50000)])
     agency_state = SelectField(
-        "Agency's state", choices=[("", "No agency"), *STATE_CHOICES], validators=[Optional()]
+        "State",
+        description="The state the record is about (or national), with or without an agency.",
+        choices=[("", "No state"), (NATIONAL, "National"), *STATE_CHOICES],
+        validators=[Optional()],
     )
     agency_name = StringField(
-        "Agency",
+        "Agency (optional)",
         description="The agency's name as ICE lists it, e.g. Arcadia Police Department.",
         validators=[Optional(), Length(max=300)],
     )
     attachment = FileField("Attachment (PDF, PNG or JPEG, up to 20 MB)")
+
+
+class NewEvidenceForm(EvidenceForm):
+    """A new record; from a demand's page it is linked to that demand at once."""
+
+    demand_id = HiddenField()
+    link_note = TextAreaField(
+        "Why it supports the demand", validators=[Optional(), Length(max=5000)]
+    )
+
+
+class LinkMatchingForm(FlaskForm):
+    """Link the record to every demand of a campaign matching the filters."""
+
+    campaign_id = SelectField("Campaign", coerce=int, validators=[DataRequired()])
+    status = SelectField("Demand status", validators=[Optional()])
+    state = SelectField(
+        "Agency's state", choices=[("", "Any state"), *STATE_CHOICES], validators=[Optional()]
+    )
+    note = TextAreaField(
+        "Why it supports each demand",
+        description="{agency} is replaced by each demand's agency.",
+        validators=[DataRequired(), Length(max=5000)],
+    )
 
 
 class AttachmentForm(FlaskForm):
@@ -61,7 +102,9 @@ class EvidenceFilterForm(Form):
     q = StringField("Words", validators=[Optional(), Length(max=200)])
     type = SelectField("Type", choices=[("", "Any type"), *TYPE_CHOICES], validators=[Optional()])
     state = SelectField(
-        "State", choices=[("", "Any state"), *STATE_CHOICES], validators=[Optional()]
+        "State",
+        choices=[("", "Any state"), (NATIONAL, "National"), *STATE_CHOICES],
+        validators=[Optional()],
     )
     agency = StringField("Agency", validators=[Optional(), Length(max=100)])
     agency_id = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])

@@ -15,6 +15,8 @@ from campaign.core.enums import str_enum
 from campaign.db import Base, utcnow
 from campaign.uploads.attachments import AttachmentMixin
 
+NATIONAL = "national"
+
 
 class EvidenceType(enum.StrEnum):
     """What kind of fact a record is."""
@@ -66,7 +68,13 @@ class EvidenceRecord(Base):
     title: Mapped[str] = mapped_column(sa.String(300))
     event_on: Mapped[date | None]
     source_url: Mapped[str | None] = mapped_column(sa.String(2000))
+    # provenance: the day the source was retrieved, and where in it (page, paragraph)
+    retrieved_on: Mapped[date | None]
+    pin_cite: Mapped[str] = mapped_column(sa.String(200), default="")
     citation: Mapped[str] = mapped_column(sa.Text, default="")
+    # the state the fact is about (a two-letter code, or NATIONAL): kept without an agency;
+    # with an agency, the agency's state
+    state: Mapped[str | None] = mapped_column(sa.String(10), index=True)
     summary: Mapped[str] = mapped_column(sa.Text, default="")
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id", ondelete="SET NULL"))
     added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

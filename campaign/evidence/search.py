@@ -83,13 +83,14 @@ def evidence_query(
         query = query.where(EvidenceRecord.type == type)
     if agency_id is not None:
         query = query.where(EvidenceRecord.agency_id == agency_id)
-    if state or agency_name:
-        agencies = sa.select(Agency.id)
-        if state:
-            agencies = agencies.where(Agency.state == state.upper())
-        if agency_name:
-            agencies = agencies.where(
-                sa.func.lower(Agency.name).contains(agency_name.strip().lower(), autoescape=True)
-            )
+    if state:
+        # the record's own state: kept with or without an agency (national: "national")
+        query = query.where(
+            EvidenceRecord.state == (state if state == "national" else state.upper())
+        )
+    if agency_name:
+        agencies = sa.select(Agency.id).where(
+            sa.func.lower(Agency.name).contains(agency_name.strip().lower(), autoescape=True)
+        )
         query = query.where(EvidenceRecord.agency_id.in_(agencies))
     return query.order_by(EvidenceRecord.event_on.desc().nulls_last(), EvidenceRecord.id.desc())

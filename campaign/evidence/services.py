@@ -14,8 +14,9 @@ from campaign.audit.services import record as audit
 from campaign.auth.models import User
 from campaign.core.errors import DomainError, NotFound
 from campaign.core.names import org_key
+from campaign.core.states import STATES
 from campaign.db import utcnow
-from campaign.evidence.models import EvidenceAttachment, EvidenceRecord, EvidenceType
+from campaign.evidence.models import NATIONAL, EvidenceAttachment, EvidenceRecord, EvidenceType
 from campaign.evidence.search import search_text_for
 from campaign.uploads.attachments import (
     ATTACHMENT_KINDS,
@@ -51,6 +52,27 @@ def find_agency(session: Session, state: str | None, name: str | None) -> Agency
     )
 
 
+def check_state(state: str | None, agency: Agency | None) -> str | None:
+    """The record's state: the agency's when there is one; else a known state code or
+    national; else none."""
+    if agency is not None:
+        return agency.state
+    state = (state or "").strip()
+    if not state:
+        return None
+    if state.lower() == NATIONAL:
+        return NATIONAL
+    if state.upper() not in STATES:
+        raise DomainError("Choose a state, or national.", field="agency_state")
+    return state.upper()
+
+
+def _provenance(retrieved_on: date | None, pin_cite: str | None) -> tuple[date | None, str]:
+    if retrieved_on is not None and retrieved_on > date.today():
+        raise DomainError("The retrieval date cannot be in the future.", field="retrieved_on")
+    return retrieved_on, " ".join((pin_cite or "").split())[:200]
+
+
 def _check_fields(title: str, event_on: date | None) -> str:
     title = " ".join((title or "").split())
     if not title:
@@ -71,13 +93,20 @@ def create_evidence(
     citation: str = "",
     summary: str = "",
     agency: Agency | None = None,
+    state: str | None = None,
+    retrieved_on: date | None = None,
+    pin_cite: str = "",
 ) -> EvidenceRecord:
     """Add an evidence record (any member may)."""
+    retrieved_on, pin_cite = _provenance(retrieved_on, pin_cite)
     record = EvidenceRecord(
         type=EvidenceType(type),
         title=_check_fields(title, event_on),
         event_on=event_on,
         source_url=check_source_url(source_url),
+        retrieved_on=retrieved_on,
+        pin_cite=pin_cite,
+        state=check_state(state, agency),
         citation=(citation or "").strip(),
         summary=(summary or "").strip(),
         agency_id=agency.id if agency else None,
@@ -102,14 +131,21 @@ def update_evidence(
     citation: str = "",
     summary: str = "",
     agency: Agency | None = None,
+    state: str | None = None,
+    retrieved_on: date | None = None,
+    pin_cite: str = "",
 ) -> EvidenceRecord:
     """Edit a record (coordinators); the audit event lists the fields that changed."""
     _live(record)
+    retrieved_on, pin_cite = _provenance(retrieved_on, pin_cite)
     new = {
         "type": EvidenceType(type),
         "title": _check_fields(title, event_on),
         "event_on": event_on,
         "source_url": check_source_url(source_url),
+        "retrieved_on": retrieved_on,
+        "pin_cite": pin_cite,
+        "state": check_state(state, agency),
         "citation": (citation or "").strip(),
         "summary": (summary or "").strip(),
         "agency_id": agency.id if agency else None,
@@ -171,7 +207,7 @@ def resolve_agency(session: Session, state: str | None, name: str | None) -> Age
     """The agency a form names by state + name; None when no name; an error when unknown."""
     if not (name or "").strip():
         return None
-    if not state:
+    if not state or state == NATIONAL:
         raise DomainError("Choose the agency's state.", field="agency_state")
     agency = find_agency(session, state, name)
     if agency is None:
@@ -180,3 +216,21 @@ def resolve_agency(session: Session, state: str | None, name: str | None) -> Age
             field="agency_name",
         )
     return agency
+
+
+def cite(record: EvidenceRecord, sha256s: list[str] | None = None) -> str:
+    """How the record is cited: title, citation, pin cite, source and the day it was
+    retrieved, and the sha256 of each stored copy (a reader can check the copy is the one)."""
+    parts = [record.title]
+    if record.citation:
+        parts.append(" ".join(record.citation.split()))
+    if record.pin_cite:
+        parts.append(record.pin_cite)
+    if record.source_url:
+        retrieved = f" (retrieved {record.retrieved_on.isoformat()})" if record.retrieved_on else ""
+        parts.append(f"{record.source_url}{retrieved}")
+    # each part's own closing punctuation goes: "… (M.D. Fla. 2024)., p. 3" reads badly
+    text = ", ".join(p.rstrip(" .;,") for p in parts if p.rstrip(" .;,")) + "."
+    for sha in sha256s or []:
+        text += f" Stored copy sha256 {sha}."
+    return text

@@ -11,17 +11,22 @@ from campaign import db
 from campaign.agencies.models import Agency
 from campaign.auth.access import coordinator_required, member_required
 from campaign.campaigns.models import Campaign
+from campaign.core.clock import local_today
 from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error, parse_id
 from campaign.core.pagination import paginate, parse_page
-from campaign.demands.evidence import link_evidence, unlink_evidence
+from campaign.demands.evidence import link_evidence, link_evidence_to_many, unlink_evidence
+from campaign.demands.forms import DemandFilterForm
 from campaign.demands.models import Demand, DemandEvidence
+from campaign.demands.queries import DemandFilters, demand_query
 from campaign.evidence import services
 from campaign.evidence.forms import (
     AttachmentForm,
     EvidenceFilterForm,
     EvidenceForm,
     LinkDemandForm,
+    LinkMatchingForm,
+    NewEvidenceForm,
 )
 from campaign.evidence.models import (
     EvidenceAttachment,
@@ -90,21 +95,32 @@ def _record_values(form: EvidenceForm) -> dict:
         "agency": services.resolve_agency(
             db.session, form.agency_state.data, form.agency_name.data
         ),
+        "state": form.agency_state.data or None,
+        "retrieved_on": form.retrieved_on.data,
+        "pin_cite": form.pin_cite.data or "",
     }
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @member_required
 def new():
-    """Add a record, optionally with its first attachment."""
-    form = EvidenceForm()
+    """Add a record, optionally with its first attachment; from a demand's page, the record
+    is linked to the demand and the member comes back to it."""
+    form = NewEvidenceForm()
+    demand_id = parse_id(form.demand_id.data or request.args.get("demand_id"))
+    demand = _demand_with_campaign(demand_id) if demand_id is not None else None
     agency_id = parse_id(request.args.get("agency_id")) if request.method == "GET" else None
+    if demand is not None and request.method == "GET":
+        form.demand_id.data = str(demand[0].id)
+        agency_id = demand[0].agency_id
     if agency_id is not None:
         agency = db.session.get(Agency, agency_id)
         if agency is not None:
             form.agency_state.data, form.agency_name.data = agency.state, agency.name
     if form.validate_on_submit():
         try:
+            if demand is not None and not (form.link_note.data or "").strip():
+                raise DomainError("Say why this record supports the demand.", field="link_note")
             record = services.create_evidence(
                 db.session, actor=current_user, **_record_values(form)
             )
@@ -114,14 +130,81 @@ def new():
                     db.session, record, store=store_for(current_app), data=upload.data,
                     filename=upload.filename, actor=current_user,
                 )  # fmt: skip
+            if demand is not None:
+                link_evidence(
+                    db.session, demand[0], record, note=form.link_note.data, actor=current_user
+                )
+        except DomainError as err:
+            db.session.rollback()
+            if err.field == "note":
+                err.field = "link_note"
+            apply_domain_error(form, err)
+        else:
+            db.session.commit()
+            if demand is not None:
+                flash("Evidence record added and linked to the demand.", "success")
+                return redirect(
+                    url_for("demands.detail", campaign_slug=demand[1].slug, demand_id=demand[0].id)
+                )
+            flash("Evidence record added.", "success")
+            return redirect(url_for(".detail", record_id=record.id))
+    return render_template("evidence/new.html", form=form, demand=demand), (
+        400 if form.errors else 200
+    )
+
+
+def _demand_with_campaign(demand_id: int) -> tuple[Demand, Campaign] | None:
+    row = db.session.execute(
+        sa.select(Demand, Campaign)
+        .join(Campaign, Campaign.id == Demand.campaign_id)
+        .options(joinedload(Demand.agency))
+        .where(Demand.id == demand_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def link_matching_form() -> LinkMatchingForm:
+    """The form linking a record to every matching demand, its choices filled in."""
+    form = LinkMatchingForm()
+    form.campaign_id.choices = [
+        (i, name)
+        for i, name in db.session.execute(
+            sa.select(Campaign.id, Campaign.name).order_by(Campaign.name)
+        )
+    ]
+    form.status.choices = DemandFilterForm.status.kwargs["choices"]
+    return form
+
+
+@bp.post("/<int:record_id>/demands/matching")
+@member_required
+def link_matching(record_id: int):
+    """Link the record to every demand of a campaign matching the filters, each link with
+    the note ({agency} filled in)."""
+    record = get_record_or_404(record_id)
+    form = link_matching_form()
+    if form.validate_on_submit():
+        filters = DemandFilters(status=form.status.data or None, state=form.state.data or None)
+        demands = list(
+            db.session.scalars(demand_query(form.campaign_id.data, filters, local_today()))
+        )
+        try:
+            linked, skipped = link_evidence_to_many(
+                db.session, demands, record, note=form.note.data, actor=current_user
+            )
         except DomainError as err:
             db.session.rollback()
             apply_domain_error(form, err)
         else:
             db.session.commit()
-            flash("Evidence record added.", "success")
+            flash(
+                f"Linked to {len(linked)} demands"
+                + (f"; {len(skipped)} already had this record." if skipped else "."),
+                "success",
+            )
             return redirect(url_for(".detail", record_id=record.id))
-    return render_template("evidence/new.html", form=form), (400 if form.errors else 200)
+    record = get_record_or_404(record_id)
+    return _render_detail(record, 400, matching_form=form)
 
 
 @bp.route("/<int:record_id>")
@@ -178,7 +261,9 @@ def _render_detail(record: EvidenceRecord, status: int = 200, **forms):
         links=links,
         candidates=candidates,
         dq=dq,
+        cite_as=services.cite(record, [a.sha256 for a in attachments]),
         link_form=forms.get("link_form") or LinkDemandForm(),
+        matching_form=forms.get("matching_form") or link_matching_form(),
         attachment_form=forms.get("attachment_form") or AttachmentForm(),
         action_form=ActionForm(),
     ), status
@@ -194,6 +279,7 @@ def edit(record_id: int):
     if request.method == "GET":
         form.type.data = record.type.value
         form.source_url.data = record.source_url or ""
+        form.agency_state.data = record.state or ""
         if record.agency is not None:
             form.agency_state.data, form.agency_name.data = record.agency.state, record.agency.name
     if form.validate_on_submit():

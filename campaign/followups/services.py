@@ -20,7 +20,7 @@ from campaign.campaigns.models import Campaign
 from campaign.core.errors import DomainError
 from campaign.db import utcnow
 from campaign.demands.models import Demand
-from campaign.demands.services import DELIVERED_OPEN
+from campaign.demands.services import DELIVERED_OPEN, check_event_date, mark_event_on
 from campaign.demands.tracking import overdue_condition
 from campaign.followups.models import FollowUp, FollowUpMethod
 
@@ -44,7 +44,10 @@ def record_follow_up(
         )
     if done_on is None or done_on > today:
         raise DomainError("The follow-up cannot be dated in the future.", field="done_on")
-    if new_due_on is None or new_due_on < today:
+    check_event_date(demand, done_on, today, "done_on")
+    # a follow-up recorded on the day sets a due date still to come; one from the past
+    # (history entered late) may carry the due date it set then
+    if new_due_on is None or (done_on == today and new_due_on < today):
         raise DomainError("The new due date must be today or later.", field="new_due_on")
     if new_due_on < done_on:
         raise DomainError("The new due date is before the follow-up.", field="new_due_on")
@@ -60,6 +63,7 @@ def record_follow_up(
     session.add(follow_up)
     demand.due_on = new_due_on
     demand.updated_at = utcnow()
+    mark_event_on(demand, done_on)
     session.flush()
     audit(
         session,

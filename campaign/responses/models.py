@@ -33,6 +33,43 @@ class ResponseChannel(enum.StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+class ResponseSource(enum.StrEnum):
+    """Who a response came from: a demand is often addressed to DHS or ICE, not the sheriff."""
+
+    AGENCY = "agency"
+    DHS = "dhs"
+    DHS_SECRETARY = "dhs_secretary"
+    ICE = "ice"
+    ERO = "ero"
+    CRCL = "crcl"
+    OTHER_BODY = "other_body"
+    PERSON = "person"
+
+    @property
+    def label(self) -> str:
+        return SOURCE_LABELS[self]
+
+
+SOURCE_LABELS = {
+    ResponseSource.AGENCY: "The agency (named below)",
+    ResponseSource.DHS: "Department of Homeland Security (DHS)",
+    ResponseSource.DHS_SECRETARY: "DHS: Office of the Secretary",
+    ResponseSource.ICE: "DHS: Immigration and Customs Enforcement (ICE)",
+    ResponseSource.ERO: "ICE: Enforcement and Removal Operations (ERO)",
+    ResponseSource.CRCL: "DHS: Office for Civil Rights and Civil Liberties (CRCL)",
+    ResponseSource.OTHER_BODY: "Another body (named below)",
+    ResponseSource.PERSON: "A person (named below)",
+}
+# how the source reads in a sentence ("From ICE")
+SOURCE_SHORT = {
+    ResponseSource.DHS: "DHS",
+    ResponseSource.DHS_SECRETARY: "DHS, Office of the Secretary",
+    ResponseSource.ICE: "ICE",
+    ResponseSource.ERO: "ICE ERO",
+    ResponseSource.CRCL: "DHS CRCL",
+}
+
+
 class ResponseOutcome(enum.StrEnum):
     """What the response means for the demand (``OUTCOME_STATUS`` maps it onto the lifecycle)."""
 
@@ -113,6 +150,10 @@ class Response(Base):
     letter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"))
     demand_id: Mapped[int | None] = mapped_column(sa.ForeignKey("demands.id", ondelete="CASCADE"))
     received_on: Mapped[date]
+    # who it came from; None only on responses logged before it was asked (not recorded)
+    source: Mapped[ResponseSource | None] = mapped_column(str_enum(ResponseSource, 20))
+    # the other body's name, when source is OTHER_BODY
+    source_body: Mapped[str] = mapped_column(sa.String(200), default="")
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id", ondelete="SET NULL"))
     from_name: Mapped[str] = mapped_column(sa.String(200), default="")
     from_title: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -141,6 +182,22 @@ class Response(Base):
     agency: Mapped[Agency | None] = relationship(lazy="raise")
     logged_by: Mapped[User | None] = relationship(foreign_keys=[logged_by_id], lazy="raise")
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id], lazy="raise")
+
+    def source_text(self, agency_name: str | None = None) -> str:
+        """Who it came from, in words: "ICE", "Waukesha County Sheriff's Office", "Pat Roe"."""
+        person = ", ".join(p for p in (self.from_name, self.from_title) if p)
+        if self.source is None:
+            body = agency_name or ""
+            return ", ".join(p for p in (person, body) if p) or "not recorded"
+        if self.source == ResponseSource.AGENCY:
+            body = agency_name or "the agency"
+        elif self.source == ResponseSource.OTHER_BODY:
+            body = self.source_body or "another body"
+        elif self.source == ResponseSource.PERSON:
+            body = agency_name or ""
+        else:
+            body = SOURCE_SHORT[self.source]
+        return ", ".join(p for p in (person, body) if p) or "a person"
 
     @property
     def target_label(self) -> str:

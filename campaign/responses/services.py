@@ -28,6 +28,7 @@ from campaign.agencies.models import Agency
 from campaign.audit.services import record as audit
 from campaign.auth.models import Role, User
 from campaign.campaigns.coalition import coalition_of
+from campaign.core.clock import local_today
 from campaign.core.errors import Conflict, DomainError
 from campaign.db import utcnow
 from campaign.demands.models import Demand, DemandStatus
@@ -39,6 +40,7 @@ from campaign.responses.models import (
     ResponseAttachment,
     ResponseChannel,
     ResponseOutcome,
+    ResponseSource,
     ResponseStatus,
 )
 from campaign.signons.models import COUNTED, SignOn
@@ -60,12 +62,29 @@ class ResponseFields:
     full_text: str = ""
     outcome: ResponseOutcome = ResponseOutcome.NONE
     agency: Agency | None = None
+    source: ResponseSource | None = None
+    source_body: str = ""
+
+
+def _check_source(fields: ResponseFields) -> ResponseSource:
+    """Who it came from is required, and says what else must be named."""
+    if not fields.source:
+        raise DomainError("Say who the response came from.", field="source")
+    source = ResponseSource(fields.source)
+    if source == ResponseSource.AGENCY and fields.agency is None:
+        raise DomainError("Name the agency the response came from.", field="agency_name")
+    if source == ResponseSource.OTHER_BODY and not (fields.source_body or "").strip():
+        raise DomainError("Name the body the response came from.", field="source_body")
+    if source == ResponseSource.PERSON and not (fields.from_name or "").strip():
+        raise DomainError("Give the person's name.", field="from_name")
+    return source
 
 
 def _checked(fields: ResponseFields, today: date) -> ResponseFields:
     summary = (fields.summary or "").strip()
     if not summary:
         raise DomainError("A summary is needed.", field="summary")
+    source = _check_source(fields)
     if fields.received_on is None:
         raise DomainError("Give the date the response was received.", field="received_on")
     if fields.received_on > today:
@@ -78,7 +97,13 @@ def _checked(fields: ResponseFields, today: date) -> ResponseFields:
         from_title=" ".join((fields.from_title or "").split())[:200],
         full_text=(fields.full_text or "").strip(),
         outcome=ResponseOutcome(fields.outcome),
-        agency=fields.agency,
+        # an agency is kept only for the agency itself or a person speaking for it (the
+        # demand page pre-fills its agency; DHS's answer must not be credited to it)
+        agency=fields.agency if source in (ResponseSource.AGENCY, ResponseSource.PERSON) else None,
+        source=source,
+        source_body=" ".join((fields.source_body or "").split())[:200]
+        if source == ResponseSource.OTHER_BODY
+        else "",
     )
 
 
@@ -131,7 +156,10 @@ def log_response(
         letter_id=letter.id if letter else None,
         demand_id=demand.id if demand else None,
         received_on=f.received_on,
-        agency_id=f.agency.id if f.agency else (demand.agency_id if demand else None),
+        # only the agency named: a demand's own agency is never credited silently
+        agency_id=f.agency.id if f.agency else None,
+        source=f.source,
+        source_body=f.source_body,
         from_name=f.from_name,
         from_title=f.from_title,
         channel=f.channel,
@@ -180,6 +208,9 @@ def _approve(
         # the demand may have moved since the response was logged
         _check_transition(demand, target, when="Cannot approve")
         before = demand.status
+        # the move happened when the response came, unless the demand's recorded history
+        # already goes past that day (then on its last recorded day)
+        happened_on = max(response.received_on, demand.last_event_on or response.received_on)
         transition_demand(
             session,
             demand,
@@ -187,6 +218,8 @@ def _approve(
             reason=f"Response #{response.id} ({response.channel.label.lower()}, received "
             f"{response.received_on.isoformat()}): {response.summary[:500]}",
             actor=actor,
+            happened_on=happened_on,
+            today=max(happened_on, local_today()),
         )
         response.applied_from, response.applied_to = before, target
     response.status = ResponseStatus.APPROVED
@@ -309,9 +342,7 @@ def notify_signers(session: Session, response: Response, letter: Letter) -> int:
     if len(summary) > SUMMARY_IN_EMAIL:
         summary = summary[: SUMMARY_IN_EMAIL - 1].rstrip() + "…"
     coalition = coalition_of(session, letter.campaign_id)
-    who = ", ".join(p for p in (response.from_name, response.from_title) if p)
-    if agency is not None:
-        who = f"{who} ({agency.name})" if who else agency.name
+    who = response.source_text(agency.name if agency is not None else None)
     for address in addresses:
         enqueue_template(
             session,

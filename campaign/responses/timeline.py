@@ -57,7 +57,7 @@ def _event_entry(event: DemandEvent) -> Entry:
         DemandEventKind.FLAG_DISMISSED,
     ):
         kind = "flag"
-    return Entry(
+    entry = Entry(
         kind=kind,
         day=local_date(event.at),
         at=event.at,
@@ -67,6 +67,11 @@ def _event_entry(event: DemandEvent) -> Entry:
         note=event.note,
         obj=event,
     )
+    if event.happened_on is not None and event.happened_on != entry.day:
+        # a move dated the day it happened: placed and shown on that day
+        entry.day, entry.at = event.happened_on, None
+        _dated(entry, event.at)
+    return entry
 
 
 def _dated(entry: Entry, logged_at: datetime) -> Entry:
@@ -93,7 +98,7 @@ def build_timeline(
         )
     responses = session.scalars(
         sa.select(Response)
-        .options(joinedload(Response.logged_by))
+        .options(joinedload(Response.logged_by), joinedload(Response.agency))
         .where(Response.demand_id == demand.id, Response.status != ResponseStatus.REJECTED)
     ).all()
     for r in responses:
@@ -132,6 +137,7 @@ def build_timeline(
     for e in entries:
         if e.sort_at is None:
             e.sort_at = e.at
-    order = {"created": 0, "sent": 1}
-    entries.sort(key=lambda e: (e.day, e.sort_at, order.get(e.kind, 2), getattr(e.obj, "id", 0)))
+    # on one day with no time to tell them apart: a response before the move it made
+    order = {"created": 0, "sent": 1, "response": 2}
+    entries.sort(key=lambda e: (e.day, e.sort_at, order.get(e.kind, 3), getattr(e.obj, "id", 0)))
     return entries

@@ -29,6 +29,7 @@ from campaign.responses.models import (
     ResponseAttachment,
     ResponseChannel,
     ResponseOutcome,
+    ResponseSource,
     ResponseStatus,
 )
 from campaign.uploads.attachments import read_required_upload, read_upload, send_attachment
@@ -161,6 +162,8 @@ def _fields(form: ResponseForm) -> services.ResponseFields:
         full_text=form.full_text.data or "",
         outcome=ResponseOutcome(form.outcome.data),
         agency=resolve_agency(db.session, form.agency_state.data, form.agency_name.data),
+        source=ResponseSource(form.source.data),
+        source_body=form.source_body.data or "",
     )
 
 

@@ -216,3 +216,15 @@ def test_snapshot_list(login_as, session):
     session.commit()
     html = login_as("member").get("/agencies/snapshots").get_data(as_text=True)
     assert "one.xlsx" in html
+
+
+def test_an_older_list_uploaded_after_a_newer_one_says_it_joined_the_history(login_as, session):
+    c = login_as("coordinator")
+    for name in ("participating-2026-03-02.xlsx", "participating-2025-05-16.xlsx"):
+        response = _upload(c, (ICE_DATA_DIR / name).read_bytes(), name)
+        assert response.status_code == 302
+    page = c.get(response.headers["Location"], follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert "older than the newest list imported (2026-03-02): it was added to the history" in html
+    assert "first seen on this list" in html and "Not on any newer list" in html
+    assert "new agreements" not in html and "New agreements" not in html

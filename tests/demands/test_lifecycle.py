@@ -54,7 +54,11 @@ def test_allowed_transition(session, source, target):
         )
     ).one()
     assert audit.user_id == actor.id
-    assert audit.details == {"from": source.value, "to": target.value, "reason": "Because."}
+    assert audit.details == {
+        "from": source.value, "to": target.value, "reason": "Because.",
+        "happened_on": audit.details["happened_on"],
+    }  # fmt: skip
+    assert audit.details["happened_on"] == demand.status_changed_on.isoformat()
 
 
 @pytest.mark.parametrize(("source", "target"), REFUSED, ids=lambda s: s.value)

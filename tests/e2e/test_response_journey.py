@@ -37,6 +37,7 @@ def test_member_logs_a_response_that_a_coordinator_approves(server, new_page):
     today = datetime.now(ZoneInfo("America/New_York")).date()
     member.get_by_label("Received on").fill(today.isoformat())
     member.get_by_label("How it came").select_option(label="Letter")
+    member.get_by_label("Who it came from").select_option(label="The agency (named below)")
     member.get_by_label("Summary").fill("The sheriff's office agreed to meet the coalition.")
     member.get_by_label("What it means for the demand").select_option(label="Meeting scheduled")
     member.get_by_role("button", name="Save the response").click()

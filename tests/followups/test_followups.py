@@ -199,19 +199,22 @@ def test_timeline_merges_everything_in_date_order(session, login_as, app, monkey
     _at(monkeypatch, app, datetime(2026, 3, 9, 15, tzinfo=UTC), "America/New_York")
     slug, did = setup["campaign_slug"], setup["mar7"]
     coordinator = create_actor(session)
+    c = login_as("member")
+    # history entered in the order it happened (a follow-up dated before a recorded move
+    # is refused)
+    c.post(f"/campaigns/{slug}/demands/{did}/follow-ups",
+           data={"done_on": "2026-03-01", "method": "email", "note": "Reminder sent.",
+                 "new_due_on": "2026-03-20"})  # fmt: skip
     make_response(
         session, demand=session.get(Demand, did), outcome=ResponseOutcome.MEETING_SCHEDULED,
         actor=coordinator, received_on=date(2026, 3, 2), summary="Chief agrees to meet.",
     )  # fmt: skip
-    c = login_as("member")
-    c.post(f"/campaigns/{slug}/demands/{did}/follow-ups",
-           data={"done_on": "2026-03-01", "method": "email", "note": "Reminder sent.",
-                 "new_due_on": "2026-03-20"})  # fmt: skip
     html = c.get(f"/campaigns/{slug}/demands/{did}").get_data(as_text=True)
     timeline = html[html.index('id="timeline"') :]
     kinds = [chunk.split('"', 1)[0] for chunk in timeline.split('data-kind="')[1:]]
-    # created today (made now), then the dated entries placed on their own days
-    assert kinds[-1] == "status" and "follow_up" in kinds and "response" in kinds
+    # dated entries on their own days; the move a response made is dated the day the
+    # response was received, just after it (issue 15, item 5)
+    assert "follow_up" in kinds and kinds[kinds.index("response") + 1] == "status"
     assert timeline.index("Reminder sent.") < timeline.index("Chief agrees to meet.")
     assert timeline.index("Chief agrees to meet.") < timeline.index("Awaiting response → Meeting")
 

@@ -10,7 +10,12 @@ from campaign.auth.models import Role, User
 from campaign.core.clock import local_today
 from campaign.demands.models import Demand
 from campaign.letters.models import Letter
-from campaign.responses.models import Response, ResponseChannel, ResponseOutcome
+from campaign.responses.models import (
+    Response,
+    ResponseChannel,
+    ResponseOutcome,
+    ResponseSource,
+)
 from campaign.responses.services import ResponseFields, log_response
 from tests.demands.factories import create_actor
 
@@ -37,6 +42,7 @@ def make_response(
             received_on=received_on or today,
             channel=channel,
             summary=summary,
+            source=ResponseSource.PERSON,
             from_name="Pat Official",
             from_title="Chief of Staff",
             outcome=outcome,

@@ -36,6 +36,7 @@ def _form(**kw):
     values = {
         "received_on": local_today("America/New_York").isoformat(),
         "channel": "letter",
+        "source": "person",
         "agency_state": "",
         "agency_name": "",
         "from_name": "Sheriff Jane Roe",
@@ -103,7 +104,8 @@ def test_member_response_waits_then_coordinator_approves(session, login_as, dema
     response = session.scalar(sa.select(Response))
     rid = response.id
     assert response.status == ResponseStatus.PENDING and response.logged_by_id == member.user.id
-    assert response.agency_id == demand.agency_id  # defaults to the demand's agency
+    # from a person, no agency named: never credited to the demand's agency (issue 15)
+    assert response.agency_id is None and response.source == "person"
     assert _demand(session, demand).status == S.AWAITING_RESPONSE
     page = member.get(f"/campaigns/{slug}/demands/{demand.id}").get_data(as_text=True)
     assert "Pending approval" in page and "The sheriff refuses" in page

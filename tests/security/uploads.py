@@ -48,6 +48,7 @@ def _response(n: int) -> dict[str, str]:
     return {
         "received_on": (date.today() - timedelta(days=3)).isoformat(),
         "channel": "letter",
+        "source": "ice",
         "summary": f"The sheriff answered ({n}).",
         "outcome": "none",
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,6 +16,12 @@ from campaign.agencies.ice_workbook import (
     ParsedWorkbook,
     RowWarning,
     date_from_file_name,
+)
+from campaign.agencies.importer.history import (
+    Timeline,
+    latest_seen_by_agency,
+    replay,
+    snapshot_key,
 )
 from campaign.agencies.importer.report import ImportReport, no_longer_listed_hooks, report_for
 from campaign.agencies.models import (
@@ -93,24 +99,17 @@ class Import:
                 ImportSnapshot.list_type == self.list_type, ImportSnapshot.current.is_(True)
             )
         )
-        current = latest is None or self.as_of >= latest
-        self.current = current
-        self.snapshot_dates: dict[int, date] = {}
-        self.snapshot_lists: dict[int, ListType] = {}
-        for sid, as_of_on, list_type in session.execute(
-            sa.select(ImportSnapshot.id, ImportSnapshot.as_of_on, ImportSnapshot.list_type)
-        ):
-            self.snapshot_dates[sid] = as_of_on
-            self.snapshot_lists[sid] = list_type
-        if not current:
-            self.warnings.insert(
-                0,
-                RowWarning(
-                    0,
-                    f"This {self.list_type.value} list ({self.as_of}) is older than the one "
-                    f"already imported ({latest}): kept as history, no status was changed.",
-                ),
-            )
+        self.current = current = latest is None or self.as_of >= latest
+        timeline = Timeline.load(session)
+        self.snapshot_dates = {sid: key[0] for sid, key in timeline.keys.items()}
+        self.snapshot_lists = dict(timeline.types)
+        newest = max(timeline.keys.values(), default=None)
+        # Newer than every list of either type: the rules apply directly. Otherwise the
+        # list joins the history and every agreement is replayed (importer.history).
+        self.in_order = (
+            newest is None or snapshot_key(self.as_of, self.list_type, 0)[:2] >= (newest[:2])
+        )
+        self.latest_seen = {} if self.in_order else latest_seen_by_agency(session)
         snapshot = ImportSnapshot(
             file_name=self.file_name,
             sha256=self.sha256,
@@ -126,7 +125,7 @@ class Import:
         session.flush()
         self.snapshot = snapshot
 
-        agencies, new_agency_ids = self._agencies()
+        agencies, _new_ids = self._agencies()
         agreements = {
             (a.agency_id, a.model.value): a for a in session.scalars(sa.select(Agreement))
         }
@@ -145,23 +144,30 @@ class Import:
             if agreement is None:
                 to_create[(agency.id, row.model)] = row
                 continue
-            self._update(agreement, row, current)
+            if self.in_order:
+                self._update(agreement, row)
+            else:
+                self._fill(agreement, row)
             seen[agreement.id] = row
             self.seen_objects.append(agreement)
         session.flush()
-        for agreement in self._create(to_create, current):
+        for agreement in self._create(to_create):
             row = to_create[(agreement.agency_id, agreement.model.value)]
             agreements[(agreement.agency_id, agreement.model.value)] = agreement
             seen[agreement.id] = row
-            self.diff["new"].append(self._entry(agreement, row))
+            if self.in_order:
+                self.diff["new"].append(self._entry(agreement, row))
+            else:
+                self.diff["history_only"].append(
+                    self._entry(agreement, row, status=AgreementStatus.NO_LONGER_LISTED.value)
+                )
 
-        dropped_agencies: set[int] = set()
-        if current:
-            dropped_agencies = self._mark_no_longer_listed(agreements, seen)
+        if self.in_order:
+            self._mark_no_longer_listed(agreements, seen)
         self._observe(seen)
-        renames, entries = propose_renames(
-            session, snapshot.id, agencies, new_agency_ids, dropped_agencies
-        )
+        if not self.in_order:
+            self._replay(Timeline.load(session))
+        renames, entries = propose_renames(session, snapshot.id)
         if entries:
             self.diff["renames"] = entries
 
@@ -169,8 +175,15 @@ class Import:
         snapshot.updated_count = self.counts["updated"]
         snapshot.unchanged_count = self.counts["unchanged"]
         snapshot.no_longer_listed_count = self.counts["no_longer_listed"]
+        if not self.in_order:
+            self.warnings.insert(0, RowWarning(0, self._history_message(newest)))
         snapshot.warnings = [w.as_dict() for w in sorted(self.warnings, key=lambda w: w.row)]
-        snapshot.diff = {**self.diff, "rename_proposal_ids": [p.id for p in renames]}
+        snapshot.diff = {
+            **self.diff,
+            "in_order": self.in_order,
+            "seen": len(seen),
+            "rename_proposal_ids": [p.id for p in renames],
+        }
         session.flush()
         record(
             session,
@@ -181,6 +194,7 @@ class Import:
             file_name=snapshot.file_name,
             list_type=snapshot.list_type.value,
             as_of=snapshot.as_of_on.isoformat(),
+            in_order=self.in_order,
             **self.counts,
         )
         report = report_for(snapshot)
@@ -188,6 +202,42 @@ class Import:
             for hook in no_longer_listed_hooks():
                 hook(session, snapshot, report.no_longer_listed_agency_ids)
         return report
+
+    def _history_message(self, newest: tuple | None) -> str:
+        newest_on = newest[0].isoformat() if newest else ""
+        changed = len(self.diff.get("status_changed", []))
+        only = self.diff.get("history_only", [])
+        by_status = Counter(AgreementStatus(e["status"]).label.lower() for e in only)
+        now = ", ".join(f"{n} {label}" for label, n in sorted(by_status.items()))
+        return (
+            f"This list ({self.as_of}) is older than the newest list imported ({newest_on}): "
+            f"it was added to the history. {len(self.seen_objects)} agreements already known "
+            f"were seen on it ({len(self.diff.get('first_seen_earlier', []))} of them first "
+            f"seen on it); {len(only)} were not known"
+            + (f" (now: {now}). " if now else ". ")
+            + (
+                f"{changed} statuses were corrected by the history."
+                if changed
+                else "No current status changed."
+            )
+        )
+
+    def _replay(self, timeline: Timeline) -> None:
+        """An older list joined the history: every agreement's state replayed from it."""
+        result = replay(self.session, timeline)
+        for agreement in result.first_seen_earlier:
+            self.diff["first_seen_earlier"].append(self._entry(agreement, None))
+        names = dict(self.session.execute(sa.select(Agency.id, Agency.name)).all())
+        history_only = {e["agreement_id"]: e for e in self.diff.get("history_only", [])}
+        for agreement, old in result.status_changed:
+            if agreement.id in history_only:
+                history_only[agreement.id]["status"] = agreement.status.value
+                continue
+            entry = self._entry(agreement, None, agency=names.get(agreement.agency_id, ""))
+            entry.update(old_status=old.value, status=agreement.status.value)
+            self.diff["status_changed"].append(entry)
+            if agreement.status == AgreementStatus.NO_LONGER_LISTED:
+                self.diff["no_longer_listed"].append(entry)
 
     def _agencies(self) -> tuple[dict[tuple[str, str], Agency], set[int]]:
         """Every agency by (state, key), merged names resolved; the file's new ones created."""
@@ -206,17 +256,18 @@ class Import:
         for row in self.parsed.rows:
             agency = agencies.get((row.state, row.key))
             if agency is None:
-                fresh.setdefault(
+                values = fresh.setdefault(
                     (row.state, row.key),
-                    {
-                        "name": row.agency[:300],
-                        "key": row.key[:300],
-                        "state": row.state,
-                        "county": row.county,
-                        "type": AgencyType(row.agency_type),
-                    },
-                )
-            elif self.current and self._refresh_agency(agency, row):
+                    {"key": row.key[:300], "state": row.state, "county": None,
+                     "type": AgencyType.UNKNOWN},
+                )  # fmt: skip
+                # each row refreshes it, as rows refresh a known agency (the last one wins)
+                values["name"] = row.agency[:300]
+                if row.county:
+                    values["county"] = row.county
+                if row.agency_type != "unknown":
+                    values["type"] = AgencyType(row.agency_type)
+            elif self._refresh_agency(agency, row):
                 agency.updated_at = utcnow()
         session.flush()
         new_ids: set[int] = set()
@@ -234,21 +285,24 @@ class Import:
 
     def _refresh_agency(self, agency: Agency, row: AgreementRow) -> bool:
         # The newest list's spelling wins (ICE fixes typos); blanks never erase what we know.
+        # A list older than one that already named the agency only fills blanks.
+        newest = agency.id not in self.latest_seen or self.as_of >= self.latest_seen[agency.id]
         changed = False
-        if agency.key == row.key and agency.name != row.agency[:300]:
+        if newest and agency.key == row.key and agency.name != row.agency[:300]:
             agency.name, changed = row.agency[:300], True
-        if row.county and agency.county != row.county:
+        if row.county and agency.county != row.county and (newest or not agency.county):
             agency.county, changed = row.county, True
-        if row.agency_type != "unknown" and agency.type.value != row.agency_type:
+        known = agency.type != AgencyType.UNKNOWN
+        new_type = row.agency_type != "unknown" and agency.type.value != row.agency_type
+        if new_type and (newest or not known):
             agency.type, changed = AgencyType(row.agency_type), True
         return changed
 
-    def _create(
-        self, to_create: dict[tuple[int, str], AgreementRow], current: bool
-    ) -> list[_NewAgreement]:
+    def _create(self, to_create: dict[tuple[int, str], AgreementRow]) -> list[_NewAgreement]:
         if not to_create:
             return []
-        status = self.status if current else AgreementStatus.NO_LONGER_LISTED
+        # out of order, the replay that follows gives the status its history gives it
+        status = self.status if self.in_order else AgreementStatus.NO_LONGER_LISTED
         sid = self.snapshot.id
         rows = [
             {
@@ -279,19 +333,20 @@ class Import:
             )
             for agreement_id, agency_id, model in inserted
         ]
-        self.counts["created"] += len(created)
+        if self.in_order:
+            self.counts["created"] += len(created)
         return created
 
-    def _update(self, agreement: Agreement, row: AgreementRow, current: bool) -> None:
+    def _fill(self, agreement: Agreement, row: AgreementRow) -> None:
+        """An older list: it fills what is unknown (dates and statuses are replayed after)."""
+        for attr in ("agreement_url", "addendum_url"):
+            value = getattr(row, attr)
+            if value is not None and getattr(agreement, attr) is None:
+                setattr(agreement, attr, value)
+
+    def _update(self, agreement: Agreement, row: AgreementRow) -> None:
         changed = False
         entry = None
-        if not current:
-            # an older list: only the agreement's first appearance can move earlier
-            first = self.snapshot_dates.get(agreement.first_snapshot_id or 0)
-            if first is None or self.as_of < first:
-                agreement.first_snapshot_id = self.snapshot.id
-            self.counts["unchanged"] += 1
-            return
         old = agreement.status
         if old != self.status and not (
             old == AgreementStatus.PARTICIPATING and self.status == AgreementStatus.PENDING
@@ -390,7 +445,7 @@ class Import:
                 for agreement_id, row in seen.items()
             ],
         )
-        if self.snapshot.current:
+        if self.in_order:
             # One statement instead of an UPDATE per agreement.
             session.execute(
                 sa.update(Agreement)
