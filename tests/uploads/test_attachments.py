@@ -83,4 +83,6 @@ def test_the_same_rules_on_both_attach_routes(login_as, session, owner):
     served = c.get(f"{url}/attachments/{item.id}")
     assert served.status_code == 200 and served.data == pdf("a")
     assert served.headers["X-Content-Type-Options"] == "nosniff"
-    assert served.headers["Content-Disposition"] == "inline; filename=a.pdf"
+    assert served.headers["Content-Disposition"] == "attachment; filename=a.pdf"
+    viewed = c.get(f"{url}/attachments/{item.id}?view=1")
+    assert viewed.headers["Content-Disposition"] == "inline; filename=a.pdf"
