@@ -23,7 +23,8 @@ from campaign.delivery.services import DeliveryDetails, check_details, freeze
 from campaign.delivery.snapshot import late_signons, prepare_snapshot, withdrawn_since
 from campaign.letters.models import Letter, LetterStatus
 from campaign.printing.pdf import long_date
-from campaign.signons.models import SignOn, SignOnStatus
+from campaign.signons.models import SignOnStatus
+from campaign.signons.services import status_counts
 from campaign.uploads.store import UploadStore
 
 
@@ -148,16 +149,7 @@ class StopSummary:
 
 def stop_summary(session: Session, letter: Letter) -> StopSummary:
     """The counts behind "Stop collecting" (three queries)."""
-    by_status = dict(
-        session.execute(
-            sa.select(SignOn.status, sa.func.count())
-            .where(
-                SignOn.letter_id == letter.id,
-                SignOn.status.in_((SignOnStatus.PENDING, SignOnStatus.CONFIRMED)),
-            )
-            .group_by(SignOn.status)
-        ).all()
-    )
+    by_status = status_counts(session, letter)
     return StopSummary(
         pending=by_status.get(SignOnStatus.PENDING, 0),
         awaiting_review=by_status.get(SignOnStatus.CONFIRMED, 0),

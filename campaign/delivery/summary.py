@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from campaign.db import utcnow
 from campaign.delivery.snapshot import prepare_snapshot
 from campaign.letters.models import Letter
 from campaign.signons.consent import awaiting_reconsent_count
-from campaign.signons.models import SignOn, SignOnStatus
+from campaign.signons.models import SignOnStatus
+from campaign.signons.services import status_counts
 
 
 @dataclass(frozen=True)
@@ -53,16 +53,7 @@ def send_summary(session: Session, letter: Letter, now: datetime | None = None) 
     """What marking ``letter`` as sent now would deliver and leave out (five queries)."""
     prepared = prepare_snapshot(session, letter)
     listed = sum(1 for s in prepared.snapshot.signatories if s.listed)
-    waiting = dict(
-        session.execute(
-            sa.select(SignOn.status, sa.func.count())
-            .where(
-                SignOn.letter_id == letter.id,
-                SignOn.status.in_((SignOnStatus.PENDING, SignOnStatus.CONFIRMED)),
-            )
-            .group_by(SignOn.status)
-        ).all()
-    )
+    waiting = status_counts(session, letter)
     return SendSummary(
         listed=listed,
         count_only=len(prepared.snapshot.signatories) - listed,
