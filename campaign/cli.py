@@ -188,6 +188,7 @@ def init_app(app: Flask) -> None:
     from campaign.backup.cli import backup_command, restore_command
     from campaign.directory.cli import backfill_command
     from campaign.ops.check import check_command
+    from campaign.search.cli import reindex_command
 
     for cmd in (
         db_cli,
@@ -200,6 +201,8 @@ def init_app(app: Flask) -> None:
         import_287g_command,
         backfill_command,
         check_command,
+        reindex_command,
     ):
         app.cli.add_command(cmd)
     _writes(import_287g_command)
+    _writes(reindex_command)

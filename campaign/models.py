@@ -25,6 +25,7 @@ from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
 from campaign.responses.models import Response, ResponseAttachment
 from campaign.review.models import CsvColumnChoice, CsvUpload
+from campaign.search.models import SearchTerm
 from campaign.signons.models import ConsentOverride, SignOn
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "RenderJob",
     "Response",
     "ResponseAttachment",
+    "SearchTerm",
     "SignOn",
     "User",
 ]

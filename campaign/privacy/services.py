@@ -25,7 +25,8 @@ from campaign.directory.models import Contact, Invitation
 from campaign.directory.services import FORGOTTEN_NAME, forget_contact
 from campaign.mail.models import OutboxMessage
 from campaign.review.models import CsvUpload
-from campaign.signons.models import SignOn
+from campaign.search.index import refresh
+from campaign.signons.models import SIGN_ON_SEARCH, SignOn
 
 REDACTED = "(forgotten)"
 # Names shorter than this are not searched for inside other people's text: "Al" would
@@ -84,6 +85,7 @@ def forget_person(
     if signons:
         # their own words, which may sign off with their name
         session.execute(sa.update(SignOn).where(SignOn.id.in_(signons)).values(comment=""))
+        refresh(session, SignOn, SIGN_ON_SEARCH, list(signons))
     report.signons = len(signons)
     forget_contact(session, contact, actor=actor)
 

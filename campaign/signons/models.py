@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from campaign.core.enums import str_enum
 from campaign.db import Base, utcnow
 from campaign.letters.models import Letter, LetterVersion
+from campaign.search.index import insert_default, keep_in_step, search_index
 
 
 class Level(enum.StrEnum):
@@ -62,6 +63,12 @@ COUNTED = (SignOnStatus.CONFIRMED, SignOnStatus.APPROVED)
 # to the current text (``consent.printed``, counted by ``services.on_letter_counts``).
 # Confirmed sign-ons are signed but still wait for a coordinator (a test entry, a
 # probable duplicate): they are "awaiting review".
+
+
+# What the review queue's search box reads (campaign.search).
+SIGN_ON_SEARCH = search_index(
+    "sign_ons", "org_name", "signer_name", "signer_email", "city", "comment"
+)
 
 
 class SignOn(Base):
@@ -166,6 +173,11 @@ class SignOn(Base):
         sa.ForeignKey("contacts.id", ondelete="SET NULL")
     )
 
+    # the indexed text (campaign.search.text.document): computed on every write
+    search_text: Mapped[str] = mapped_column(
+        sa.Text, default=insert_default(SIGN_ON_SEARCH), server_default=""
+    )
+
     letter: Mapped[Letter] = relationship(lazy="raise")
     version: Mapped[LetterVersion] = relationship(lazy="raise")
     probable_duplicate_of: Mapped[SignOn | None] = relationship(
@@ -179,6 +191,9 @@ class SignOn(Base):
     def counted(self) -> bool:
         """Confirmed or approved: part of the letter's count."""
         return self.status in COUNTED
+
+
+keep_in_step(SignOn, SIGN_ON_SEARCH)
 
 
 def counts_or_once_counted() -> sa.ColumnElement[bool]:
