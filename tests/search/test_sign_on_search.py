@@ -108,3 +108,34 @@ def test_counting_stops_past_the_cap(login_as, session):
     assert Page([], 1, 50, 1000, more=True).has_next
     html = login_as("coordinator").get(base(session, letter) + "?q=bulk+organization+3")
     assert "1 in all" in html.get_data(as_text=True)
+
+
+def test_directory_search_follows_linking_backfill_and_edits(login_as, session):
+    from campaign.directory.backfill import backfill
+    from campaign.directory.models import Contact, Organization
+    from tests.directory.factories import linked_signon
+
+    letter = make_letter(session)
+    linked_signon(session, letter, org_name="Frontera Watch", signer_email="lu@frontera.example")
+    make_signon(session, letter, org_name="Casa Libre", signer_name="Rigoberta Quispe",
+                signer_email="rq@casalibre.example")  # fmt: skip
+    backfill(session.connection())  # plain Core inserts, outside the models
+    session.commit()
+    c = login_as("member")
+
+    def names(q: str) -> set[str]:
+        html = c.get("/directory", query_string={"q": q}).get_data(as_text=True)
+        return {n for n in ("Frontera Watch", "Casa Libre", "Border Watch") if n in html}
+
+    assert names("fronter") == {"Frontera Watch"}
+    assert names("lu@frontera") == {"Frontera Watch"}  # the contact's address
+    assert names("casa libre") == {"Casa Libre"}
+    assert names("quispe") == {"Casa Libre"}  # the contact backfill brought in
+    org = session.scalar(sa.select(Organization).where(Organization.name == "Frontera Watch"))
+    org.name = "Border Watch"
+    contact = session.scalar(sa.select(Contact).where(Contact.email == "rq@casalibre.example"))
+    contact.name = "R. Q."
+    session.commit()
+    assert names("frontera watch") == set()  # the address still says frontera
+    assert names("border") == {"Border Watch"}
+    assert names("quispe") == set()

@@ -30,10 +30,13 @@ def index(campaign_slug: str, letter_id: int):
     campaign, letter = load(campaign_slug, letter_id)
     version_numbers, material = queries.versions(db.session, letter)
     filters = queries.SignOnFilters.from_args(request.args, material_number=material)
-    filters = queries.with_search(db.session, filters)
     counts = queries.counts(db.session, letter)
     number = parse_page(request.args.get("page"))
     total, more = queries.matching_count(db.session, letter, filters, counts, page=number)
+    if filters.q and not total:
+        # nothing found: words that start no indexed word are searched by near spellings
+        filters = queries.with_search(db.session, filters)
+        total, more = queries.matching_count(db.session, letter, filters, counts, page=number)
     # a page of ids first, then only those rows with what they show
     page = paginate(
         db.session, queries.ordered_ids(letter, filters), page=number, total=total, more=more
