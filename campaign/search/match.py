@@ -7,6 +7,8 @@ from those tokens, each one quoted.
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
@@ -21,6 +23,7 @@ MIN_FUZZY = 4
 SIMILARITY = 0.3  # pg_trgm's own default threshold
 MAX_ALTERNATIVES = 3
 LENGTH_SLACK = 2
+_PLAIN = re.compile(r"[^\W_]+")
 
 
 class fts_match(FunctionElement):
@@ -54,7 +57,7 @@ def _tsvector(element, compiler, **kw):
 
 
 def _fts5_term(term: Term) -> str:
-    phrase = '"' + " ".join(term.tokens) + '"*'
+    phrase = '"' + " ".join(term.tokens) + '"' + ("*" if term.prefix else "")
     if not term.alternatives:
         return phrase
     return "(" + " OR ".join([phrase, *(f'"{a}"' for a in term.alternatives)]) + ")"
@@ -62,7 +65,8 @@ def _fts5_term(term: Term) -> str:
 
 def _ts_term(term: Term) -> str:
     *head, last = term.tokens
-    phrase = " <-> ".join([*(f"'{t}'" for t in head), f"'{last}':*"])
+    star = ":*" if term.prefix else ""
+    phrase = " <-> ".join([*(f"'{t}'" for t in head), f"'{last}'{star}"])
     if not term.alternatives:
         return f"({phrase})"
     return "(" + " | ".join([f"({phrase})", *(f"'{a}'" for a in term.alternatives)]) + ")"
@@ -137,7 +141,9 @@ def near_spellings(session: Session, index: SearchIndex, token: str) -> tuple[st
         # pg_trgm scores in the database and sends only likely words; the final
         # scoring below is the same on both databases
         query = query.where(sa.func.similarity(SearchTerm.term, token) >= SIMILARITY - 0.05)
-    scored = [(similarity(token, w), w) for w in session.scalars(query)]
+    # words as text.document writes them (letters and digits): anything else in the table
+    # was not written by it, and must not reach the engines' query syntax
+    scored = [(similarity(token, w), w) for w in session.scalars(query) if _PLAIN.fullmatch(w)]
     best = sorted(((s, w) for s, w in scored if s >= SIMILARITY), key=lambda sw: (-sw[0], sw[1]))
     return tuple(w for _, w in best[:MAX_ALTERNATIVES])
 
@@ -157,6 +163,36 @@ def resolve(session: Session, index: SearchIndex, text: str | None) -> Query:
             term = Term(term.tokens, near)
         terms.append(term)
     return Query(terms)
+
+
+def forget_words(session: Session, indexes, words: set[str]) -> int:
+    """Remove from ``search_terms`` those of ``words`` (as ``text.document`` writes them)
+    that no row of each index holds any more: a forgotten person's name and address must
+    not stay on as suggestions. Returns how many were removed."""
+    removed = 0
+    for index in indexes:
+        listed = session.scalars(
+            sa.select(SearchTerm.term).where(
+                SearchTerm.scope == index.table, SearchTerm.term.in_(sorted(words))
+            )
+        ).all()
+        table = sa.table(index.table, sa.column("id"))
+        for word in listed:
+            if not _PLAIN.fullmatch(word):
+                continue
+            exact = Query([Term((word,), prefix=False)])
+            held = session.scalar(
+                sa.select(sa.literal(1)).select_from(table)
+                .where(matches(index, table.c.id, exact)).limit(1)
+            )  # fmt: skip
+            if held is None:
+                session.execute(
+                    sa.delete(SearchTerm).where(
+                        SearchTerm.scope == index.table, SearchTerm.term == word
+                    )
+                )
+                removed += 1
+    return removed
 
 
 def capped_count(session: Session, ids: sa.Select, cap: int) -> tuple[int, bool]:

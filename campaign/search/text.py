@@ -57,6 +57,8 @@ class Term:
 
     tokens: tuple[str, ...]
     alternatives: tuple[str, ...] = ()
+    # False: the last token is a whole word, not a prefix
+    prefix: bool = True
 
 
 @dataclass

@@ -40,8 +40,10 @@ def rows(databases) -> dict[str, sa.Engine]:
                 session.flush()
                 session.execute(organization_contacts.insert().values(
                     organization_id=o.id, contact_id=c.id))  # fmt: skip
-                session.add(EvidenceRecord(type=EvidenceType.NEWS_REPORT, title=org, summary=comment,
-                                           citation=f"{signer}, {city} ({i})"))  # fmt: skip
+                session.add(EvidenceRecord(
+                    type=EvidenceType.NEWS_REPORT, title=org, summary=comment,
+                    citation=f"{signer}, {city} ({i})",
+                ))  # fmt: skip
             for name, state, county in AGENCIES:
                 session.add(Agency(name=name, key=agency_key(name), state=state, county=county,
                                    type=AgencyType.COUNTY))  # fmt: skip
