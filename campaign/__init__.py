@@ -124,6 +124,8 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.privacy.views import bp as privacy_bp
     from campaign.responses.views import bp as responses_bp
     from campaign.review.views import bp as review_bp
+    from campaign.sending.letters import letter_receipts
+    from campaign.sending.views import bp as sending_bp
     from campaign.signons.views import bp as signons_bp
     from campaign.targets.views import bp as targets_bp
     from campaign.worklist.views import bp as worklist_bp
@@ -133,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
         delivery_bp, worklist_bp, account_bp, privacy_bp, targets_bp,
+        sending_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -142,6 +145,8 @@ def _register_blueprints(app: Flask) -> None:
     register_section(demands_section)
     # the letter page's "Print & send" block asks for its deliveries itself
     app.add_template_global(delivery_panel)
+    # and its receipts, one per recipient of each emailed delivery
+    app.add_template_global(letter_receipts)
     _wire_features()
 
 

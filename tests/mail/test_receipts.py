@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import socket
 from datetime import timedelta
 
 import pytest
@@ -12,64 +11,29 @@ from campaign.db import utcnow
 from campaign.mail.models import OutboxMessage, ReceiptState
 from campaign.mail.receipts import find_by_message_id, mark_bounced
 from campaign.mail.services import enqueue
-from campaign.mail.transport import SMTPTransport
 from campaign.mail.worker import deliver_due
 from campaign.targets.models import ChannelStatus, TargetBody, TargetChannel
 from campaign.targets.services import add_channel, save_target
 from campaign.uploads.store import UploadStore
 from tests.factories import reload
+from tests.mail.scripted import Scripted
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-class Scripted:
-    """An SMTP handler answering DATA with each reply in turn (the last one repeats)."""
-
-    def __init__(self, *replies: str, rcpt: str | None = None) -> None:
-        self.replies, self.rcpt, self.messages, self.calls = list(replies), rcpt, [], 0
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.rcpt:
-            return self.rcpt
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        from email import message_from_bytes
-        from email.policy import default
-
-        reply = self.replies[min(self.calls, len(self.replies) - 1)]
-        self.calls += 1
-        if reply.startswith("250"):
-            self.messages.append(message_from_bytes(envelope.content, policy=default))
-        return reply
-
-
-@pytest.fixture
-def scripted_smtp():
-    """``scripted_smtp(handler)`` → an SMTPTransport to a real aiosmtpd server using it."""
-    from aiosmtpd.controller import Controller
-
-    started = []
-
-    def start(handler):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        controller = Controller(handler, hostname="127.0.0.1", port=port)
-        controller.start()
-        started.append(controller)
-        return SMTPTransport("127.0.0.1", port)
-
-    yield start
-    for controller in started:
-        controller.stop()
-
-
 def _channel(session, make_user, address="press@sheriff.example.org") -> TargetChannel:
     actor = make_user(role=__import__("campaign.auth.models").auth.models.Role.COORDINATOR)
-    target = save_target(session, None, name="Sheriff", title="", body=TargetBody.SHERIFF,
-                         organization="", agency=None, note="", actor=actor)  # fmt: skip
+    target = save_target(
+        session,
+        None,
+        name="Sheriff",
+        title="",
+        body=TargetBody.SHERIFF,
+        organization="",
+        agency=None,
+        note="",
+        actor=actor,
+    )
     return add_channel(session, target, kind="email", address=address, actor=actor)
 
 
@@ -159,11 +123,19 @@ def test_the_attachment_is_the_stored_file_byte_for_byte(
     stored = store.save(PDF, allowed={"pdf"}, max_bytes=10**6)
     handler = Scripted("250 2.0.0 Ok")
     transport = scripted_smtp(handler)
-    enqueue(session, to="a@example.org", subject="Letter", body_text="Attached.",
-            attachment_sha256=stored.sha256, attachment_name="letter.pdf")  # fmt: skip
+    enqueue(
+        session,
+        to="a@example.org",
+        subject="Letter",
+        body_text="Attached.",
+        attachment_sha256=stored.sha256,
+        attachment_name="letter.pdf",
+    )
     session.commit()
-    assert deliver_due(worker_sessions, transport, "c@example.org",
-                       read_attachment=store.read) == (1, 0)  # fmt: skip
+    assert deliver_due(worker_sessions, transport, "c@example.org", read_attachment=store.read) == (
+        1,
+        0,
+    )
     [mail] = handler.messages
     [part] = list(mail.iter_attachments())
     assert part.get_filename() == "letter.pdf" and part.get_content_type() == "application/pdf"
@@ -175,12 +147,20 @@ def test_an_attachment_that_is_missing_is_never_sent_without_it(
 ):
     handler = Scripted("250 OK")
     transport = scripted_smtp(handler)
-    message = enqueue(session, to="a@example.org", subject="s", body_text="b",
-                      attachment_sha256="0" * 64, attachment_name="x.pdf")  # fmt: skip
+    message = enqueue(
+        session,
+        to="a@example.org",
+        subject="s",
+        body_text="b",
+        attachment_sha256="0" * 64,
+        attachment_name="x.pdf",
+    )
     session.commit()
     store = UploadStore(tmp_path)
-    assert deliver_due(worker_sessions, transport, "c@example.org",
-                       read_attachment=store.read) == (0, 1)  # fmt: skip
+    assert deliver_due(worker_sessions, transport, "c@example.org", read_attachment=store.read) == (
+        0,
+        1,
+    )
     assert handler.messages == []
     assert reload(session, message).state == ReceiptState.DEFERRED
     assert OutboxMessage  # the row stays queued for a later try

@@ -33,9 +33,15 @@ def test_channels_are_normalised_and_found_by_address(session):
 
 @pytest.mark.parametrize(
     ("kind", "address"),
-    [("email", "not an address"), ("email", "a@b"), ("portal", "javascript:alert(1)"),
-     ("portal", "www.dhs.gov"), ("fax", "call me"), ("postal", "   ")],
-)  # fmt: skip
+    [
+        ("email", "not an address"),
+        ("email", "a@b"),
+        ("portal", "javascript:alert(1)"),
+        ("portal", "www.dhs.gov"),
+        ("fax", "call me"),
+        ("postal", "   "),
+    ],
+)
 def test_bad_channels_are_refused(session, kind, address):
     target = create_target(session)
     with pytest.raises(DomainError):
@@ -45,22 +51,37 @@ def test_bad_channels_are_refused(session, kind, address):
 def test_coordinator_creates_a_target_adds_and_verifies_a_channel(login_as, session):
     agency = create_agency(session, name="Harris County Sheriff's Office", state="TX")
     client = login_as("coordinator")
-    response = client.post("/targets/new", data={"name": "Sheriff Ed Gonzalez", "title": "Sheriff",
-        "body": "sheriff", "organization": "Harris County Sheriff's Office",
-        "agency_id": str(agency.id)})  # fmt: skip
+    response = client.post(
+        "/targets/new",
+        data={
+            "name": "Sheriff Ed Gonzalez",
+            "title": "Sheriff",
+            "body": "sheriff",
+            "organization": "Harris County Sheriff's Office",
+            "agency_id": str(agency.id),
+        },
+    )
     assert response.status_code == 302
     target = session.scalar(sa.select(Target).where(Target.name == "Sheriff Ed Gonzalez"))
     assert target.agency_id == agency.id and target.body == TargetBody.SHERIFF
     url = f"/targets/{target.id}"
-    assert client.post(f"{url}/channels", data={"kind": "email",
-                       "address": "Sheriff@HCSO.example.org"}).status_code == 302  # fmt: skip
+    assert (
+        client.post(
+            f"{url}/channels", data={"kind": "email", "address": "Sheriff@HCSO.example.org"}
+        ).status_code
+        == 302
+    )
     channel = session.scalar(sa.select(TargetChannel).where(TargetChannel.target_id == target.id))
     assert channel.status == ChannelStatus.UNVERIFIED
     # no "how": refused with the field's error, nothing changed
     page = client.post(f"{url}/channels/{channel.id}/verify", data={"how": ""})
     assert page.status_code == 400 and "How was it checked?" in page.get_data(as_text=True)
-    assert client.post(f"{url}/channels/{channel.id}/verify",
-                       data={"how": "Called the front desk"}).status_code == 302  # fmt: skip
+    assert (
+        client.post(
+            f"{url}/channels/{channel.id}/verify", data={"how": "Called the front desk"}
+        ).status_code
+        == 302
+    )
     channel = reload(session, channel)
     assert channel.status == ChannelStatus.VERIFIED and channel.verified_by_id == client.user.id
     assert channel.verified_how == "Called the front desk" and channel.verified_at
@@ -69,11 +90,14 @@ def test_coordinator_creates_a_target_adds_and_verifies_a_channel(login_as, sess
     # the agency's page lists its targets
     assert "Sheriff Ed Gonzalez" in client.get(f"/agencies/{agency.id}").get_data(as_text=True)
     # a duplicate channel and a bad one are form errors, not 500s
-    duplicate = client.post(f"{url}/channels", data={"kind": "email",
-                            "address": "sheriff@hcso.example.org"})  # fmt: skip
+    duplicate = client.post(
+        f"{url}/channels", data={"kind": "email", "address": "sheriff@hcso.example.org"}
+    )
     assert duplicate.status_code == 400 and "already has this channel" in duplicate.text
-    assert client.post(f"{url}/channels", data={"kind": "fax",
-                       "address": "<script>"}).status_code == 400  # fmt: skip
+    assert (
+        client.post(f"{url}/channels", data={"kind": "fax", "address": "<script>"}).status_code
+        == 400
+    )
 
 
 def test_bad_target_input_is_a_form_error(login_as):
@@ -118,25 +142,50 @@ def test_a_set_by_attributes_warns_about_channels_and_delisted_agencies(session,
     _agreement(session, gone, AgreementModel.WSO, AgreementStatus.NO_LONGER_LISTED)
     _agreement(session, bare, AgreementModel.WSO, AgreementStatus.PARTICIPATING)
     _agreement(session, other, AgreementModel.WSO, AgreementStatus.PARTICIPATING)
-    create_target(session, name="Sheriff L", body=TargetBody.SHERIFF, agency=listed,
-                  emails=("l@listed.example.org",))  # fmt: skip
-    create_target(session, name="Sheriff G", body=TargetBody.SHERIFF, agency=gone,
-                  emails=("g@gone.example.org",), status=ChannelStatus.BOUNCING)  # fmt: skip
-    create_target(session, name="CRCL", body=TargetBody.CRCL, emails=("crcl@dhs.gov",),
-                  status=ChannelStatus.VERIFIED)  # fmt: skip
+    create_target(
+        session,
+        name="Sheriff L",
+        body=TargetBody.SHERIFF,
+        agency=listed,
+        emails=("l@listed.example.org",),
+    )
+    create_target(
+        session,
+        name="Sheriff G",
+        body=TargetBody.SHERIFF,
+        agency=gone,
+        emails=("g@gone.example.org",),
+        status=ChannelStatus.BOUNCING,
+    )
+    create_target(
+        session,
+        name="CRCL",
+        body=TargetBody.CRCL,
+        emails=("crcl@dhs.gov",),
+        status=ChannelStatus.VERIFIED,
+    )
     only_listed = resolve(session, Criteria(state="TX", model="WSO"))
     assert [t.name for t in only_listed.targets] == ["Sheriff L"]
     assert [a.name for a in only_listed.agencies_without_targets] == [bare.name]
-    everything = resolve(session, Criteria(state="TX", model="WSO", include_delisted=True,
-                                           bodies=("crcl",)))  # fmt: skip
+    everything = resolve(
+        session, Criteria(state="TX", model="WSO", include_delisted=True, bodies=("crcl",))
+    )
     assert sorted(t.name for t in everything.targets) == ["CRCL", "Sheriff G", "Sheriff L"]
     assert [a.name for a in everything.delisted_agencies] == [gone.name]
     assert everything.unverified_channels == 1 and everything.bouncing_channels == 1
     assert everything.targets_without_email == 1
     # saved from the page and shown with its warnings
     client = login_as("coordinator")
-    response = client.post("/targets/sets", data={"name": "Texas WSO", "state": "TX",
-        "model": "WSO", "include_delisted": "y", "bodies": ["crcl"]})  # fmt: skip
+    response = client.post(
+        "/targets/sets",
+        data={
+            "name": "Texas WSO",
+            "state": "TX",
+            "model": "WSO",
+            "include_delisted": "y",
+            "bodies": ["crcl"],
+        },
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "1 agency(ies) whose agreement ICE no longer lists" in page
