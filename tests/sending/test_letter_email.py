@@ -160,3 +160,38 @@ def test_only_coordinators_send(session, login_as, client):
     assert login_as("member").get(url(letter, "/email")).status_code == 403
     assert client.post(url(letter, "/email"), data=data).status_code == 302  # to the login
     assert session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_mark_as_sent_by_portal_keeps_a_checked_receipt_file(session, login_as):
+    import io
+
+    from tests.delivery.factories import delivery_form, send
+
+    letter, _targets = _setup(session)
+    coordinator = login_as("coordinator")
+    bad = delivery_form(method="agency_portal", sent_on="2026-05-18")
+    bad["receipt"] = (io.BytesIO(b"MZ\x90\x00 not a pdf"), "confirmation.pdf")
+    refused = coordinator.post(url(letter, "/send"), data=bad, content_type="multipart/form-data")
+    assert refused.status_code == 400 and "Receipt: The file must be" in refused.text
+    assert reload(session, letter).status == LetterStatus.CLOSED
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    good = delivery_form(method="agency_portal", sent_on="2026-05-18")
+    first = coordinator.post(
+        url(letter, "/send"),
+        data={**good, "receipt": (io.BytesIO(pdf), "portal.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert first.status_code == 200 and "with its receipt file" in first.text
+    assert send(coordinator, url(letter, "/send"), good | _hidden(first.text)).status_code == 302
+    delivery = session.scalar(sa.select(LetterDelivery))
+    assert delivery.method == DeliveryMethod.AGENCY_PORTAL
+    assert delivery.receipt_sha256 == hashlib.sha256(pdf).hexdigest()
+    link = url(letter).replace("/delivery", f"/deliveries/{delivery.id}/receipt")
+    assert link in coordinator.get(url(letter)).text
+    assert login_as("member").get(link).data == pdf
+
+
+def _hidden(page: str) -> dict:
+    import re
+
+    return dict(re.findall(r'<input type="hidden" name="(receipt_sha256)" value="([^"]*)"', page))
