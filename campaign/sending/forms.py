@@ -49,3 +49,17 @@ class PacketSendForm(FlaskForm):
     targets = CheckboxesField("Targets", coerce=str)
     sent_on = DateField("Date sent", validators=[InputRequired()])
     list_signatories = BooleanField("List the signatory organizations by name")
+
+
+class ClockExtendForm(FlaskForm):
+    """Give the agency more time: a reason and a new date."""
+
+    new_due_on = DateField("New due date", validators=[InputRequired()])
+    reason = StringField("Reason", validators=[DataRequired(), Length(max=2000)])
+
+
+class ClockPauseForm(FlaskForm):
+    """Pause the clock: what the coalition owes the agency."""
+
+    reason = StringField("What the coalition owes the agency",
+                         validators=[DataRequired(), Length(max=2000)])  # fmt: skip

@@ -129,4 +129,3 @@ def letter_receipts(letter: Letter) -> dict[int, list[OutboxMessage]]:
     for row in rows:
         out.setdefault(row.letter_delivery_id, []).append(row)
     return out
-

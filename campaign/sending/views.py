@@ -117,3 +117,7 @@ def _posted() -> bool:
     from flask import request
 
     return request.method == "POST"
+
+
+# Demand packets, the clock, bulk sends and follow-ups are routes of this blueprint too.
+from campaign.sending import demand_views  # noqa: E402, F401
