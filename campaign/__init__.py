@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.privacy.views import bp as privacy_bp
     from campaign.responses.views import bp as responses_bp
     from campaign.review.views import bp as review_bp
+    from campaign.sending.demand_clock import days_overdue
     from campaign.sending.demand_views import demand_sending
     from campaign.sending.letters import letter_receipts
     from campaign.sending.views import bp as sending_bp
@@ -150,6 +151,8 @@ def _register_blueprints(app: Flask) -> None:
     app.add_template_global(letter_receipts)
     # the demand page's packet, receipts and response clock
     app.add_template_global(demand_sending)
+    # the overdue lists count days late on each demand's response clock
+    app.add_template_global(days_overdue, "demand_days_overdue")
     _wire_features()
 
 

@@ -111,7 +111,11 @@ def resume(session: Session, demand: Demand, *, actor: User, today: date) -> Dem
 
 
 def days_overdue(demand: Demand, today: date) -> int:
-    """How late the agency's answer is, in the demand's clock unit (0 when paused)."""
+    """How late the agency's answer is, in the unit of the clock that set its due date
+    (calendar days for a date typed by hand); 0 when not overdue or paused, and at least 1
+    once the due date is past (a weekend after a Friday deadline is one day late)."""
     if demand.status not in AWAITING_STATUSES or demand.paused_on or not demand.due_on:
         return 0
-    return clock.days_overdue(demand.due_on, today, unit_of(demand))
+    if demand.due_on >= today:
+        return 0
+    return max(1, clock.days_overdue(demand.due_on, today, demand.clock_unit or clock.CALENDAR))
