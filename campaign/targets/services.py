@@ -209,9 +209,10 @@ def list_targets(
     return list(session.scalars(_with_channels(query)))
 
 
-def targets_by_ids(session: Session, ids: Iterable[int]) -> list[Target]:
-    """These live targets with their channels, in the list's order."""
-    wanted = list({int(i) for i in ids})
+def targets_by_ids(session: Session, ids: Iterable[int | None]) -> list[Target]:
+    """These live targets with their channels (None, an id a form could not read, is
+    left out)."""
+    wanted = list({int(i) for i in ids if i is not None})
     if not wanted:
         return []
     query = sa.select(Target).where(Target.id.in_(wanted), Target.archived.is_(False))
