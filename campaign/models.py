@@ -26,10 +26,13 @@ from campaign.mail.models import OutboxMessage
 from campaign.responses.models import Response, ResponseAttachment
 from campaign.review.models import CsvColumnChoice, CsvUpload
 from campaign.search.models import SearchTerm
+from campaign.sending.models import AgencyFollowUp, LetterTarget
 from campaign.signons.models import ConsentOverride, SignOn
+from campaign.targets.models import Target, TargetChannel, TargetSet
 
 __all__ = [
     "Agency",
+    "AgencyFollowUp",
     "Agreement",
     "AgreementObservation",
     "AuditEvent",
@@ -52,6 +55,7 @@ __all__ = [
     "LetterDelivery",
     "LetterDeliverySignOn",
     "LetterPrintOptions",
+    "LetterTarget",
     "LetterVersion",
     "LoginSession",
     "Organization",
@@ -63,5 +67,8 @@ __all__ = [
     "ResponseAttachment",
     "SearchTerm",
     "SignOn",
+    "Target",
+    "TargetChannel",
+    "TargetSet",
     "User",
 ]
