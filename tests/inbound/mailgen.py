@@ -8,7 +8,7 @@ from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parent.parent / "mail" / "fixtures"
 # the Message-ID of "our" message in every fixture, replaced by a real receipt's
-ORIGINAL_ID = "<177.20261204T2310.a1b2c3@campaign.local>"
+ORIGINAL_ID = "<177.20261130T2310.a1b2c3@campaign.local>"
 
 
 def fixture(name: str, message_id: str | None = None, **replace: str) -> bytes:

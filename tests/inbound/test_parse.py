@@ -103,11 +103,11 @@ def test_gmail_reply_with_pdf():
     assert mail.references == (ORIGINAL_ID,)
     assert (mail.from_name, mail.from_addr) == ("Pat Roe", "pat.roe.sheriff@gmail.com")
     assert mail.subject.startswith("Re: Demand: terminate the 287(g) agreement of the Example")
-    assert mail.date.isoformat() == "2026-12-07T12:12:31-05:00"
+    assert mail.date.isoformat() == "2026-12-02T12:12:31-05:00"
     assert "review the agreement with the County Board" in mail.text
     assert "Sheriff’s Office" in mail.text  # quoted-printable UTF-8
     [pdf] = mail.attachments
-    assert pdf.filename == "Sheriff response 2026-12-07.pdf"
+    assert pdf.filename == "Sheriff response 2026-12-02.pdf"
     assert pdf.data.startswith(b"%PDF-") and pdf.content_type == "application/pdf"
     summary = summary_of(mail.subject, mail.text)
     assert "review the agreement" in summary and "wrote:" not in summary
