@@ -115,6 +115,8 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.directory.views import bp as directory_bp
     from campaign.evidence.views import bp as evidence_bp
     from campaign.followups.views import bp as followups_bp
+    from campaign.inbound.views import bp as inbound_bp
+    from campaign.inbound.views import inbound_for_response
     from campaign.letters.views import bp as letters_bp
     from campaign.letters.views import letters_section
     from campaign.privacy.views import bp as privacy_bp
@@ -127,7 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     blueprints = (
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
-        delivery_bp, worklist_bp, account_bp, privacy_bp,
+        delivery_bp, worklist_bp, account_bp, privacy_bp, inbound_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -137,6 +139,8 @@ def _register_blueprints(app: Flask) -> None:
     register_section(demands_section)
     # the letter page's "Print & send" block asks for its deliveries itself
     app.add_template_global(delivery_panel)
+    # the response page names the email a response was read from
+    app.add_template_global(inbound_for_response)
     _wire_features()
 
 
