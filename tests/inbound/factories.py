@@ -21,7 +21,14 @@ from campaign.uploads.store import UploadStore
 
 
 def letter_delivery(session: Session, letter: Letter) -> LetterDelivery:
-    """A frozen delivery of the letter (what a receipt of the letter points to)."""
+    """The letter's frozen delivery (what a receipt of the letter points to), made once."""
+    existing = session.scalar(
+        sa.select(LetterDelivery).where(
+            LetterDelivery.letter_id == letter.id, LetterDelivery.sequence == 0
+        )
+    )
+    if existing is not None:
+        return existing
     version = session.scalar(
         sa.select(LetterVersion).where(LetterVersion.letter_id == letter.id).limit(1)
     )
