@@ -116,7 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.evidence.views import bp as evidence_bp
     from campaign.followups.views import bp as followups_bp
     from campaign.inbound.views import bp as inbound_bp
-    from campaign.inbound.views import inbound_for_response
+    from campaign.inbound.views import inbound_for_response, returned_mail
     from campaign.letters.views import bp as letters_bp
     from campaign.letters.views import letters_section
     from campaign.privacy.views import bp as privacy_bp
@@ -141,6 +141,8 @@ def _register_blueprints(app: Flask) -> None:
     app.add_template_global(delivery_panel)
     # the response page names the email a response was read from
     app.add_template_global(inbound_for_response)
+    # and demand and letter pages what came back from their mail (bounces, auto-replies)
+    app.add_template_global(returned_mail)
     _wire_features()
 
 

@@ -121,3 +121,31 @@ def inbound_for_response(response_id: int) -> InboundMessage | None:
     return db.session.scalar(
         sa.select(InboundMessage).where(InboundMessage.response_id == response_id).limit(1)
     )
+
+
+RETURNED_SHOWN = 20
+
+
+def returned_mail(*, demand_id: int | None = None, letter_id: int | None = None) -> list:
+    """Bounces, delays and auto-replies to what a demand's or a letter's receipts
+    delivered, newest first (for those pages): (inbound message, receipt) pairs."""
+    from campaign.delivery.models import LetterDelivery
+
+    query = (
+        sa.select(InboundMessage, OutboxMessage)
+        .join(OutboxMessage, OutboxMessage.id == InboundMessage.outbox_message_id)
+        .where(InboundMessage.kind.in_(RETURNED_KINDS))
+        .order_by(InboundMessage.received_at.desc(), InboundMessage.id.desc())
+        .limit(RETURNED_SHOWN)
+    )
+    if demand_id is not None:
+        query = query.where(OutboxMessage.demand_id == demand_id)
+    elif letter_id is not None:
+        deliveries = sa.select(LetterDelivery.id).where(LetterDelivery.letter_id == letter_id)
+        query = query.where(OutboxMessage.letter_delivery_id.in_(deliveries))
+    else:
+        return []
+    return list(db.session.execute(query))
+
+
+RETURNED_KINDS = (MailKind.BOUNCE, MailKind.DELAYED, MailKind.AUTO_REPLY)

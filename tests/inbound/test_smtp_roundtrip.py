@@ -61,7 +61,9 @@ def reply_to(delivered: EmailMessage, sender: str) -> bytes:
     return bytes(reply)
 
 
-def test_sent_bounced_and_answered(session, smtp_server, worker_sessions, runner, tmp_path):
+def test_sent_bounced_and_answered(
+    session, smtp_server, worker_sessions, runner, tmp_path, login_as
+):
     letter = make_letter(session, status=LetterStatus.SENT)
     gone = create_target(session, name="Old Office", body=TargetBody.DHS_SECRETARY,
                          emails=("old.office@dhs.example.gov",))  # fmt: skip
@@ -100,3 +102,14 @@ def test_sent_bounced_and_answered(session, smtp_server, worker_sessions, runner
         )
     )
     assert kinds == ["eml", "pdf"]
+
+    # coordinators see the bounce on the letter, its Print & send page and the target
+    coordinator = login_as("coordinator")
+    from tests.delivery.factories import url
+
+    page = coordinator.get(url(letter).rsplit("/", 1)[0]).get_data(as_text=True)
+    assert "Mail that came back" in page and "old.office@dhs.example.gov" in page
+    assert "550 5.1.1" in page
+    assert "Bounced" in coordinator.get(url(letter)).get_data(as_text=True)
+    target_page = coordinator.get(f"/targets/{gone.id}").get_data(as_text=True)
+    assert "Bounced" in target_page and "User unknown" in target_page

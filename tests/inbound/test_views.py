@@ -182,3 +182,16 @@ def test_coordinators_list_ingested_mail(session, runner, login_as, demand, tmp_
     only = coordinator.get("/mail/inbound?kind=auto_reply").get_data(as_text=True)
     assert 'data-kind="bounce"' not in only and 'data-kind="auto_reply"' in only
     assert coordinator.get("/mail/inbound?kind=nonsense&page=x").status_code == 200
+
+
+def test_bounces_and_auto_replies_show_on_the_demand(session, runner, login_as, campaign, demand,
+                                                    tmp_path):  # fmt: skip
+    sent = receipt(session, to="records@sheriff.example.gov", demand=demand)
+    (tmp_path / "a.eml").write_bytes(fixture("o365_ndr.eml", sent.message_id))
+    (tmp_path / "b.eml").write_bytes(fixture("ooo_spanish.eml", sent.message_id))
+    runner.invoke(args=["ingest-mail", str(tmp_path)])
+    page = login_as("member").get(f"/campaigns/{campaign.slug}/demands/{demand.id}")
+    text = page.get_data(as_text=True)
+    assert "Mail that came back" in text
+    assert 'data-kind="bounce"' in text and "RecipientNotFound" in text
+    assert 'data-kind="auto_reply"' in text and "not a response" in text
