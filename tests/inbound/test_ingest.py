@@ -40,8 +40,8 @@ def demand(session):
 @pytest.fixture
 def sheriff(session, demand):
     return create_target(
-        session, name="Sheriff Dana Cole", body=TargetBody.SHERIFF, agency=agency_of(session, demand),
-        emails=(SHERIFF, "pat.roe.sheriff@gmail.com"),
+        session, name="Sheriff Dana Cole", body=TargetBody.SHERIFF,
+        agency=agency_of(session, demand), emails=(SHERIFF, "pat.roe.sheriff@gmail.com"),
     )  # fmt: skip
 
 
@@ -214,7 +214,7 @@ def test_attachments_the_upload_rules_refuse_are_named(session, tmp_path, demand
     ).replace(b"JVBERi0xLjQK", b"TVqQAAMAAAAE")  # an .exe's first bytes, named .pdf
     outcome = ingest(session, raw, context(tmp_path))
     assert [a.kind for a in attachments(session, outcome.response)] == ["eml"]
-    assert any("not kept" in note and "must be a PNG, JPEG or PDF" in note for note in outcome.notes)
+    assert any("not kept" in n and "must be a PNG, JPEG or PDF" in n for n in outcome.notes)
     assert "not kept" in outcome.record.detail
 
 
