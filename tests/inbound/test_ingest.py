@@ -209,9 +209,11 @@ def test_the_same_mail_twice_is_read_once(session, tmp_path, demand, sheriff):
 
 def test_attachments_the_upload_rules_refuse_are_named(session, tmp_path, demand, sheriff):
     sent = receipt(session, to=SHERIFF, demand=demand, target=sheriff)
-    raw = fixture("gmail_reply.eml", sent.message_id).replace(
-        b"Content-Type: application/pdf", b"Content-Type: application/x-msdownload"
-    ).replace(b"JVBERi0xLjQK", b"TVqQAAMAAAAE")  # an .exe's first bytes, named .pdf
+    raw = (
+        fixture("gmail_reply.eml", sent.message_id)
+        .replace(b"Content-Type: application/pdf", b"Content-Type: application/x-msdownload")
+        .replace(b"JVBERi0xLjQK", b"TVqQAAMAAAAE")
+    )  # an .exe's first bytes, named .pdf
     outcome = ingest(session, raw, context(tmp_path))
     assert [a.kind for a in attachments(session, outcome.response)] == ["eml"]
     assert any("not kept" in n and "must be a PNG, JPEG or PDF" in n for n in outcome.notes)
