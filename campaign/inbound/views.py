@@ -35,9 +35,12 @@ def _upload(form: EmailUploadForm, *, letter=None, demand=None):
         return None
     limits = Limits.from_config(current_app.config)
     storage = form.eml.data
-    raw = storage.stream.read(limits.max_bytes + 1) if getattr(storage, "filename", "") else b""
-    if not raw:
+    if not getattr(storage, "filename", ""):
         form.eml.errors = [*form.eml.errors, "Choose the .eml file of the email."]
+        return None
+    raw = storage.stream.read(limits.max_bytes + 1)
+    if not raw:
+        form.eml.errors = [*form.eml.errors, "The file is empty."]
         return None
     ctx = Context(
         store=store_for(current_app), limits=limits, now=db.utcnow(), today=local_today(),

@@ -14,7 +14,7 @@ from campaign.responses.models import Response, ResponseAttachment, ResponseStat
 from tests import factories
 from tests.demands.factories import create_demand_row
 from tests.inbound.factories import receipt
-from tests.inbound.mailgen import fixture
+from tests.inbound.mailgen import fixture, many_parts, nested_messages
 from tests.letters.factories import make_letter
 
 
@@ -99,7 +99,9 @@ def test_a_reply_without_a_receipt_is_filed_where_it_was_uploaded(
         (fixture("postfix_dsn.eml"), "a bounce"),
         (b"%PDF-1.4 not an email at all", "not an email"),
         (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not an email"),
-        (b"", "Choose the .eml file"),
+        (b"", "The file is empty."),
+        (many_parts(10_000), "more than 500 parts"),
+        (nested_messages(40), "nested deeper than 5 levels"),
     ],
 )
 def test_bad_files_get_the_form_back_with_a_field_error(
