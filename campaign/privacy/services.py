@@ -4,8 +4,8 @@ The directory blanks the contact and the signer fields of their sign-ons (the si
 and every count stay). Here the other copies go too: mail to them (outbox rows, .eml
 files), the words of their sign-ons' comments, mail about them (redacted), raw CSV uploads
 holding them, their invitations, mail from them or bouncing back from their address that
-``ingest-mail`` read (the records and the kept .eml files), and audit details naming them. Backups made before keep
-them until they are deleted (README, "Security").
+``ingest-mail`` read (the records and the kept .eml files), and audit details naming
+them. Backups made before keep them until they are deleted (README, "Security").
 """
 
 from __future__ import annotations
