@@ -151,3 +151,30 @@ def test_a_message_that_breaks_ingestion_is_refused_and_the_rest_go_on(
     assert result.exit_code == 0
     assert "a.eml: refused: It could not be processed (RuntimeError: a bug)" in result.output
     assert kinds(session) == [MailKind.BOUNCE.value, MailKind.REFUSED.value]
+
+
+def test_a_fifty_megabyte_message_is_refused_unread(session, runner, tmp_path):
+    from tests.inbound.mailgen import with_attachment
+
+    (tmp_path / "big.eml").write_bytes(with_attachment(50 * 1024 * 1024))
+    result = runner.invoke(args=["ingest-mail", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "big.eml: refused: The message is larger than 25 MB." in result.output
+    record = session.scalars(sa.select(InboundMessage)).one()
+    assert record.kind == MailKind.REFUSED and not record.stored
+
+
+def test_oversized_header_values_fit_their_columns(session, runner, sent, tmp_path):
+    # PostgreSQL refuses a value longer than its column where SQLite stores it: every
+    # header the record keeps is cut to its column
+    long_id = "<" + "a" * 240 + "@" + "b" * 240 + ">"
+    raw = fixture("gmail_reply.eml", sent.message_id)
+    raw = raw.replace(
+        b"Message-ID: <CAJ4p", f"Message-ID: {long_id}\nX-Old: <CAJ4p".encode()
+    ).replace(b"From: Pat Roe <", ("From: " + "Pat " * 100 + "<").encode())
+    raw = raw.replace(b"Subject: Re:", ("Subject: " + "Re: " * 200).encode())
+    (tmp_path / "long.eml").write_bytes(raw)
+    result = runner.invoke(args=["ingest-mail", str(tmp_path)])
+    assert "reply: pending response" in result.output, result.output
+    record = session.scalars(sa.select(InboundMessage)).one()
+    assert len(record.message_id) == 300 and len(record.subject) == 300
