@@ -20,7 +20,16 @@ from dataclasses import dataclass
 from email.message import Message
 from email.parser import HeaderParser
 
-from campaign.inbound.parse import Limits, Mail, all_ids, decode_text, first_id, header, walk
+from campaign.inbound.parse import (
+    Limits,
+    Mail,
+    all_ids,
+    content_type,
+    decode_text,
+    first_id,
+    header,
+    walk,
+)
 
 _STATUS = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
 _SMTP_CODE = re.compile(r"\b([45]\d\d)[ -]")
@@ -76,7 +85,7 @@ def detect(mail: Mail) -> Bounce | None:
 
 def _report_part(msg: Message) -> Message | None:
     for part, _ in walk(msg, _LIMITS):
-        if part.get_content_type() in ("message/delivery-status", "message/global-delivery-status"):
+        if content_type(part) in ("message/delivery-status", "message/global-delivery-status"):
             return part
     return None
 
@@ -207,7 +216,7 @@ def _original_ids(mail: Mail, extra: list[str] | None = None) -> list[str]:
     ids: list[str] = []
     own = mail.message_id
     for part, depth in walk(mail.message, _LIMITS):
-        ctype = part.get_content_type()
+        ctype = content_type(part)
         if ctype in ("message/rfc822", "message/global") and depth == 0:
             inner = part.get_payload()
             if isinstance(inner, list) and inner:
