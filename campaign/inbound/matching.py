@@ -20,7 +20,7 @@ from campaign.letters.models import Letter
 from campaign.mail.models import OutboxMessage
 from campaign.mail.receipts import find_by_message_id
 from campaign.responses.models import ResponseSource
-from campaign.sending.models import AgencyFollowUp
+from campaign.sending.models import AgencyFollowUp, LetterTarget
 from campaign.targets.models import Target, TargetBody, TargetChannel
 from campaign.targets.services import channel_for_address
 
@@ -116,6 +116,11 @@ def attribute(
         return Attribution(ResponseSource.AGENCY, agency, "", from_name, from_title)
     body = target.organization or target.body.label
     return Attribution(ResponseSource.OTHER_BODY, None, body, from_name, from_title)
+
+
+def addressed(session: Session, target: Target, letter: Letter) -> bool:
+    """The letter is addressed to this target (another of its recipients may answer)."""
+    return session.get(LetterTarget, (letter.id, target.id)) is not None
 
 
 def belongs_to(target: Target, demand: Demand | None) -> bool:

@@ -89,6 +89,7 @@ def _respond(
         target is None
         or channel.target_id == target.id
         or (demand is not None and matching.belongs_to(channel.target, demand))
+        or (letter is not None and matching.addressed(session, channel.target, letter))
     )
     if known:
         target = channel.target

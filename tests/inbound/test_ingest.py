@@ -225,3 +225,29 @@ def test_hostile_mail_is_refused_and_recorded(session, tmp_path):
     assert outcome.kind == MailKind.REFUSED
     record = session.get(InboundMessage, outcome.record.id)
     assert "more than 500 parts" in record.detail and not record.stored
+
+
+def test_another_recipient_of_the_letter_may_answer_it(session, tmp_path):
+    from campaign.sending.models import LetterTarget
+
+    letter = make_letter(session, status=LetterStatus.SENT)
+    secretary = create_target(session, name="The Secretary", body=TargetBody.DHS_SECRETARY,
+                              emails=("secretary@dhs.example.gov",))  # fmt: skip
+    ice = create_target(session, name="Maria Lopez", body=TargetBody.ICE,
+                        emails=("maria.lopez@ice.example.gov",))  # fmt: skip
+    stranger = create_target(session, name="Sheriff", body=TargetBody.SHERIFF,
+                             emails=("sheriff@county.example.gov",))  # fmt: skip
+    session.add_all([LetterTarget(letter_id=letter.id, target_id=t.id) for t in (secretary, ice)])
+    sent = receipt(session, to="secretary@dhs.example.gov", letter=letter, target=secretary)
+    # ICE answers the letter sent to the Secretary: ICE was addressed too
+    outcome = ingest(session, fixture("outlook_reply.eml", sent.message_id), context(tmp_path))
+    assert outcome.record.flag == "" and outcome.response.source == ResponseSource.ICE
+    # a sheriff the letter was not addressed to: flagged, credited to the Secretary's office
+    raw = (
+        fixture("outlook_reply.eml", sent.message_id)
+        .replace(b"Maria.Lopez@ice.example.gov", b"sheriff@county.example.gov")
+        .replace(b"<SJ0PR09MB1234A1B2", b"<other")
+    )
+    outcome = ingest(session, raw, context(tmp_path))
+    assert outcome.record.flag == FLAG_UNKNOWN_SENDER
+    assert outcome.response.source == ResponseSource.DHS_SECRETARY
