@@ -251,3 +251,23 @@ def test_another_recipient_of_the_letter_may_answer_it(session, tmp_path):
     outcome = ingest(session, raw, context(tmp_path))
     assert outcome.record.flag == FLAG_UNKNOWN_SENDER
     assert outcome.response.source == ResponseSource.DHS_SECRETARY
+
+
+def test_a_reply_to_a_consolidated_follow_up_goes_to_its_first_demand(
+    session, tmp_path, demand, sheriff
+):
+    from campaign.sending.models import AgencyFollowUp
+
+    second = create_demand_row(session, campaign=None, agency=agency_of(session, demand))
+    follow_up = AgencyFollowUp(
+        campaign_id=demand.campaign_id, agency_id=demand.agency_id, sent_on=date(2026, 11, 30),
+        demand_ids=[demand.id, second.id],
+    )  # fmt: skip
+    session.add(follow_up)
+    session.flush()
+    sent = receipt(session, to=SHERIFF, demand=demand, target=sheriff)
+    sent.demand_id, sent.agency_follow_up_id = None, follow_up.id
+    session.commit()
+    outcome = ingest(session, fixture("gmail_reply.eml", sent.message_id), context(tmp_path))
+    assert outcome.response.demand_id == demand.id
+    assert f"also listed demands #{second.id}" in outcome.record.detail
