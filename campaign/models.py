@@ -26,10 +26,13 @@ from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
 from campaign.responses.models import Response, ResponseAttachment
 from campaign.review.models import CsvColumnChoice, CsvUpload
+from campaign.sending.models import AgencyFollowUp, LetterTarget
 from campaign.signons.models import ConsentOverride, SignOn
+from campaign.targets.models import Target, TargetChannel, TargetSet
 
 __all__ = [
     "Agency",
+    "AgencyFollowUp",
     "Agreement",
     "AgreementObservation",
     "AuditEvent",
@@ -53,6 +56,7 @@ __all__ = [
     "LetterDelivery",
     "LetterDeliverySignOn",
     "LetterPrintOptions",
+    "LetterTarget",
     "LetterVersion",
     "LoginSession",
     "Organization",
@@ -63,5 +67,8 @@ __all__ = [
     "Response",
     "ResponseAttachment",
     "SignOn",
+    "Target",
+    "TargetChannel",
+    "TargetSet",
     "User",
 ]

@@ -1,7 +1,7 @@
-"""inbound messages
+"""inbound_messages: every email ingest-mail read or a member uploaded, and what it did
 
 Revision ID: dcff1bf9bad8
-Revises: 8d2e5f1a7c36
+Revises: 4f9ba5c3cfd8
 Create Date: 2026-12-05 00:15:16.982550
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import campaign.db
 
 revision: str = "dcff1bf9bad8"
-down_revision: str | Sequence[str] | None = "8d2e5f1a7c36"
+down_revision: str | Sequence[str] | None = "4f9ba5c3cfd8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
