@@ -235,8 +235,9 @@ def test_another_recipient_of_the_letter_may_answer_it(session, tmp_path):
                               emails=("secretary@dhs.example.gov",))  # fmt: skip
     ice = create_target(session, name="Maria Lopez", body=TargetBody.ICE,
                         emails=("maria.lopez@ice.example.gov",))  # fmt: skip
-    stranger = create_target(session, name="Sheriff", body=TargetBody.SHERIFF,
-                             emails=("sheriff@county.example.gov",))  # fmt: skip
+    # a target the letter is not addressed to
+    create_target(session, name="Sheriff", body=TargetBody.SHERIFF,
+                  emails=("sheriff@county.example.gov",))  # fmt: skip
     session.add_all([LetterTarget(letter_id=letter.id, target_id=t.id) for t in (secretary, ice)])
     sent = receipt(session, to="secretary@dhs.example.gov", letter=letter, target=secretary)
     # ICE answers the letter sent to the Secretary: ICE was addressed too
