@@ -101,6 +101,11 @@ def _finish_config(app: Flask) -> None:
     from campaign.core.clock import check_timezone
 
     cfg["TIMEZONE"] = check_timezone(cfg.get("TIMEZONE") or "America/New_York")
+    from campaign.sending.clock import UNITS
+
+    cfg["RESPONSE_CLOCK"] = str(cfg.get("RESPONSE_CLOCK") or "business").strip().lower()
+    if cfg["RESPONSE_CLOCK"] not in UNITS:
+        raise RuntimeError("CAMPAIGN_RESPONSE_CLOCK must be business or calendar.")
 
 
 def _register_blueprints(app: Flask) -> None:

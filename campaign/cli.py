@@ -124,11 +124,39 @@ def _work(loop: bool, interval: float) -> None:
         )
         if done or broken or not loop:
             click.echo(f"Renders: {done} done, {broken} failed.")
+        followed = _follow_ups(app, factory, loop)
+        if followed:
+            click.echo(f"Follow-ups: {followed} sent.")
         if not loop:
             return
         if not (sent or failed or done or broken):
             stop.wait(interval)
     click.echo("Worker stopped.")
+
+
+_FOLLOW_UP_EVERY = 300.0  # seconds between two looks for due follow-ups
+_last_follow_up_round = [float("-inf")]
+
+
+def _follow_ups(app: Flask, factory, loop: bool) -> int:
+    """Send the consolidated follow-ups that are due (CAMPAIGN_FOLLOWUP_AUTO), every few
+    minutes in a loop: their rule is in days, not seconds."""
+    import time
+
+    from campaign.core.clock import local_today
+    from campaign.sending.followups import send_due_follow_ups
+
+    if not app.config.get("FOLLOWUP_AUTO"):
+        return 0
+    now = time.monotonic()
+    if loop and now - _last_follow_up_round[0] < _FOLLOW_UP_EVERY:
+        return 0
+    _last_follow_up_round[0] = now
+    with factory() as session, session.begin():
+        sent, problems = send_due_follow_ups(session, local_today())
+    for problem in problems:
+        click.echo(f"Follow-up not sent: {problem}")
+    return sent
 
 
 def _stop_on_signals() -> threading.Event:

@@ -137,6 +137,8 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     "sending.clock_extend": (NO, COORD),
     "sending.clock_pause": (NO, COORD),
     "sending.clock_resume": (NO, COORD),
+    "sending.bulk_packets": (COORD, COORD),
+    "sending.agency_follow_ups": (MEMBER, COORD),
     "ops.healthz": (PUBLIC, NO),
     "ops.readyz": (PUBLIC, NO),
     # Not by role: by address (loopback by default, which the test client is) or by
