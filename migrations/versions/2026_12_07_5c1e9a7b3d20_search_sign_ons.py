@@ -2,7 +2,7 @@
 GIN index and pg_trgm (PostgreSQL), and the triggers that keep them in step
 
 Revision ID: 5c1e9a7b3d20
-Revises: 4f9ba5c3cfd8
+Revises: dcff1bf9bad8
 Create Date: 2026-12-05 01:00:00.000000
 """
 
@@ -16,7 +16,7 @@ from campaign.search.index import SearchIndex
 from campaign.search.rebuild import rebuild
 
 revision: str = "5c1e9a7b3d20"
-down_revision: str | Sequence[str] | None = "4f9ba5c3cfd8"
+down_revision: str | Sequence[str] | None = "dcff1bf9bad8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
