@@ -173,6 +173,13 @@ def fill(session) -> dict:
             "signed_at": at if status != SignOnStatus.PENDING else None,
         })  # fmt: skip
     _insert(session, SignOn, rows)
+    # one in 50 flagged as a probable duplicate of the sign-on before it (the filter's rows)
+    session.execute(
+        sa.update(SignOn)
+        .where(SignOn.id % 50 == 0)
+        .values(probable_duplicate_of_id=SignOn.id - 1)
+        .execution_options(synchronize_session=False)
+    )
 
     # agencies and demands, one demand per agency, all delivered with the first letter
     _insert(session, Agency, [
