@@ -165,8 +165,7 @@ def fill(session) -> dict:
         at = now - timedelta(minutes=rng.randint(0, 60 * 24 * 60))
         rows.append({
             "letter_id": letter.id, "version_id": versions[letter.id],
-            # (i + 1): i % 5 == 0 goes to the second letter; every place is on the first
-            "org_name": _org_name(i + 1), "org_key": _org_name(i + 1).lower(), "level": level,
+            "org_name": _org_name(i), "org_key": _org_name(i).lower(), "level": level,
             "state": "" if level == Level.NATIONAL else codes[i % len(codes)],
             "signer_name": _person(i), "signer_email": f"signer{i % 40_000}@example.org",
             "authorized": True, "keep_informed": i % 4 == 0, "status": status,
@@ -370,8 +369,7 @@ def _search_once(kind: str, q: str, ids: dict) -> int:
         total, _ = review.matching_count(session, letter, filters, None)
         if not total:
             filters = review.with_search(session, filters)
-            if filters.search.corrected:
-                total, _ = review.matching_count(session, letter, filters, None)
+            total, _ = review.matching_count(session, letter, filters, None)
         session.scalars(review.ordered_ids(letter, filters).limit(50)).all()
         return total
     if kind == "directory":
@@ -379,22 +377,19 @@ def _search_once(kind: str, q: str, ids: dict) -> int:
         total, _ = directory.matching_count(session, filters)
         if not total:
             filters = filters.with_search(session)
-            if any(search.corrected for search in filters.search):
-                total, _ = directory.matching_count(session, filters)
+            total, _ = directory.matching_count(session, filters)
         session.execute(directory.filtered_query(filters).limit(50)).all()
         return total
     if kind == "evidence":
         total = paginate(session, evidence_query(q=q), page=1).total
-        search = resolve_search(session, q) if not total else None
-        if search is not None and search.corrected:
-            total = paginate(session, evidence_query(q=q, search=search), page=1).total
+        if not total:
+            total = paginate(session, evidence_query(q=q, search=resolve_search(session, q)),
+                             page=1).total  # fmt: skip
         return total
     filters = AgencyFilters(q=q)
     total = paginate(session, agency_query(filters), page=1).total
     if not total:
-        filters = filters.with_search(session)
-        if filters.search.corrected:
-            total = paginate(session, agency_query(filters), page=1).total
+        total = paginate(session, agency_query(filters.with_search(session)), page=1).total
     return total
 
 

@@ -83,8 +83,7 @@ def index():
     if filters.q and not page.total:
         # nothing found: words that start no indexed word are searched by near spellings
         filters = filters.with_search(db.session)
-        if filters.search.corrected:  # else the same words: nothing, again
-            page = paginate(db.session, agency_query(filters), page=number, per_page=50)
+        page = paginate(db.session, agency_query(filters), page=number, per_page=50)
     return render_template(
         "agencies/index.html",
         form=form,

@@ -55,8 +55,7 @@ def index():
     if filters.q and not total:
         # nothing found: words that start no indexed word are searched by near spellings
         filters = filters.with_search(db.session)
-        if any(search.corrected for search in filters.search):  # else nothing, again
-            total, more = queries.matching_count(db.session, filters)
+        total, more = queries.matching_count(db.session, filters)
     page = paginate(
         db.session,
         queries.filtered_query(filters),

@@ -86,11 +86,8 @@ def index():
     if filters.get("q") and not page.total:
         # nothing found: words that start no indexed word are searched by near spellings
         search = resolve_search(db.session, filters["q"])
-        if search.corrected:  # else the same words: nothing, again
-            query = evidence_query(**filters, search=search).options(
-                joinedload(EvidenceRecord.agency)
-            )
-            page = paginate(db.session, query, page=number, per_page=PER_PAGE)
+        query = evidence_query(**filters, search=search).options(joinedload(EvidenceRecord.agency))
+        page = paginate(db.session, query, page=number, per_page=PER_PAGE)
     return render_template("evidence/index.html", form=form, page=page, search=search)
 
 

@@ -36,8 +36,7 @@ def index(campaign_slug: str, letter_id: int):
     if filters.q and not total:
         # nothing found: words that start no indexed word are searched by near spellings
         filters = queries.with_search(db.session, filters)
-        if filters.search.corrected:  # else the same words: nothing, again
-            total, more = queries.matching_count(db.session, letter, filters, counts, page=number)
+        total, more = queries.matching_count(db.session, letter, filters, counts, page=number)
     # a page of ids first, then only those rows with what they show
     page = paginate(
         db.session, queries.ordered_ids(letter, filters), page=number, total=total, more=more
