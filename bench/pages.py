@@ -112,6 +112,11 @@ def _org_name(i: int) -> str:
     return f"{PLACES[i % len(PLACES)]} {KINDS[(i // len(PLACES)) % len(KINDS)]} {i}"
 
 
+def _signon_org_name(i: int) -> str:
+    # five sign-ons in a row share a place: one goes to the second letter, four to the first
+    return f"{PLACES[(i // 5) % len(PLACES)]} {KINDS[(i // 250) % len(KINDS)]} {i}"
+
+
 def _person(i: int) -> str:
     return f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]}"
 
@@ -165,7 +170,8 @@ def fill(session) -> dict:
         at = now - timedelta(minutes=rng.randint(0, 60 * 24 * 60))
         rows.append({
             "letter_id": letter.id, "version_id": versions[letter.id],
-            "org_name": _org_name(i), "org_key": _org_name(i).lower(), "level": level,
+            "org_name": _signon_org_name(i), "org_key": _signon_org_name(i).lower(),
+            "level": level,
             "state": "" if level == Level.NATIONAL else codes[i % len(codes)],
             "signer_name": _person(i), "signer_email": f"signer{i % 40_000}@example.org",
             "authorized": True, "keep_informed": i % 4 == 0, "status": status,
