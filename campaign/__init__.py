@@ -102,6 +102,8 @@ def _finish_config(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from campaign.accounts.views import bp as account_bp
     from campaign.agencies.views import bp as agencies_bp
+    from campaign.api.token_views import bp as api_tokens_bp
+    from campaign.api.views import bp as api_bp
     from campaign.audit.views import bp as audit_bp
     from campaign.auth.views import bp as auth_bp
     from campaign.campaigns.views import bp as campaigns_bp
@@ -127,10 +129,14 @@ def _register_blueprints(app: Flask) -> None:
     blueprints = (
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
-        delivery_bp, worklist_bp, account_bp, privacy_bp,
+        delivery_bp, worklist_bp, account_bp, privacy_bp, api_bp, api_tokens_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
+    # the API authenticates each request by its token alone: no cookie, so no CSRF
+    from campaign.extensions import csrf
+
+    csrf.exempt(api_bp)
     register_section(worklist_section)  # first: at the top of the campaign page
     register_section(dashboard_section)
     register_section(letters_section)

@@ -185,6 +185,7 @@ def _writes(command: click.Command) -> click.Command:
 def init_app(app: Flask) -> None:
     """Register the commands."""
     from campaign.agencies.cli import import_287g_command
+    from campaign.api.cli import api_token_cli
     from campaign.backup.cli import backup_command, restore_command
     from campaign.directory.cli import backfill_command
     from campaign.ops.check import check_command
@@ -200,6 +201,7 @@ def init_app(app: Flask) -> None:
         import_287g_command,
         backfill_command,
         check_command,
+        api_token_cli,
     ):
         app.cli.add_command(cmd)
     _writes(import_287g_command)

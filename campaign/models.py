@@ -7,6 +7,7 @@ from campaign.agencies.models import (
     ImportSnapshot,
     RenameProposal,
 )
+from campaign.api.models import ApiToken
 from campaign.audit.models import AuditEvent
 from campaign.auth.models import LoginSession, RecoveryCode, User
 from campaign.campaigns.models import Campaign, CoalitionSettings
@@ -31,6 +32,7 @@ __all__ = [
     "Agency",
     "Agreement",
     "AgreementObservation",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "Campaign",

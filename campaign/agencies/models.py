@@ -93,7 +93,8 @@ class Agency(Base):
         sa.ForeignKey("agencies.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime | None]
+    # any change of the row (the API's modified_date)
+    updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
 
     agreements: Mapped[list[Agreement]] = relationship(
         back_populates="agency", lazy="raise", order_by="Agreement.model"
@@ -155,7 +156,7 @@ class Agreement(Base):
         sa.ForeignKey("import_snapshots.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
 
     agency: Mapped[Agency] = relationship(back_populates="agreements", lazy="raise")
     first_snapshot: Mapped[ImportSnapshot | None] = relationship(
