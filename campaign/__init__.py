@@ -102,6 +102,7 @@ def _finish_config(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from campaign.accounts.views import bp as account_bp
     from campaign.agencies.views import bp as agencies_bp
+    from campaign.api.extension_views import bp as api_ext_bp
     from campaign.api.token_views import bp as api_tokens_bp
     from campaign.api.views import bp as api_bp
     from campaign.audit.views import bp as audit_bp
@@ -129,7 +130,8 @@ def _register_blueprints(app: Flask) -> None:
     blueprints = (
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
-        delivery_bp, worklist_bp, account_bp, privacy_bp, api_bp, api_tokens_bp,
+        delivery_bp, worklist_bp, account_bp, privacy_bp, api_bp, api_ext_bp,
+        api_tokens_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -137,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.extensions import csrf
 
     csrf.exempt(api_bp)
+    csrf.exempt(api_ext_bp)
     register_section(worklist_section)  # first: at the top of the campaign page
     register_section(dashboard_section)
     register_section(letters_section)

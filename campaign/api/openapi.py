@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from campaign.api import schemas
+from campaign.api import extensions, schemas
 
-# (path, rel of its items, component name, summary): the collections, each also as CSV
-COLLECTIONS: list[tuple[str, str, str, str]] = [
-    ("/petitions", "osdi:petitions", "petition", "Letters, as OSDI petitions"),
-    ("/petitions/{id}/signatures", "osdi:signatures", "signature", "A letter's sign-ons"),
-    ("/organizations", "coalition:organizations", "organization", "The coalition's directory"),
+# (path, rel of its items, component name, summary, ids it may be filtered on): the
+# collections, each also as CSV
+COLLECTIONS: list[tuple[str, str, str, str, tuple[str, ...]]] = [
+    ("/petitions", "osdi:petitions", "petition", "Letters, as OSDI petitions", ()),
+    ("/petitions/{id}/signatures", "osdi:signatures", "signature", "A letter's sign-ons", ()),
+    ("/organizations", "coalition:organizations", "organization", "The directory", ()),
 ]
 # (path, component name, summary)
 RESOURCES: list[tuple[str, str, str]] = [
@@ -81,11 +82,12 @@ def _ok(schema: dict[str, Any], csv: bool = False) -> dict[str, Any]:
     return {"description": "OK", "content": content}
 
 
-def document(server_url: str, extensions: list[tuple[str, str, str, str]] | None = None) -> dict:
+def document(server_url: str) -> dict:
     """The whole OpenAPI 3.1 document, for the API served at ``server_url``."""
-    collections = COLLECTIONS + (extensions or [])
+    collections = COLLECTIONS + extensions.COLLECTIONS
     components: dict[str, Any] = {
         **schemas.RESOURCES,
+        **extensions.SCHEMAS,
         "error": schemas.ERROR,
         "entry_point": schemas.ENTRY_POINT,
         "signature_input": schemas.SIGNATURE_INPUT,
@@ -98,14 +100,19 @@ def document(server_url: str, extensions: list[tuple[str, str, str, str]] | None
             }
         }
     }
-    for path, rel, name, summary in collections:
+    for path, rel, name, summary, filters in collections:
+        by = [
+            {"name": f, "in": "query", "description": f"Only those of this {f} (its id).",
+             "schema": {"type": "integer"}}
+            for f in filters
+        ]  # fmt: skip
         components[f"{name}_collection"] = schemas.collection_schema(
             rel, f"#/components/schemas/{name}"
         )
         paths[path] = {
             "get": {
                 "summary": summary,
-                "parameters": _id_params(path) + _PAGING,
+                "parameters": _id_params(path) + by + _PAGING,
                 "responses": {
                     "200": _ok(_ref(f"{name}_collection"), csv=True),
                     **_errors("400", "401", "403", "404", "429"),
@@ -114,7 +121,7 @@ def document(server_url: str, extensions: list[tuple[str, str, str, str]] | None
         }
     for path, name, summary in RESOURCES + [
         (f"{path}/{{id}}", name, f"One of: {summary.lower()}")
-        for path, _rel, name, summary in (extensions or [])
+        for path, _rel, name, summary, _filters in extensions.COLLECTIONS
     ]:
         paths[path] = {
             "get": {

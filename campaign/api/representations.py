@@ -46,7 +46,7 @@ class Links:
         return {"href": "/".join([self.api, *(str(p) for p in parts)])}
 
 
-def _dates(row: Any) -> dict[str, Any]:
+def common_fields(row: Any) -> dict[str, Any]:
     return {
         "identifiers": [identifier(row.id)],
         "origin_system": ORIGIN,
@@ -107,7 +107,7 @@ def petition(
     """One letter as an OSDI petition."""
     public = letter.status != LetterStatus.DRAFT
     return {
-        **_dates(letter),
+        **common_fields(letter),
         "title": letter.title,
         "petition_text": version.body if version is not None else letter.body,
         "browser_url": links.sign_page.replace("{slug}", letter.slug) if public else None,
@@ -123,6 +123,8 @@ def petition(
             "self": links.to("petitions", letter.id),
             "osdi:signatures": links.to("petitions", letter.id, "signatures"),
             "osdi:record_signature_helper": links.to("petitions", letter.id, "signatures"),
+            "coalition:responses": {"href": f"{links.api}/responses?petition={letter.id}"},
+            "coalition:demands": {"href": f"{links.api}/demands?petition={letter.id}"},
         },
     }
 
@@ -169,7 +171,7 @@ def signature(
     if signon.organization_id is not None:
         doc_links["coalition:organization"] = links.to("organizations", signon.organization_id)
     return {
-        **_dates(signon),
+        **common_fields(signon),
         "action_date": iso(signon.signed_at or signon.created_at),
         "comments": signon.comment,
         "person": person,
@@ -225,7 +227,7 @@ def organization(
     if org.merged_into_id is not None:
         doc_links["coalition:merged_into"] = links.to("organizations", org.merged_into_id)
     doc: dict[str, Any] = {
-        **_dates(org),
+        **common_fields(org),
         "name": org.name,
         "coalition:level": org.level.value,
         "coalition:state": org.state,

@@ -22,7 +22,7 @@ LINK: Schema = {
 }
 
 
-def _resource(properties: Schema, required: list[str], links: list[str]) -> Schema:
+def resource_schema(properties: Schema, required: list[str], links: list[str]) -> Schema:
     """A HAL resource with OSDI's common fields."""
     return {
         "type": "object",
@@ -54,7 +54,7 @@ def _resource(properties: Schema, required: list[str], links: list[str]) -> Sche
     }
 
 
-PETITION = _resource(
+PETITION = resource_schema(
     {
         "title": STRING,
         "petition_text": STRING,
@@ -82,7 +82,7 @@ EMAIL_ADDRESSES = {
     },
 }
 
-SIGNATURE = _resource(
+SIGNATURE = resource_schema(
     {
         "action_date": DATE_TIME,
         "comments": STRING,
@@ -117,7 +117,7 @@ CONTACT = {
     "properties": {"name": STRING, "title": STRING, "email": STRING, "phone": STRING},
 }
 
-ORGANIZATION = _resource(
+ORGANIZATION = resource_schema(
     {
         "name": STRING,
         "coalition:level": {"enum": [level.value for level in Level]},
@@ -130,7 +130,7 @@ ORGANIZATION = _resource(
     [],
 )
 
-# Schemas of the extension collections are added by ``campaign.api.extensions``.
+# the core resources (the extensions' are in ``campaign.api.extensions.SCHEMAS``)
 RESOURCES: dict[str, Schema] = {
     "petition": PETITION,
     "signature": SIGNATURE,

@@ -8,20 +8,17 @@ No cookies and no CSRF: a request is authenticated by its token alone
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from campaign import db
-from campaign.api import csvout, intake, openapi, paging, recording, representations
+from campaign.api import intake, openapi, paging, recording, representations
 from campaign.api.http import acting_user, caller, error, hal, sees_contacts, token_required
 from campaign.api.models import Scope
-from campaign.api.representations import Links
+from campaign.api.respond import collection, json_errors, links
 from campaign.core import ratelimit
 from campaign.core.errors import DomainError
-from campaign.core.urls import external_url
 from campaign.directory.models import Organization
 from campaign.letters.models import Letter
 from campaign.signons.models import SignOn
@@ -33,52 +30,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 OSDI_VERSION = "1.1.1"
 
 
-@bp.errorhandler(HTTPException)
-def _http_error(err: HTTPException):
-    return error(err.code or 500, err.description or err.name)
-
-
-@bp.errorhandler(DomainError)
-def _domain_error(err: DomainError):
-    db.session.rollback()
-    errors = [{"field": err.field, "message": err.message}] if err.field else None
-    return error(err.status_code, err.message, errors)
-
-
-def links() -> Links:
-    """This request's link builder (on CAMPAIGN_BASE_URL, never the request's Host)."""
-    found = g.get("api_links")
-    if found is None:
-        found = g.api_links = Links(
-            api=external_url("api.entry").rstrip("/"),
-            sign_page=external_url("signons.sign", slug="SLUG").replace("SLUG", "{slug}"),
-        )
-    return found
-
-
-def listing() -> paging.Listing:
-    """The query string's page, page size and filter (400 naming the parameter if odd)."""
-    return paging.parse_listing(request.args)
-
-
-def _collection(
-    model: type,
-    conditions: list,
-    serialize: Callable[[list[Any]], list[dict[str, Any]]],
-    href: str,
-    rel: str,
-    extra_links: dict[str, Any] | None = None,
-):
-    """A collection's page as HAL+JSON, or (``?format=csv``) all of it as CSV."""
-    wanted = listing()
-    fmt = request.args.get("format", "json")
-    if fmt == "csv":
-        chunks = csvout.keyset_chunks(db.session, model, conditions, wanted, serialize)
-        return csvout.csv_response(chunks, f"{rel.split(':')[-1]}.csv")
-    if fmt != "json":
-        raise paging.BadRequest("format must be json or csv.", field="format")
-    page = paging.fetch(db.session, model, conditions, wanted)
-    return hal(paging.collection(href, rel, page, serialize(page.rows), extra_links))
+json_errors(bp)
 
 
 @bp.get("/", strict_slashes=False)
@@ -105,6 +57,10 @@ def entry():
                 ],
                 "osdi:petitions": root.to("petitions"),
                 "coalition:organizations": root.to("organizations"),
+                "coalition:agencies": root.to("agencies"),
+                "coalition:demands": root.to("demands"),
+                "coalition:responses": root.to("responses"),
+                "coalition:evidence": root.to("evidence"),
                 "docs": root.to("docs"),
                 "openapi": root.to("openapi.json"),
             },
@@ -116,7 +72,7 @@ def entry():
 @token_required(Scope.READ)
 def petitions():
     """Every letter, as OSDI petitions."""
-    return _collection(
+    return collection(
         Letter, [], lambda rows: representations.petitions(db.session, rows, links()),
         links().to("petitions")["href"], "osdi:petitions",
     )  # fmt: skip
@@ -143,7 +99,7 @@ def signatures(letter_id: int):
     """A letter's sign-ons, as OSDI signatures (email only for coordinators' tokens)."""
     letter = _letter_or_404(letter_id)
     contacts = sees_contacts()
-    return _collection(
+    return collection(
         SignOn,
         [SignOn.letter_id == letter.id],
         lambda rows: representations.signatures(db.session, rows, links(), contacts=contacts),
@@ -208,10 +164,14 @@ def record_signature(letter_id: int):
 @token_required(Scope.READ)
 def organizations():
     """The coalition's directory (contacts only for coordinators' tokens)."""
-    page = paging.fetch(db.session, Organization, [], listing())
-    items = representations.organizations(db.session, page.rows, links(), contacts=sees_contacts())
-    href = links().to("organizations")["href"]
-    return hal(paging.collection(href, "coalition:organizations", page, items))
+    contacts = sees_contacts()
+    return collection(
+        Organization,
+        [],
+        lambda rows: representations.organizations(db.session, rows, links(), contacts=contacts),
+        links().to("organizations")["href"],
+        "coalition:organizations",
+    )
 
 
 @bp.get("/organizations/<int:org_id>")

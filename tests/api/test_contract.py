@@ -34,10 +34,15 @@ def data(session):
     session.add(org)
     session.commit()
     signons = [
-        make_signon(session, letter, status=status, signer_email=f"s{i}@example.org",
-                    signer_name="Ana María Pérez")
+        make_signon(
+            session,
+            letter,
+            status=status,
+            signer_email=f"s{i}@example.org",
+            signer_name="Ana María Pérez",
+        )
         for i, status in enumerate(SignOnStatus)
-    ]  # fmt: skip
+    ]
     signons[0].organization_id = org.id
     session.commit()
     # plain values: a request ends the session the objects belong to
@@ -75,8 +80,11 @@ def test_every_answer_matches_its_schema_and_every_link_resolves(api_as, data):
     petitions = api.get("/api/v1/petitions").json
     check(petitions, "petition_collection")
     assert petitions["total_records"] == 2
-    item = next(p for p in petitions["_embedded"]["osdi:petitions"]
-                if p["identifiers"] == [f"campaign:{letter}"])  # fmt: skip
+    item = next(
+        p
+        for p in petitions["_embedded"]["osdi:petitions"]
+        if p["identifiers"] == [f"campaign:{letter}"]
+    )
     assert item["identifiers"] == [f"campaign:{letter}"]
     # confirmed and approved count
     assert item["total_signatures"] == 2
@@ -92,13 +100,18 @@ def test_every_answer_matches_its_schema_and_every_link_resolves(api_as, data):
     for sig in sigs["_embedded"]["osdi:signatures"]:
         check(sig, "signature")
         check(api.get(path_of(sig["_links"]["self"]["href"])).json, "signature")
-    first = next(s for s in sigs["_embedded"]["osdi:signatures"]
-                 if s["identifiers"] == [f"campaign:{signons[0]}"])  # fmt: skip
+    first = next(
+        s
+        for s in sigs["_embedded"]["osdi:signatures"]
+        if s["identifiers"] == [f"campaign:{signons[0]}"]
+    )
     assert first["_links"]["coalition:organization"]["href"].endswith(f"/organizations/{org}")
     assert first["person"] == {
-        "given_name": "Ana María", "family_name": "Pérez", "coalition:full_name": "Ana María Pérez",
+        "given_name": "Ana María",
+        "family_name": "Pérez",
+        "coalition:full_name": "Ana María Pérez",
         "email_addresses": [{"address": "s0@example.org", "primary": True}],
-    }  # fmt: skip
+    }
 
     orgs = api.get("/api/v1/organizations").json
     check(orgs, "organization_collection")

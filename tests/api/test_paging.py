@@ -33,13 +33,23 @@ def _seed_signons(session, n: int) -> tuple[int, list[int]]:
         at = T - timedelta(days=1) + timedelta(hours=i) if i < BEFORE - 1 else T
         if i >= BEFORE:
             at = _when(i - BEFORE)
-        rows.append({
-            "letter_id": letter.id, "version_id": version_id, "org_name": name,
-            "org_key": org_key(name), "level": Level.LOCAL, "state": "TX",
-            "signer_name": f"Signer {i}", "signer_email": f"p{i}@example.org",
-            "authorized": True, "status": SignOnStatus.CONFIRMED, "confirmed_at": at,
-            "created_at": T - timedelta(days=2), "updated_at": at,
-        })  # fmt: skip
+        rows.append(
+            {
+                "letter_id": letter.id,
+                "version_id": version_id,
+                "org_name": name,
+                "org_key": org_key(name),
+                "level": Level.LOCAL,
+                "state": "TX",
+                "signer_name": f"Signer {i}",
+                "signer_email": f"p{i}@example.org",
+                "authorized": True,
+                "status": SignOnStatus.CONFIRMED,
+                "confirmed_at": at,
+                "created_at": T - timedelta(days=2),
+                "updated_at": at,
+            }
+        )
     session.execute(sa.insert(SignOn), rows)
     session.commit()
     ids = session.scalars(
@@ -55,8 +65,16 @@ def _seed_organizations(session, n: int) -> list[int]:
     for i in range(n + BEFORE):
         name = f"Directory Entry {i}"
         at = T if i < BEFORE else _when(i - BEFORE)
-        rows.append({"name": name, "key": org_key(name), "level": Level.STATE, "state": "CA",
-                     "created_at": T - timedelta(days=2), "updated_at": at})  # fmt: skip
+        rows.append(
+            {
+                "name": name,
+                "key": org_key(name),
+                "level": Level.STATE,
+                "state": "CA",
+                "created_at": T - timedelta(days=2),
+                "updated_at": at,
+            }
+        )
     session.execute(sa.insert(Organization), rows)
     session.commit()
     ids = session.scalars(
@@ -95,8 +113,9 @@ def test_signatures_page_and_filter_exactly(session, api_as, n):
     assert len(expected) == n
     api = api_as("member")
     base = f"/api/v1/petitions/{letter_id}/signatures"
-    seen, head = _walk(api, f"{base}?per_page=100&{SINCE}", "osdi:signatures",
-                       "signature_collection")  # fmt: skip
+    seen, head = _walk(
+        api, f"{base}?per_page=100&{SINCE}", "osdi:signatures", "signature_collection"
+    )
     assert seen == expected
     assert head["total_records"] == n
     assert head["total_pages"] == -(-n // 100)
@@ -116,8 +135,12 @@ def test_signatures_page_and_filter_exactly(session, api_as, n):
 def test_organizations_page_and_filter_exactly(session, api_as, n):
     expected = _seed_organizations(session, n)
     api = api_as("member")
-    seen, head = _walk(api, f"/api/v1/organizations?per_page=100&{SINCE}",
-                       "coalition:organizations", "organization_collection")  # fmt: skip
+    seen, head = _walk(
+        api,
+        f"/api/v1/organizations?per_page=100&{SINCE}",
+        "coalition:organizations",
+        "organization_collection",
+    )
     assert seen == expected
     assert head["total_records"] == n and head["total_pages"] == -(-n // 100)
 

@@ -51,8 +51,11 @@ def test_a_partner_records_a_pending_sign_on_and_the_signer_gets_the_email(sessi
     assert response.headers["Location"] == response.json["_links"]["self"]["href"]
     signon = session.scalar(sa.select(SignOn).where(SignOn.letter_id == letter_id))
     assert (signon.org_name, signon.signer_name, signon.signer_email, signon.state) == (
-        "Texas Civil Rights Project", "Ana Pérez", "ana@tcrp.example", "TX",
-    )  # fmt: skip
+        "Texas Civil Rights Project",
+        "Ana Pérez",
+        "ana@tcrp.example",
+        "TX",
+    )
     assert signon.status == SignOnStatus.PENDING and signon.confirmed_at is None
     mail = session.scalar(
         sa.select(OutboxMessage).where(OutboxMessage.to_addr == "ana@tcrp.example")
@@ -86,13 +89,21 @@ def test_bad_input_names_every_field_and_stores_nothing(session, api_as):
     assert response.status_code == 422
     check(response.json, "error")
     fields = {e["field"] for e in response.json["errors"]}
-    assert {"coalition:organization", "coalition:authorized", "coalition:level",
-            "person.email_addresses"} <= fields  # fmt: skip
+    assert {
+        "coalition:organization",
+        "coalition:authorized",
+        "coalition:level",
+        "person.email_addresses",
+    } <= fields
     # the public form's own rules and messages
     response = api.post(url, json=body(**{"coalition:state": ""}))
     assert response.status_code == 422
-    assert response.json["errors"] == [{"field": "coalition:state",
-        "message": "Choose the state for a state or local organization."}]  # fmt: skip
+    assert response.json["errors"] == [
+        {
+            "field": "coalition:state",
+            "message": "Choose the state for a state or local organization.",
+        }
+    ]
     bad_email = body(person={"given_name": "A", "email_addresses": [{"address": "not-an-email"}]})
     response = api.post(url, json=bad_email)
     assert response.status_code == 422

@@ -39,8 +39,12 @@ def test_the_command_line_prints_a_token_that_works_with_either_header(app, sess
 
 def test_no_token_or_a_wrong_one_is_401(app, session):
     plain = app.test_client(use_cookies=False)
-    for headers in ({}, {"OSDI-API-Token": "cmp_nope"}, {"Authorization": "Bearer nope"},
-                    {"Authorization": "Basic abc"}):  # fmt: skip
+    for headers in (
+        {},
+        {"OSDI-API-Token": "cmp_nope"},
+        {"Authorization": "Bearer nope"},
+        {"Authorization": "Basic abc"},
+    ):
         response = plain.get("/api/v1/petitions", headers=headers)
         assert response.status_code == 401
         assert response.json["error"]
@@ -88,8 +92,13 @@ def test_the_account_page_shows_a_new_token_once_and_revokes_it(app, session, lo
     token_id = session.scalar(sa.select(ApiToken.id).where(ApiToken.token_hash == hash_token(raw)))
     assert browser.post(f"/account/api-tokens/{token_id}/revoke").status_code == 302
     assert api.get("/api/v1/petitions").status_code == 401
-    actions = set(session.scalars(sa.select(AuditEvent.action).where(
-        AuditEvent.entity == "api_token", AuditEvent.entity_id == token_id)))  # fmt: skip
+    actions = set(
+        session.scalars(
+            sa.select(AuditEvent.action).where(
+                AuditEvent.entity == "api_token", AuditEvent.entity_id == token_id
+            )
+        )
+    )
     assert actions == {"api_token.create", "api_token.revoke"}
 
 
