@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.responses.views import bp as responses_bp
     from campaign.review.views import bp as review_bp
     from campaign.signons.views import bp as signons_bp
+    from campaign.webhooks.views import bp as webhooks_bp
     from campaign.worklist.views import bp as worklist_bp
     from campaign.worklist.views import worklist_section
 
@@ -131,7 +132,7 @@ def _register_blueprints(app: Flask) -> None:
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
         delivery_bp, worklist_bp, account_bp, privacy_bp, api_bp, api_ext_bp,
-        api_tokens_bp,
+        api_tokens_bp, webhooks_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -178,3 +179,20 @@ def _wire_features() -> None:
     second_signer_confirmed.connect(on_second_signer_confirmed)
     # a corrected name follows in the directory entry that sign-on brought in
     signon_renamed.connect(on_signon_renamed)
+    _wire_webhooks()
+
+
+def _wire_webhooks() -> None:
+    """Events that webhooks tell subscribers of, where they happen."""
+    from campaign.delivery.signals import letter_delivered
+    from campaign.demands.signals import demand_status_changed
+    from campaign.responses.signals import response_approved
+    from campaign.signons.signals import signon_confirmed, signon_reviewed, signons_approved
+    from campaign.webhooks import hooks
+
+    signon_confirmed.connect(hooks.on_signon_confirmed)
+    signon_reviewed.connect(hooks.on_signon_reviewed)
+    signons_approved.connect(hooks.on_signons_approved)
+    letter_delivered.connect(hooks.on_letter_delivered)
+    demand_status_changed.connect(hooks.on_demand_status_changed)
+    response_approved.connect(hooks.on_response_approved)

@@ -96,8 +96,11 @@ def _work(loop: bool, interval: float) -> None:
     from campaign.mail.transport import from_config
     from campaign.mail.worker import deliver_due
     from campaign.uploads.store import store_for
+    from campaign.webhooks.worker import Settings
+    from campaign.webhooks.worker import deliver_due as deliver_webhooks
 
     app = current_app
+    hooks = Settings.from_config(app.config)
     transport = from_config(app.config, Path(app.config["MAIL_DIR"]))
     factory = sessionmaker(bind=db.get_engine(app), expire_on_commit=False)
     store = store_for(app)
@@ -108,6 +111,11 @@ def _work(loop: bool, interval: float) -> None:
         )
         if sent or failed or not loop:
             click.echo(f"Outbox: {sent} sent, {failed} failed.")
+        if stop.is_set():
+            break
+        posted, refused = deliver_webhooks(factory, hooks, stopping=stop.is_set)
+        if posted or refused or not loop:
+            click.echo(f"Webhooks: {posted} delivered, {refused} failed attempts.")
         if stop.is_set():
             break
         # one render per round, so that a long list delays the mail by one render at most
@@ -122,7 +130,7 @@ def _work(loop: bool, interval: float) -> None:
             click.echo(f"Renders: {done} done, {broken} failed.")
         if not loop:
             return
-        if not (sent or failed or done or broken):
+        if not (sent or failed or done or broken or posted or refused):
             stop.wait(interval)
     click.echo("Worker stopped.")
 
@@ -153,7 +161,7 @@ _INTERVAL = click.option(
 @_LOOP
 @_INTERVAL
 def worker_command(loop: bool, interval: float) -> None:
-    """Background work: deliver the outbox and render queued letters (PDF, .docx)."""
+    """Background work: deliver the outbox and webhooks, render queued letters (PDF, .docx)."""
     _work(loop, interval)
 
 

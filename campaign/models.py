@@ -27,6 +27,7 @@ from campaign.mail.models import OutboxMessage
 from campaign.responses.models import Response, ResponseAttachment
 from campaign.review.models import CsvColumnChoice, CsvUpload
 from campaign.signons.models import ConsentOverride, SignOn
+from campaign.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "Agency",
@@ -64,4 +65,7 @@ __all__ = [
     "ResponseAttachment",
     "SignOn",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]
