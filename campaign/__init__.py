@@ -101,6 +101,7 @@ def _finish_config(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from campaign.accounts.views import bp as account_bp
+    from campaign.actionnetwork.views import bp as actionnetwork_bp
     from campaign.agencies.views import bp as agencies_bp
     from campaign.api.extension_views import bp as api_ext_bp
     from campaign.api.token_views import bp as api_tokens_bp
@@ -132,7 +133,7 @@ def _register_blueprints(app: Flask) -> None:
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
         delivery_bp, worklist_bp, account_bp, privacy_bp, api_bp, api_ext_bp,
-        api_tokens_bp, webhooks_bp,
+        api_tokens_bp, webhooks_bp, actionnetwork_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -141,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
 
     csrf.exempt(api_bp)
     csrf.exempt(api_ext_bp)
+    csrf.exempt("campaign.actionnetwork.views.receive")  # the secret address is its credential
     register_section(worklist_section)  # first: at the top of the campaign page
     register_section(dashboard_section)
     register_section(letters_section)

@@ -1,5 +1,6 @@
 """Every feature's models, imported so that one metadata holds them all (Alembic reads it)."""
 
+from campaign.actionnetwork.models import ActionNetworkHook, ActionNetworkReceipt
 from campaign.agencies.models import (
     Agency,
     Agreement,
@@ -30,6 +31,8 @@ from campaign.signons.models import ConsentOverride, SignOn
 from campaign.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "ActionNetworkHook",
+    "ActionNetworkReceipt",
     "Agency",
     "Agreement",
     "AgreementObservation",

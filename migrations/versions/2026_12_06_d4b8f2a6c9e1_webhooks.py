@@ -68,7 +68,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
         sa.UniqueConstraint(
             "subscription_id", "idempotency_key",
-            name=op.f("uq_webhook_deliveries_subscription_id"),
+            name=op.f("uq_webhook_deliveries_subscription_id_idempotency_key"),
         ),
     )  # fmt: skip
     with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
