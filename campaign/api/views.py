@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from werkzeug.exceptions import HTTPException
 
 from campaign import db
 from campaign.api import intake, openapi, paging, recording, representations
@@ -93,9 +94,18 @@ def petition(letter_id: int):
     return hal(representations.petitions(db.session, [letter], links())[0])
 
 
-@bp.get("/petitions/<int:letter_id>/signatures")
-@token_required(Scope.READ)
+# One rule for both methods: with two, Werkzeug answers a POST to an id past the largest
+# with 405 instead of 404.
+@bp.route("/petitions/<int:letter_id>/signatures", methods=["GET", "POST"])
 def signatures(letter_id: int):
+    """A letter's sign-ons (GET), or a new one (POST)."""
+    if request.method == "POST":
+        return record_signature(letter_id)
+    return list_signatures(letter_id)
+
+
+@token_required(Scope.READ)
+def list_signatures(letter_id: int):
     """A letter's sign-ons, as OSDI signatures (email only for coordinators' tokens)."""
     letter = _letter_or_404(letter_id)
     contacts = sees_contacts()
@@ -120,7 +130,6 @@ def signature(letter_id: int, signon_id: int):
     return hal(doc[0])
 
 
-@bp.post("/petitions/<int:letter_id>/signatures")
 @token_required(Scope.WRITE_SIGNONS)
 def record_signature(letter_id: int):
     """Record a sign-on from a partner's form (OSDI's record_signature_helper): checked,
@@ -206,5 +215,14 @@ def docs():
 
 @bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def unknown(anything: str) -> Any:
-    """Anything else under the API answers in JSON too."""
+    """Anything else under the API answers in JSON too: 405 for a path that answers
+    another method, else 404."""
+    if request.method != "GET":
+        adapter = current_app.url_map.bind_to_environ(request.environ)
+        try:
+            endpoint, _ = adapter.match(request.path, method="GET")
+        except HTTPException:
+            endpoint = None
+        if endpoint not in (None, "api.unknown"):
+            return error(405, "This method is not allowed here.")
     return error(404, "No such resource.")
