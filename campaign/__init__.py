@@ -30,6 +30,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from campaign.extensions import bootstrap, csrf, limiter, login_manager
 
     db.init_app(app)
+    # every feature's tables in the one metadata: a row's foreign keys may point to any
+    # feature's table (an outbox receipt to a follow-up), whichever blueprint is loaded
+    import campaign.models  # noqa: F401
+
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -124,7 +128,12 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.privacy.views import bp as privacy_bp
     from campaign.responses.views import bp as responses_bp
     from campaign.review.views import bp as review_bp
+    from campaign.sending.demand_clock import days_overdue
+    from campaign.sending.demand_views import demand_sending
+    from campaign.sending.letters import letter_receipts
+    from campaign.sending.views import bp as sending_bp
     from campaign.signons.views import bp as signons_bp
+    from campaign.targets.views import bp as targets_bp
     from campaign.webhooks.views import bp as webhooks_bp
     from campaign.worklist.views import bp as worklist_bp
     from campaign.worklist.views import worklist_section
@@ -132,8 +141,8 @@ def _register_blueprints(app: Flask) -> None:
     blueprints = (
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
-        delivery_bp, worklist_bp, account_bp, privacy_bp, api_bp, api_ext_bp,
-        api_tokens_bp, webhooks_bp, actionnetwork_bp,
+        delivery_bp, worklist_bp, account_bp, privacy_bp, targets_bp,
+        sending_bp, api_bp, api_ext_bp, api_tokens_bp, webhooks_bp, actionnetwork_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -149,6 +158,12 @@ def _register_blueprints(app: Flask) -> None:
     register_section(demands_section)
     # the letter page's "Print & send" block asks for its deliveries itself
     app.add_template_global(delivery_panel)
+    # and its receipts, one per recipient of each emailed delivery
+    app.add_template_global(letter_receipts)
+    # the demand page's packet, receipts and response clock
+    app.add_template_global(demand_sending)
+    # the overdue lists count days late on each demand's response clock
+    app.add_template_global(days_overdue, "demand_days_overdue")
     _wire_features()
 
 
@@ -162,17 +177,23 @@ def _wire_features() -> None:
     from campaign.directory.linking import on_second_signer_confirmed, on_signons_counted
     from campaign.directory.upkeep import on_signon_renamed, on_signon_reviewed
     from campaign.evidence.views import agency_evidence_section
+    from campaign.mail.signals import message_bounced
     from campaign.signons.signals import (
         second_signer_confirmed,
         signon_renamed,
         signon_reviewed,
         signons_counted,
     )
+    from campaign.targets.services import on_message_bounced
+    from campaign.targets.views import agency_targets_section
 
     register_no_longer_listed_hook(on_agreements_no_longer_listed)
     register_agency_merge_hook(on_agency_merged)
     register_agency_section(agency_demands_section)
     register_agency_section(agency_evidence_section)
+    register_agency_section(agency_targets_section)
+    # a bounce (at sending or received later) marks the target's channel as bouncing
+    message_bounced.connect(on_message_bounced)
     # sign-ons that begin to count join the directory (signing never imports it)
     signons_counted.connect(on_signons_counted)
     # a coordinator's decision: what a rejected or merged sign-on alone brought goes

@@ -107,7 +107,11 @@ def _work(loop: bool, interval: float) -> None:
     stop = _stop_on_signals() if loop else threading.Event()
     while not stop.is_set():
         sent, failed = deliver_due(
-            factory, transport, app.config["MAIL_FROM"], stopping=stop.is_set
+            factory,
+            transport,
+            app.config["MAIL_FROM"],
+            stopping=stop.is_set,
+            read_attachment=store.read,
         )
         if sent or failed or not loop:
             click.echo(f"Outbox: {sent} sent, {failed} failed.")

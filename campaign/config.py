@@ -76,6 +76,14 @@ SETTINGS: dict[str, tuple[type, object]] = {
     # /metrics answers these addresses, and anyone with the bearer token
     "METRICS_ALLOW": (str, "127.0.0.1/32, ::1/128"),
     "METRICS_TOKEN": (str, None),
+    # the response clock (campaign.sending.clock): an agency owes an answer this many
+    # business days (US federal holidays off) or calendar days after a demand is sent
+    "RESPONSE_CLOCK": (str, "business"),
+    "RESPONSE_DAYS": (int, 20),
+    # consolidated follow-ups: at most one email per agency within this many business days
+    "FOLLOWUP_WINDOW_DAYS": (int, 10),
+    # the worker sends the consolidated follow-ups that are due (0: only coordinators do)
+    "FOLLOWUP_AUTO": (bool, True),
 }
 
 _TRUE = {"1", "true", "yes", "on"}

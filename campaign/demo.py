@@ -85,6 +85,9 @@ def load_demo(session: Session, instance: Path) -> Login:
     from campaign.directory.demo import load_directory_demo
 
     load_directory_demo(session)
+    from campaign.targets.demo import load_targets_demo
+
+    load_targets_demo(session, actor=admin)
     return Login(email=DEMO_ADMIN, password=password)
 
 

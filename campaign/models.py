@@ -27,13 +27,16 @@ from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
 from campaign.responses.models import Response, ResponseAttachment
 from campaign.review.models import CsvColumnChoice, CsvUpload
+from campaign.sending.models import AgencyFollowUp, LetterTarget
 from campaign.signons.models import ConsentOverride, SignOn
+from campaign.targets.models import Target, TargetChannel, TargetSet
 from campaign.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "ActionNetworkHook",
     "ActionNetworkReceipt",
     "Agency",
+    "AgencyFollowUp",
     "Agreement",
     "AgreementObservation",
     "ApiToken",
@@ -57,6 +60,7 @@ __all__ = [
     "LetterDelivery",
     "LetterDeliverySignOn",
     "LetterPrintOptions",
+    "LetterTarget",
     "LetterVersion",
     "LoginSession",
     "Organization",
@@ -67,6 +71,9 @@ __all__ = [
     "Response",
     "ResponseAttachment",
     "SignOn",
+    "Target",
+    "TargetChannel",
+    "TargetSet",
     "User",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -40,6 +40,7 @@ NAV: list[tuple[str, str, Role]] = [
     ("agencies.index", "Agencies", Role.MEMBER),
     ("evidence.index", "Evidence", Role.MEMBER),
     ("directory.index", "Directory", Role.MEMBER),
+    ("targets.index", "Targets", Role.MEMBER),
     ("followups.overdue_all", "Overdue", Role.MEMBER),
     # with the count of what waits for coordinators (campaign.worklist)
     ("worklist.index", "To do", Role.COORDINATOR),

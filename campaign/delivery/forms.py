@@ -77,6 +77,15 @@ class DeliveryForm(FlaskForm):
         validators=[DataRequired()],
     )
     note = TextAreaField("Note", validators=[Length(max=5000)])
+    receipt = FileField(
+        "Receipt",
+        description=(
+            "Optional proof of delivery: a portal's confirmation (PDF or screenshot), a "
+            "certified-mail receipt scan. PDF, PNG or JPEG, up to 20 MB."
+        ),
+    )
+    # the confirmation step's copy of a chosen receipt, by its hash in the store
+    receipt_sha256 = HiddenField()
 
 
 AFTER_CHOICES = [

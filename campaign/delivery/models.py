@@ -160,6 +160,10 @@ class LetterDelivery(Base):
     snapshot_json: Mapped[str] = mapped_column(sa.Text)
     pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
     pdf_size: Mapped[int]
+    # proof of a delivery made outside the app (portal confirmation, certified-mail
+    # receipt): a checked upload in the store
+    receipt_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    receipt_kind: Mapped[str | None] = mapped_column(sa.String(10))
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

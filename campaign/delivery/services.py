@@ -37,6 +37,7 @@ from campaign.letters.models import Letter, LetterStatus
 from campaign.letters.services import change_status
 from campaign.printing import render_cache_key
 from campaign.printing.pdf import long_date
+from campaign.uploads.attachments import save_attachment
 from campaign.uploads.store import UploadError, UploadStore
 
 LOGO_KINDS = {"png", "jpeg"}
@@ -116,6 +117,9 @@ class DeliveryDetails:
     recipients: str
     method: DeliveryMethod | str
     note: str = ""
+    # proof of delivery made outside the app (portal confirmation, certified-mail receipt):
+    # the uploaded file's bytes, checked like any attachment
+    receipt: bytes | None = None
 
 
 def check_details(details: DeliveryDetails, *, not_before: date | None = None) -> None:
@@ -159,6 +163,15 @@ def _pdf_for(
     return stored.sha256, stored.size
 
 
+def _store_receipt(data: bytes | None, store: UploadStore):
+    if data is None:
+        return None
+    try:
+        return save_attachment(store, data)
+    except UploadError as err:
+        raise DomainError(f"Receipt: {err.message}", field="receipt")
+
+
 def freeze(
     session: Session,
     letter: Letter,
@@ -171,6 +184,7 @@ def freeze(
     store: UploadStore,
     actor: User,
 ) -> LetterDelivery:
+    receipt = _store_receipt(details.receipt, store)
     sha256, size = _pdf_for(session, letter, prepared, static_dir=static_dir, store=store)
     delivery = LetterDelivery(
         letter_id=letter.id,
@@ -186,6 +200,8 @@ def freeze(
         snapshot_json=prepared.snapshot.to_json(),
         pdf_sha256=sha256,
         pdf_size=size,
+        receipt_sha256=receipt.sha256 if receipt else None,
+        receipt_kind=receipt.kind if receipt else None,
         created_by_id=actor.id,
     )
     try:

@@ -20,7 +20,8 @@ from campaign.delivery.summary import send_summary
 from campaign.letters.models import Letter, LetterStatus
 from campaign.letters.views import get_letter_or_404
 from campaign.signons import consent
-from campaign.uploads.store import send_stored, store_for
+from campaign.uploads.attachments import read_upload, save_attachment
+from campaign.uploads.store import UploadError, send_stored, store_for
 
 bp = Blueprint("delivery", __name__)
 
@@ -190,6 +191,17 @@ def draft(campaign_slug: str, letter_id: int, kind: str):
     )
 
 
+def _receipt_bytes(form: DeliveryForm) -> bytes | None:
+    """The receipt file chosen on this form, or the one the confirmation step kept (by its
+    hash: a file cannot ride along in a hidden field)."""
+    upload = read_upload(form.receipt)
+    if upload is not None:
+        return upload.data
+    kept = (form.receipt_sha256.data or "").strip()
+    store = store_for(current_app)
+    return store.read(kept) if kept and store.exists(kept) else None
+
+
 def _deliver(
     campaign_slug: str, letter_id: int, action, form_class=DeliveryForm, confirm=None, **options
 ):
@@ -201,6 +213,7 @@ def _deliver(
             recipients=form.recipients.data,
             method=form.method.data,
             note=form.note.data or "",
+            receipt=_receipt_bytes(form),
         )
         asking = confirm(campaign, letter, form, details) if confirm else None
         if asking is not None:
@@ -261,6 +274,13 @@ def _confirm_send(campaign: Campaign, letter: Letter, form: SendForm, details):
     except DomainError as err:
         apply_domain_error(form, err)
         return _render_page(campaign, letter, 400, delivery_form=form)
+    if details.receipt is not None:
+        try:  # kept now, so that the confirmation page can carry its hash
+            kept = save_attachment(store_for(current_app), details.receipt)
+            form.receipt_sha256.data = kept.sha256
+        except UploadError as err:
+            form.receipt.errors = [f"Receipt: {err.message}"]
+            return _render_page(campaign, letter, 400, delivery_form=form)
     summary = send_summary(db.session, letter)
     confirmed = form.confirmed.data == "1"
     if confirmed and form.expected.data == summary.fingerprint:
@@ -311,6 +331,23 @@ def stop(campaign_slug: str, letter_id: int):
         summary=addenda.stop_summary(db.session, letter),
         last=addenda.last_delivery(db.session, letter),
         form=form,
+    )
+
+
+@bp.route(f"{PREFIX}/deliveries/<int:delivery_id>/receipt")
+@member_required
+def delivery_receipt(campaign_slug: str, letter_id: int, delivery_id: int):
+    """The receipt file kept with a delivery made outside the app."""
+    _campaign, letter = _load(campaign_slug, letter_id)
+    delivery = db.session.get(LetterDelivery, delivery_id)
+    if delivery is None or delivery.letter_id != letter.id or not delivery.receipt_sha256:
+        abort(404)
+    return send_stored(
+        store_for(current_app),
+        delivery.receipt_sha256,
+        kind=delivery.receipt_kind or "pdf",
+        download_name=_file_name(letter, f"-receipt-{delivery.sent_on.isoformat()}"),
+        as_attachment=True,
     )
 
 

@@ -90,6 +90,14 @@ class Demand(Base):
         sa.ForeignKey("letters.id", ondelete="SET NULL"), index=True
     )
     due_on: Mapped[date | None]
+    # the response clock (campaign.sending.clock): "business" or "calendar" days from the
+    # send date; None: the instance's default (CAMPAIGN_RESPONSE_CLOCK)
+    clock_unit: Mapped[str | None] = mapped_column(sa.String(10))
+    clock_days: Mapped[int | None]
+    # paused while the coalition owes the agency something: never overdue meanwhile, and
+    # the due date moves by the time paused when the clock resumes
+    paused_on: Mapped[date | None]
+    pause_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     status: Mapped[DemandStatus] = mapped_column(
         str_enum(DemandStatus, 20), default=DemandStatus.DRAFT
     )
@@ -119,7 +127,12 @@ class Demand(Base):
 
     def is_overdue(self, today: date) -> bool:
         """Awaiting an answer past its due date."""
-        return self.status in AWAITING_STATUSES and self.due_on is not None and self.due_on < today
+        return (
+            self.status in AWAITING_STATUSES
+            and self.due_on is not None
+            and self.due_on < today
+            and self.paused_on is None
+        )
 
 
 class DemandEventKind(enum.StrEnum):
@@ -133,6 +146,10 @@ class DemandEventKind(enum.StrEnum):
     FLAGGED = "flagged"
     FLAG_CONFIRMED = "flag_confirmed"
     FLAG_DISMISSED = "flag_dismissed"
+    # campaign.sending: a packet emailed, a consolidated follow-up, the clock
+    PACKET_SENT = "packet_sent"
+    FOLLOW_UP_SENT = "follow_up_sent"
+    CLOCK = "clock"
 
 
 class DemandEvent(Base):

@@ -24,7 +24,10 @@ from campaign.demands.services import DELIVERED_OPEN, add_event, transition_dema
 def overdue_condition(today: date) -> sa.ColumnElement[bool]:
     """SQL for "awaiting an answer past its due date" (see ``Demand.is_overdue``)."""
     return sa.and_(
-        Demand.status.in_(AWAITING_STATUSES), Demand.due_on.is_not(None), Demand.due_on < today
+        Demand.status.in_(AWAITING_STATUSES),
+        Demand.due_on.is_not(None),
+        Demand.due_on < today,
+        Demand.paused_on.is_(None),
     )
 
 

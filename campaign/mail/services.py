@@ -23,11 +23,14 @@ def enqueue(
     kind: str = "general",
     from_name: str | None = None,
     reply_to: str | None = None,
+    attachment_sha256: str | None = None,
+    attachment_name: str | None = None,
 ) -> OutboxMessage:
     """Add a message to the outbox; it goes out only if the caller's transaction commits.
 
     ``from_name``: the display name before CAMPAIGN_MAIL_FROM's address (the coalition's);
-    ``reply_to``: where answers go (the coalition's contact).
+    ``reply_to``: where answers go (the coalition's contact); ``attachment_sha256``: a PDF
+    in the upload store, attached by the worker under ``attachment_name``.
     """
     message = OutboxMessage(
         **row(
@@ -38,7 +41,9 @@ def enqueue(
             kind=kind,
             from_name=from_name,
             reply_to=reply_to,
-        )
+        ),
+        attachment_sha256=attachment_sha256,
+        attachment_name=_one_line(attachment_name)[:200] or None,
     )
     session.add(message)
     return message

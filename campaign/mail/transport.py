@@ -21,13 +21,28 @@ _URL = re.compile(r"https?://\S+")
 
 
 class Transport(Protocol):
-    """Something that delivers one message or raises."""
+    """Something that delivers one message and returns the server's reply, or raises
+    (``Refused`` when the server answered no)."""
 
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: EmailMessage) -> str | None: ...
 
 
-def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
-    """The RFC 5322 message for an outbox row (same Message-ID on every attempt)."""
+class Refused(Exception):
+    """The SMTP server refused the message: 4xx for now (try again), 5xx for good."""
+
+    def __init__(self, code: int, reply: bytes | str) -> None:
+        text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+        self.code, self.reply = code, f"{code} {' '.join(text.split())}"
+        super().__init__(self.reply)
+
+    @property
+    def permanent(self) -> bool:
+        return self.code >= 500
+
+
+def build_message(row: OutboxMessage, sender: str, attachment: bytes | None = None) -> EmailMessage:
+    """The RFC 5322 message for an outbox row (same Message-ID on every attempt), with
+    its attachment's bytes when it has one."""
     msg = EmailMessage()
     msg["From"] = from_header(sender, row.from_name)
     if row.reply_to:
@@ -40,6 +55,13 @@ def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
     msg.set_content(row.body_text)
     if row.body_html:
         msg.add_alternative(row.body_html, subtype="html")
+    if attachment is not None:
+        msg.add_attachment(
+            attachment,
+            maintype="application",
+            subtype="pdf",
+            filename=row.attachment_name or "attachment.pdf",
+        )
     return msg
 
 
@@ -80,7 +102,9 @@ class SMTPTransport:
             self._context = ssl.create_default_context()
         return self._context
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage) -> str:
+        """Deliver one message to its one recipient and return the server's final reply
+        (``send_message`` hides it: MAIL, RCPT and DATA are spoken one by one)."""
         if self.tls == "ssl":
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(
                 self.host, self.port, timeout=self.timeout, context=self.context
@@ -92,7 +116,30 @@ class SMTPTransport:
                 smtp.starttls(context=self.context)
             if self.user:
                 smtp.login(self.user, self.password or "")
-            smtp.send_message(message)
+            return _transact(smtp, message)
+
+
+def _transact(smtp: smtplib.SMTP, message: EmailMessage) -> str:
+    smtp.ehlo_or_helo_if_needed()
+    envelope_from = parseaddr(str(message["From"]))[1]
+    recipients = [parseaddr(a)[1] for a in str(message["To"]).split(",") if a.strip()]
+    data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+    code, reply = smtp.mail(envelope_from)
+    if code != 250:
+        smtp.rset()
+        raise Refused(code, reply)
+    for recipient in recipients:
+        code, reply = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            smtp.rset()
+            raise Refused(code, reply)
+    try:
+        code, reply = smtp.data(data)
+    except smtplib.SMTPDataError as err:  # DATA itself refused (no 354)
+        raise Refused(err.smtp_code, err.smtp_error) from err
+    if code != 250:
+        raise Refused(code, reply)
+    return Refused(code, reply).reply  # "250 2.0.0 Ok: queued as …", on one line
 
 
 class FileTransport:
@@ -101,7 +148,7 @@ class FileTransport:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage) -> str:
         private_dir(self.directory)
         stem = re.sub(r"[^A-Za-z0-9]+", "-", str(message["Message-ID"])).strip("-")
         path = self.directory / f"{stem}.eml"
@@ -111,6 +158,7 @@ class FileTransport:
         log.warning("Mail to %s: %s (saved to %s)", message["To"], message["Subject"], path)
         for link in links:
             log.warning("  link: %s", link)
+        return f"saved to {path.name} (no SMTP server configured)"
 
 
 def from_config(config: dict, mail_dir: Path) -> Transport:

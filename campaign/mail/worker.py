@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -10,8 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from campaign.db import utcnow, write_intent
+from campaign.mail import receipts
 from campaign.mail.models import OutboxMessage
-from campaign.mail.transport import Transport, build_message
+from campaign.mail.transport import Refused, Transport, build_message
 
 log = logging.getLogger("campaign.mail")
 
@@ -45,9 +47,14 @@ def deliver_due(
     limit: int = 100,
     now: datetime | None = None,
     stopping: Callable[[], bool] = lambda: False,
+    read_attachment: Callable[[str], bytes] | None = None,
 ) -> tuple[int, int]:
     """Deliver up to ``limit`` due messages, or fewer once ``stopping()`` says so (between
-    two messages: one being sent is finished and recorded); returns (sent, failed)."""
+    two messages: one being sent is finished and recorded); returns (sent, failed).
+
+    Each attempt is recorded on the row's receipt: accepted with the server's reply,
+    deferred (4xx, server down) with the reply and tried again later, bounced on a 5xx.
+    ``read_attachment``: the stored bytes of an attachment by sha256 (the upload store)."""
     sent = failed = 0
     token = write_intent.set(True)
     try:
@@ -60,9 +67,19 @@ def deliver_due(
                     break
                 row.attempts += 1
                 try:
-                    transport.send(build_message(row, sender))
-                except Exception as exc:  # any failure means: keep it and try later
-                    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                    attachment = _attachment(row, read_attachment)
+                    reply = transport.send(build_message(row, sender, attachment))
+                except Refused as exc:
+                    failed += 1
+                    if exc.permanent:
+                        receipts.mark_bounced(session, row, exc.reply, utcnow())
+                        log.warning("Mail %s to %s bounced: %s", row.id, row.to_addr, exc.reply)
+                        continue
+                    receipts.record_deferral(row, exc.reply, utcnow())
+                    row.next_attempt_at = (now or utcnow()) + backoff(row.attempts)
+                    log.warning("Mail %s to %s deferred: %s", row.id, row.to_addr, exc.reply)
+                except Exception as exc:  # any other failure means: keep it and try later
+                    receipts.record_deferral(row, f"{type(exc).__name__}: {exc}", utcnow())
                     row.next_attempt_at = (now or utcnow()) + backoff(row.attempts)
                     failed += 1
                     log.warning(
@@ -73,9 +90,24 @@ def deliver_due(
                         row.last_error,
                     )
                 else:
-                    row.sent_at = utcnow()
-                    row.last_error = None
+                    receipts.mark_accepted(row, reply, utcnow())
                     sent += 1
     finally:
         write_intent.reset(token)
     return sent, failed
+
+
+class AttachmentMissing(Exception):
+    """The file to attach is not in the store (or not the bytes the receipt names)."""
+
+
+def _attachment(row: OutboxMessage, read: Callable[[str], bytes] | None) -> bytes | None:
+    if not row.attachment_sha256:
+        return None
+    if read is None:
+        raise AttachmentMissing("no file store given to the worker")
+    data = read(row.attachment_sha256)
+    # the receipt promises these very bytes: never send anything else under its hash
+    if hashlib.sha256(data).hexdigest() != row.attachment_sha256:
+        raise AttachmentMissing(f"stored file {row.attachment_sha256} does not match its hash")
+    return data

@@ -159,6 +159,12 @@ def withdrawal_lines(snapshot: LetterSnapshot) -> WithdrawalLines | None:
     return WithdrawalLines(snapshot.withdrawals_heading or "Withdrawn", tuple(named), note)
 
 
+def print_html(template: str, **context: object) -> str:
+    """Any print template of ``templates/pdf/`` (a demand packet…) as HTML, with the letter's
+    Jinja environment (autoescaped, dates as printed in letters)."""
+    return _jinja().get_template(template).render(**context)
+
+
 def _template_html(context: dict, **layout) -> str:
     return _jinja().get_template("pdf/letter.html").render(**{**context, **layout})
 

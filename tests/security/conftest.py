@@ -40,6 +40,7 @@ def world(session, make_campaign, make_user) -> World:
     # a pending response (a member's, to the letter), so approve/reject have work to do
     response = make_response(session, letter=letter)
     org_id, contact_id = _directory(session, signon)
+    target_id, channel_id, set_id = _targets(session, target)
     return World(
         values={
             "slug": campaign.slug,
@@ -66,6 +67,9 @@ def world(session, make_campaign, make_user) -> World:
             "delivery_id": 1,
             "claim_id": 1,
             "sha256": "0" * 64,
+            "target_id": target_id,
+            "channel_id": channel_id,
+            "set_id": set_id,
             "row_id": demand.id,
             "anything": "nothing-here",
             "token_id": 1,
@@ -79,6 +83,18 @@ def world(session, make_campaign, make_user) -> World:
             "webhooks.act": {"action": "test"},
         },
     )
+
+
+def _targets(session, actor):
+    from campaign.targets.services import add_channel, save_target
+    from campaign.targets.sets import Criteria, save_set
+
+    target = save_target(session, None, name="Matrix office", title="", body="ice",
+                         organization="", agency=None, note="", actor=actor)  # fmt: skip
+    channel = add_channel(session, target, kind="email", address="m@ice.example.gov", actor=actor)
+    target_set = save_set(session, name="Matrix set", criteria=Criteria(state="TX"), actor=actor)
+    session.commit()
+    return target.id, channel.id, target_set.id
 
 
 def _directory(session, signon):

@@ -158,8 +158,11 @@ def _success(response, endpoint: str) -> str | None:
     """None if the answer is what an accepted file gets, else what is wrong."""
     expected = UPLOADS[endpoint].success
     status = response.status_code
-    if expected == "page":
-        return None if status in (200, 400) and b'name="data"' in response.data else f"{status}"
+    if expected.startswith("page"):
+        # "page": the same page shows what it kept (the directory's preview: its data field;
+        # "page:<marker>": another page's marker, e.g. Mark as sent's confirmation)
+        marker = expected.partition(":")[2] or 'name="data"'
+        return None if status in (200, 400) and marker.encode() in response.data else f"{status}"
     location = response.headers.get("Location", "")
     if status == 302 and expected in location:
         return None

@@ -54,6 +54,11 @@ def _response(n: int) -> dict[str, str]:
     }
 
 
+def _mark_sent(n: int) -> dict[str, str]:
+    return {"sent_on": date.today().isoformat(), "recipients": f"ICE portal ({n})",
+            "method": "agency_portal"}  # fmt: skip
+
+
 def _nothing(n: int) -> dict[str, str]:
     return {}
 
@@ -79,6 +84,9 @@ UPLOADS: dict[str, Upload] = {
     "review.import_upload": Upload(CSV, "file", COORD, _nothing, "/import/"),
     # the directory import previews the file on the same page before anything is stored
     "directory.import_csv": Upload(CSV, "file", COORD, _nothing, "page"),
+    # Mark as sent's receipt file (portal confirmation, certified-mail scan): an accepted
+    # one is kept and the confirmation page shown
+    "delivery.send": Upload(ATTACHMENT, "receipt", COORD, _mark_sent, 'page:name="receipt_sha256"'),
 }
 
 # Routes whose view names a form with a file field but takes no file, and why.

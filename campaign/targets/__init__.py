@@ -1,0 +1,1 @@
+"""Targets: the decision-makers and offices letters and demands go to, and their channels."""

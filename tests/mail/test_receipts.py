@@ -1,0 +1,166 @@
+"""Receipts: the server's exact reply, deferrals retried, bounces, attachments (real SMTP)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+
+from campaign.db import utcnow
+from campaign.mail.models import OutboxMessage, ReceiptState
+from campaign.mail.receipts import find_by_message_id, mark_bounced
+from campaign.mail.services import enqueue
+from campaign.mail.worker import deliver_due
+from campaign.targets.models import ChannelStatus, TargetBody, TargetChannel
+from campaign.targets.services import add_channel, save_target
+from campaign.uploads.store import UploadStore
+from tests.factories import reload
+from tests.mail.scripted import Scripted
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _channel(session, make_user, address="press@sheriff.example.org") -> TargetChannel:
+    actor = make_user(role=__import__("campaign.auth.models").auth.models.Role.COORDINATOR)
+    target = save_target(
+        session,
+        None,
+        name="Sheriff",
+        title="",
+        body=TargetBody.SHERIFF,
+        organization="",
+        agency=None,
+        note="",
+        actor=actor,
+    )
+    return add_channel(session, target, kind="email", address=address, actor=actor)
+
+
+def test_accepted_receipt_keeps_the_exact_reply(session, scripted_smtp, worker_sessions):
+    transport = scripted_smtp(Scripted("250 2.0.0 Ok: queued as 4B1C2D"))
+    message = enqueue(session, to="a@example.org", subject="s", body_text="b")
+    session.commit()
+    assert message.state == ReceiptState.QUEUED
+    assert deliver_due(worker_sessions, transport, "c@example.org") == (1, 0)
+    row = reload(session, message)
+    assert row.state == ReceiptState.ACCEPTED
+    assert row.smtp_reply == "250 2.0.0 Ok: queued as 4B1C2D"
+    assert row.accepted_at is not None and row.sent_at == row.accepted_at
+    assert not row.retried
+
+
+def test_4xx_then_2xx_gives_one_delivery_and_shows_the_retry(
+    session, scripted_smtp, worker_sessions
+):
+    handler = Scripted("451 4.7.1 Greylisted, try again later", "250 2.0.0 Ok: queued as 77")
+    transport = scripted_smtp(handler)
+    message = enqueue(session, to="a@example.org", subject="s", body_text="b")
+    session.commit()
+    assert deliver_due(worker_sessions, transport, "c@example.org") == (0, 1)
+    row = reload(session, message)
+    assert row.state == ReceiptState.DEFERRED and row.sent_at is None
+    assert row.attempt_log[0]["reply"] == "451 4.7.1 Greylisted, try again later"
+    # held back until its backoff is over, then delivered once
+    assert deliver_due(worker_sessions, transport, "c@example.org") == (0, 0)
+    later = utcnow() + timedelta(minutes=5)
+    assert deliver_due(worker_sessions, transport, "c@example.org", now=later) == (1, 0)
+    assert deliver_due(worker_sessions, transport, "c@example.org", now=later) == (0, 0)
+    row = reload(session, message)
+    assert len(handler.messages) == 1
+    assert row.state == ReceiptState.ACCEPTED and row.retried
+    assert row.smtp_reply == "250 2.0.0 Ok: queued as 77"
+    assert [a["reply"] for a in row.attempt_log] == ["451 4.7.1 Greylisted, try again later"]
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        Scripted("554 5.7.1 Message rejected as spam"),
+        Scripted("250 OK", rcpt="550 5.1.1 <press@sheriff.example.org>: User unknown"),
+    ],
+    ids=["data", "rcpt"],
+)
+def test_5xx_bounces_and_the_channel_is_bouncing(
+    session, scripted_smtp, worker_sessions, make_user, handler
+):
+    transport = scripted_smtp(handler)
+    channel = _channel(session, make_user)
+    message = enqueue(session, to=channel.address, subject="s", body_text="b")
+    message.channel_id, message.target_id = channel.id, channel.target_id
+    session.commit()
+    assert deliver_due(worker_sessions, transport, "c@example.org") == (0, 1)
+    row = reload(session, message)
+    assert row.state == ReceiptState.BOUNCED and row.bounced_at is not None
+    assert row.bounce_diagnostic.startswith("55")
+    assert row.sent_at is not None  # never tried again
+    later = utcnow() + timedelta(hours=2)
+    assert deliver_due(worker_sessions, transport, "c@example.org", now=later) == (0, 0)
+    assert reload(session, channel).status == ChannelStatus.BOUNCING
+    assert handler.messages == []
+
+
+def test_mark_bounced_is_idempotent_and_found_by_message_id(session, make_user):
+    channel = _channel(session, make_user)
+    message = enqueue(session, to=channel.address, subject="s", body_text="b")
+    message.channel_id = channel.id
+    session.flush()
+    bare = message.message_id.strip("<>")
+    assert find_by_message_id(session, bare) is message
+    assert find_by_message_id(session, f" {message.message_id} ") is message
+    assert find_by_message_id(session, "<nobody@campaign.local>") is None
+    first = utcnow()
+    mark_bounced(session, message, "550 5.1.1 User unknown", first)
+    mark_bounced(session, message, "550 5.1.1 User unknown", first + timedelta(hours=1))
+    assert message.bounced_at == first and message.state == ReceiptState.BOUNCED
+    assert channel.status == ChannelStatus.BOUNCING and channel.bouncing_since == first
+
+
+def test_the_attachment_is_the_stored_file_byte_for_byte(
+    session, app, scripted_smtp, worker_sessions, tmp_path
+):
+    store = UploadStore(tmp_path)
+    stored = store.save(PDF, allowed={"pdf"}, max_bytes=10**6)
+    handler = Scripted("250 2.0.0 Ok")
+    transport = scripted_smtp(handler)
+    enqueue(
+        session,
+        to="a@example.org",
+        subject="Letter",
+        body_text="Attached.",
+        attachment_sha256=stored.sha256,
+        attachment_name="letter.pdf",
+    )
+    session.commit()
+    assert deliver_due(worker_sessions, transport, "c@example.org", read_attachment=store.read) == (
+        1,
+        0,
+    )
+    [mail] = handler.messages
+    [part] = list(mail.iter_attachments())
+    assert part.get_filename() == "letter.pdf" and part.get_content_type() == "application/pdf"
+    assert hashlib.sha256(part.get_content()).hexdigest() == stored.sha256
+
+
+def test_an_attachment_that_is_missing_is_never_sent_without_it(
+    session, scripted_smtp, worker_sessions, tmp_path
+):
+    handler = Scripted("250 OK")
+    transport = scripted_smtp(handler)
+    message = enqueue(
+        session,
+        to="a@example.org",
+        subject="s",
+        body_text="b",
+        attachment_sha256="0" * 64,
+        attachment_name="x.pdf",
+    )
+    session.commit()
+    store = UploadStore(tmp_path)
+    assert deliver_due(worker_sessions, transport, "c@example.org", read_attachment=store.read) == (
+        0,
+        1,
+    )
+    assert handler.messages == []
+    assert reload(session, message).state == ReceiptState.DEFERRED
+    assert OutboxMessage  # the row stays queued for a later try
