@@ -1,5 +1,5 @@
 """Flask commands: db upgrade, create-user, demo, worker/send-mail, backup, restore,
-import-287g, check."""
+import-287g, check, ingest-mail."""
 
 from __future__ import annotations
 
@@ -132,11 +132,39 @@ def _work(loop: bool, interval: float) -> None:
         )
         if done or broken or not loop:
             click.echo(f"Renders: {done} done, {broken} failed.")
+        followed = _follow_ups(app, factory, loop)
+        if followed:
+            click.echo(f"Follow-ups: {followed} sent.")
         if not loop:
             return
         if not (sent or failed or done or broken or posted or refused):
             stop.wait(interval)
     click.echo("Worker stopped.")
+
+
+_FOLLOW_UP_EVERY = 300.0  # seconds between two looks for due follow-ups
+_last_follow_up_round = [float("-inf")]
+
+
+def _follow_ups(app: Flask, factory, loop: bool) -> int:
+    """Send the consolidated follow-ups that are due (CAMPAIGN_FOLLOWUP_AUTO), every few
+    minutes in a loop: their rule is in days, not seconds."""
+    import time
+
+    from campaign.core.clock import local_today
+    from campaign.sending.followups import send_due_follow_ups
+
+    if not app.config.get("FOLLOWUP_AUTO"):
+        return 0
+    now = time.monotonic()
+    if loop and now - _last_follow_up_round[0] < _FOLLOW_UP_EVERY:
+        return 0
+    _last_follow_up_round[0] = now
+    with factory() as session, session.begin():
+        sent, problems = send_due_follow_ups(session, local_today())
+    for problem in problems:
+        click.echo(f"Follow-up not sent: {problem}")
+    return sent
 
 
 def _stop_on_signals() -> threading.Event:
@@ -200,6 +228,7 @@ def init_app(app: Flask) -> None:
     from campaign.api.cli import api_token_cli
     from campaign.backup.cli import backup_command, restore_command
     from campaign.directory.cli import backfill_command
+    from campaign.inbound.cli import ingest_mail_command
     from campaign.ops.check import check_command
 
     for cmd in (
@@ -213,6 +242,7 @@ def init_app(app: Flask) -> None:
         import_287g_command,
         backfill_command,
         check_command,
+        ingest_mail_command,
         api_token_cli,
     ):
         app.cli.add_command(cmd)

@@ -30,14 +30,17 @@ class Transport(Protocol):
 class Refused(Exception):
     """The SMTP server refused the message: 4xx for now (try again), 5xx for good."""
 
-    def __init__(self, code: int, reply: bytes | str) -> None:
+    def __init__(self, code: int, reply: bytes | str, *, sender: bool = False) -> None:
         text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
         self.code, self.reply = code, f"{code} {' '.join(text.split())}"
+        # refused at MAIL FROM: our sender or relay is at fault, not the recipient's address
+        self.sender = sender
         super().__init__(self.reply)
 
     @property
     def permanent(self) -> bool:
-        return self.code >= 500
+        """Refused for good, because of the recipient (a 5xx after MAIL FROM)."""
+        return self.code >= 500 and not self.sender
 
 
 def build_message(row: OutboxMessage, sender: str, attachment: bytes | None = None) -> EmailMessage:
@@ -127,7 +130,7 @@ def _transact(smtp: smtplib.SMTP, message: EmailMessage) -> str:
     code, reply = smtp.mail(envelope_from)
     if code != 250:
         smtp.rset()
-        raise Refused(code, reply)
+        raise Refused(code, reply, sender=True)
     for recipient in recipients:
         code, reply = smtp.rcpt(recipient)
         if code not in (250, 251):

@@ -63,3 +63,12 @@ class ClockPauseForm(FlaskForm):
 
     reason = StringField("What the coalition owes the agency",
                          validators=[DataRequired(), Length(max=2000)])  # fmt: skip
+
+
+class BulkPacketForm(FlaskForm):
+    """Send the packets of every demand the filters match."""
+
+    filters = HiddenField()
+    include_dhs = BooleanField("Also send each packet to every DHS target")
+    sent_on = DateField("Date sent", validators=[InputRequired()])
+    list_signatories = BooleanField("List the signatory organizations by name")

@@ -120,4 +120,4 @@ def _posted() -> bool:
 
 
 # Demand packets, the clock, bulk sends and follow-ups are routes of this blueprint too.
-from campaign.sending import demand_views  # noqa: E402, F401
+from campaign.sending import bulk_views, demand_views, followup_views  # noqa: E402, F401

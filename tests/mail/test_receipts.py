@@ -164,3 +164,23 @@ def test_an_attachment_that_is_missing_is_never_sent_without_it(
     assert handler.messages == []
     assert reload(session, message).state == ReceiptState.DEFERRED
     assert OutboxMessage  # the row stays queued for a later try
+
+
+def test_a_sender_refused_at_mail_from_is_deferred_not_a_bounce(
+    session, scripted_smtp, worker_sessions, make_user
+):
+    class RefusesSender(Scripted):
+        async def handle_MAIL(self, server, smtp_session, envelope, address, mail_options):
+            return "550 5.7.1 Sender address not allowed by this relay"
+
+    transport = scripted_smtp(RefusesSender("250 OK"))
+    channel = _channel(session, make_user)
+    message = enqueue(session, to=channel.address, subject="s", body_text="b")
+    message.channel_id = channel.id
+    session.commit()
+    assert deliver_due(worker_sessions, transport, "c@example.org") == (0, 1)
+    row = reload(session, message)
+    # our relay's setting is wrong, not the sheriff's address: kept and tried again
+    assert row.state == ReceiptState.DEFERRED and row.sent_at is None
+    assert row.attempt_log[0]["reply"].startswith("550 5.7.1 Sender address")
+    assert reload(session, channel).status == ChannelStatus.UNVERIFIED

@@ -109,6 +109,10 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     "responses.attach": (NO, MEMBER),
     "responses.attachment": (MEMBER, NO),
     "responses.review_attachment": (NO, COORD),
+    # an agency's email (.eml) turned into a pending response; ingested mail's list
+    "inbound.upload_for_demand": (MEMBER, MEMBER),
+    "inbound.upload_for_letter": (MEMBER, MEMBER),
+    "inbound.index": (COORD, NO),
     "followups.overdue_all": (MEMBER, NO),
     "followups.overdue": (MEMBER, NO),
     "dashboard.dashboard": (MEMBER, NO),
@@ -136,6 +140,8 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     "sending.clock_extend": (NO, COORD),
     "sending.clock_pause": (NO, COORD),
     "sending.clock_resume": (NO, COORD),
+    "sending.bulk_packets": (COORD, COORD),
+    "sending.agency_follow_ups": (MEMBER, COORD),
     "ops.healthz": (PUBLIC, NO),
     "ops.readyz": (PUBLIC, NO),
     # Not by role: by address (loopback by default, which the test client is) or by

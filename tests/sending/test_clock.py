@@ -147,3 +147,18 @@ def test_clock_pages(session, login_as):
         ).status_code
         == 400
     )
+
+
+def test_an_unknown_clock_stops_the_app(tmp_path):
+    from campaign import create_app
+
+    with pytest.raises(RuntimeError, match="CAMPAIGN_RESPONSE_CLOCK"):
+        create_app(
+            {
+                "TESTING": True,
+                "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3",
+                "SECRET_KEY": "k" * 40,
+                "INSTANCE_PATH": str(tmp_path),
+                "RESPONSE_CLOCK": "fortnightly",
+            }
+        )
