@@ -28,6 +28,7 @@ from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
 from campaign.responses.models import Response, ResponseAttachment
 from campaign.review.models import CsvColumnChoice, CsvUpload
+from campaign.search.models import SearchTerm
 from campaign.sending.models import AgencyFollowUp, LetterTarget
 from campaign.signons.models import ConsentOverride, SignOn
 from campaign.targets.models import Target, TargetChannel, TargetSet
@@ -72,6 +73,7 @@ __all__ = [
     "RenderJob",
     "Response",
     "ResponseAttachment",
+    "SearchTerm",
     "SignOn",
     "Target",
     "TargetChannel",

@@ -1,7 +1,7 @@
 """api: personal API tokens; every resource the API serves has a reliable updated_at
 
 Revision ID: c1a9e3f5d7b2
-Revises: dcff1bf9bad8
+Revises: 6d2f0b8c4e31
 Create Date: 2026-12-06 00:30:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import campaign.db
 
 revision: str = "c1a9e3f5d7b2"
-down_revision: str | Sequence[str] | None = "dcff1bf9bad8"
+down_revision: str | Sequence[str] | None = "6d2f0b8c4e31"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
