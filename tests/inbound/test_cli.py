@@ -212,3 +212,15 @@ def test_the_worker_reads_the_configured_maildir(app, session, sent, tmp_path, m
     assert sorted(kinds(session)) == ["bounce", "reply"]
     assert reload(session, sent).state == ReceiptState.BOUNCED
     assert list((tmp_path / "Maildir" / "new").iterdir()) == []
+
+
+def test_check_names_a_broken_inbound_maildir(app, tmp_path, monkeypatch):
+    from campaign.ops.check import FAIL, OK, check_inbound_maildir
+
+    assert check_inbound_maildir(app).status == OK  # not set
+    monkeypatch.setitem(app.config, "INBOUND_MAILDIR", str(tmp_path / "nowhere"))
+    result = check_inbound_maildir(app)
+    assert result.status == FAIL and "new" in result.detail
+    mailbox.Maildir(tmp_path / "Maildir")
+    monkeypatch.setitem(app.config, "INBOUND_MAILDIR", str(tmp_path / "Maildir"))
+    assert check_inbound_maildir(app).status == OK
