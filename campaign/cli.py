@@ -202,7 +202,8 @@ _INTERVAL = click.option(
 @_LOOP
 @_INTERVAL
 def worker_command(loop: bool, interval: float) -> None:
-    """Background work: deliver the outbox and render queued letters (PDF, .docx)."""
+    """Background work: deliver the outbox, render queued letters (PDF, .docx), send due
+    follow-ups, read bounces and replies from CAMPAIGN_INBOUND_MAILDIR."""
     _work(loop, interval)
 
 
