@@ -124,6 +124,8 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.directory.views import bp as directory_bp
     from campaign.evidence.views import bp as evidence_bp
     from campaign.followups.views import bp as followups_bp
+    from campaign.inbound.views import bp as inbound_bp
+    from campaign.inbound.views import inbound_for_response, returned_mail
     from campaign.letters.views import bp as letters_bp
     from campaign.letters.views import letters_section
     from campaign.privacy.views import bp as privacy_bp
@@ -141,8 +143,7 @@ def _register_blueprints(app: Flask) -> None:
     blueprints = (
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
-        delivery_bp, worklist_bp, account_bp, privacy_bp, targets_bp,
-        sending_bp,
+        delivery_bp, worklist_bp, account_bp, privacy_bp, targets_bp, sending_bp, inbound_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -158,6 +159,10 @@ def _register_blueprints(app: Flask) -> None:
     app.add_template_global(demand_sending)
     # the overdue lists count days late on each demand's response clock
     app.add_template_global(days_overdue, "demand_days_overdue")
+    # the response page names the email a response was read from; demand and letter pages
+    # show what came back from their mail (bounces, delays, auto-replies)
+    app.add_template_global(inbound_for_response)
+    app.add_template_global(returned_mail)
     _wire_features()
 
 

@@ -1,5 +1,5 @@
 """Flask commands: db upgrade, create-user, demo, worker/send-mail, backup, restore,
-import-287g, check."""
+import-287g, check, ingest-mail."""
 
 from __future__ import annotations
 
@@ -219,6 +219,7 @@ def init_app(app: Flask) -> None:
     from campaign.agencies.cli import import_287g_command
     from campaign.backup.cli import backup_command, restore_command
     from campaign.directory.cli import backfill_command
+    from campaign.inbound.cli import ingest_mail_command
     from campaign.ops.check import check_command
 
     for cmd in (
@@ -232,6 +233,7 @@ def init_app(app: Flask) -> None:
         import_287g_command,
         backfill_command,
         check_command,
+        ingest_mail_command,
     ):
         app.cli.add_command(cmd)
     _writes(import_287g_command)

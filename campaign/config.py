@@ -52,6 +52,10 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "COALITION_NAME": (str, None),
     "COALITION_EMAIL": (str, None),
     "MAIL_DIR": (str, None),
+    # ingest-mail: a message past any of these is refused, not parsed (README "Inbound mail")
+    "INBOUND_MAX_BYTES": (int, 25 * 1024 * 1024),
+    "INBOUND_MAX_PARTS": (int, 500),
+    "INBOUND_MAX_DEPTH": (int, 5),
     "UPLOAD_DIR": (str, None),
     "SQLITE_BUSY_TIMEOUT_MS": (int, 5000),
     "PROXY_FIX": (int, 0),

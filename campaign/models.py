@@ -21,6 +21,7 @@ from campaign.demands.models import Demand, DemandEvent, DemandEvidence
 from campaign.directory.models import Contact, Invitation, Organization
 from campaign.evidence.models import EvidenceAttachment, EvidenceRecord
 from campaign.followups.models import FollowUp
+from campaign.inbound.models import InboundMessage
 from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
 from campaign.responses.models import Response, ResponseAttachment
@@ -49,6 +50,7 @@ __all__ = [
     "EvidenceRecord",
     "FollowUp",
     "ImportSnapshot",
+    "InboundMessage",
     "Invitation",
     "Letter",
     "LetterDelivery",

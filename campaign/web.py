@@ -45,6 +45,8 @@ NAV: list[tuple[str, str, Role]] = [
     # with the count of what waits for coordinators (campaign.worklist)
     ("worklist.index", "To do", Role.COORDINATOR),
     ("audit.index", "Audit log", Role.COORDINATOR),
+    # bounces and replies read by ingest-mail
+    ("inbound.index", "Mail in", Role.COORDINATOR),
     ("auth.users", "Accounts", Role.ADMIN),
 ]
 

@@ -3,8 +3,9 @@
 The directory blanks the contact and the signer fields of their sign-ons (the sign-ons
 and every count stay). Here the other copies go too: mail to them (outbox rows, .eml
 files), the words of their sign-ons' comments, mail about them (redacted), raw CSV uploads
-holding them, their invitations, and audit details naming them. Backups made before keep
-them until they are deleted (README, "Security").
+holding them, their invitations, mail from them or bouncing back from their address that
+``ingest-mail`` read (the records and the kept .eml files), and audit details naming
+them. Backups made before keep them until they are deleted (README, "Security").
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.directory.models import Contact, Invitation
 from campaign.directory.services import FORGOTTEN_NAME, forget_contact
+from campaign.inbound.models import InboundMessage
 from campaign.mail.models import OutboxMessage
+from campaign.responses.models import ResponseAttachment
 from campaign.review.models import CsvUpload
 from campaign.signons.models import SignOn
 
@@ -43,6 +46,7 @@ class ForgetReport:
     uploads_deleted: int = 0
     invitations_deleted: int = 0
     audit_redacted: int = 0
+    inbound_deleted: int = 0
     mail_files: list[Path] = field(default_factory=list)
 
 
@@ -70,9 +74,12 @@ def _redact(text: str | None, pattern: re.Pattern[str]) -> str | None:
 
 
 def forget_person(
-    session: Session, contact: Contact, *, actor: User, mail_dir: Path | None = None
-) -> ForgetReport:
-    """Forget ``contact`` everywhere; flushes and audits (without naming them), never commits."""
+    session: Session, contact: Contact, *, actor: User, mail_dir: Path | None = None,
+    upload_dir: Path | None = None,
+) -> ForgetReport:  # fmt: skip
+    """Forget ``contact`` everywhere; flushes and audits (without naming them), never commits.
+    ``mail_dir``, ``upload_dir``: where files naming them are looked for (to delete after
+    the commit)."""
     email, names = _needles(session, contact)
     pattern = _pattern(email, names)
     report = ForgetReport()
@@ -122,8 +129,10 @@ def forget_person(
             event.details = _redact_json(details, pattern)
             report.audit_redacted += 1
 
+    report.inbound_deleted, inbound_files = _forget_inbound(session, email, upload_dir)
     if mail_dir is not None:
         report.mail_files = mail_files_naming(mail_dir, pattern)
+    report.mail_files += inbound_files
     session.flush()
     record(
         session,
@@ -136,9 +145,37 @@ def forget_person(
         uploads_deleted=report.uploads_deleted,
         invitations_deleted=report.invitations_deleted,
         audit_redacted=report.audit_redacted,
+        inbound_deleted=report.inbound_deleted,
         mail_files=len(report.mail_files),
     )
     return report
+
+
+def _forget_inbound(
+    session: Session, email: str, upload_dir: Path | None
+) -> tuple[int, list[Path]]:
+    """Mail from them (a reply to their confirmation) or bounced from their address: the
+    records go, and each kept .eml no response or other record still holds."""
+    who = sa.or_(
+        sa.func.lower(InboundMessage.from_addr) == email,
+        sa.func.lower(InboundMessage.recipient) == email,
+    )
+    rows = session.scalars(sa.select(InboundMessage).where(who)).all()
+    files: list[Path] = []
+    for row in rows:
+        if row.response_id is not None:
+            # a response they sent is the coalition's record: kept, without their address
+            row.from_addr, row.from_name = REDACTED, ""
+            continue
+        session.delete(row)
+    session.flush()
+    for digest in {r.sha256 for r in rows if r.stored and r.response_id is None}:
+        kept = session.scalar(
+            sa.select(sa.func.count()).where(InboundMessage.sha256 == digest)
+        ) or session.scalar(sa.select(sa.func.count()).where(ResponseAttachment.sha256 == digest))
+        if not kept and upload_dir is not None:
+            files.append(upload_dir / digest[:2] / digest)
+    return sum(1 for r in rows if r.response_id is None), files
 
 
 def _as_text(value: object) -> str:

@@ -34,6 +34,7 @@ def forget(contact_id: int):
             contact,
             actor=current_user,
             mail_dir=Path(current_app.config["MAIL_DIR"]),
+            upload_dir=Path(current_app.config["UPLOAD_DIR"]),
         )
     except DomainError as err:
         db.session.rollback()
@@ -43,7 +44,7 @@ def forget(contact_id: int):
         delete_files(report.mail_files)  # only once the database has forgotten them too
         flash(
             "The contact's personal data was removed: from the directory, their sign-ons, "
-            "the mail sent to them or about them, and uploaded files naming them.",
+            "the mail sent to them, about them or from them, and uploaded files naming them.",
             "success",
         )
     if back.isdigit() and len(back) < 12:

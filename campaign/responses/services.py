@@ -151,6 +151,16 @@ def log_response(
         _check_transition(demand, target, when="Not possible")
     is_coordinator = actor.has_role(Role.COORDINATOR)
     needs_approval = not is_coordinator and (letter is not None or target is not None)
+    response = _add_pending(session, letter, demand, f, actor, needs_approval=needs_approval)
+    if not needs_approval:
+        _approve(session, response, letter=letter, demand=demand, actor=actor, automatic=True)
+    return response
+
+
+def _add_pending(
+    session: Session, letter: Letter | None, demand: Demand | None, f: ResponseFields,
+    actor: User | None, *, needs_approval: bool, via: str | None = None,
+) -> Response:  # fmt: skip
     response = Response(
         campaign_id=(letter or demand).campaign_id,
         letter_id=letter.id if letter else None,
@@ -167,7 +177,7 @@ def log_response(
         full_text=f.full_text,
         outcome=f.outcome,
         status=ResponseStatus.PENDING,
-        logged_by_id=actor.id,
+        logged_by_id=actor.id if actor else None,
     )
     session.add(response)
     session.flush()
@@ -181,10 +191,23 @@ def log_response(
         demand=response.demand_id,
         outcome=f.outcome.value,
         pending=needs_approval,
+        **({"via": via} if via else {}),
     )
-    if not needs_approval:
-        _approve(session, response, letter=letter, demand=demand, actor=actor, automatic=True)
     return response
+
+
+def log_emailed_response(
+    session: Session, *, letter: Letter | None = None, demand: Demand | None = None,
+    fields: ResponseFields, actor: User | None, today: date, via: str = "email",
+) -> Response:  # fmt: skip
+    """Record a response read from an email (``ingest-mail`` or an uploaded .eml): always
+    pending, whoever brought it, since nobody has read it yet; ``actor`` None: the mailbox."""
+    if (letter is None) == (demand is None):
+        raise DomainError("A response answers either a letter or a demand.")
+    f = _checked(fields, today)
+    if letter is not None and letter.status == LetterStatus.DRAFT:
+        raise DomainError("A draft letter has not been delivered: it cannot have a response.")
+    return _add_pending(session, letter, demand, f, actor, needs_approval=True, via=via)
 
 
 def approve_response(

@@ -18,6 +18,9 @@ KINDS: dict[str, tuple[str, str]] = {
     "jpeg": ("image/jpeg", ".jpg"),
     "pdf": ("application/pdf", ".pdf"),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+    # an email as received (a response's original .eml): never sniffed from an upload,
+    # only kept by ``UploadStore.keep`` after the mail parser has read it; always a download
+    "eml": ("message/rfc822", ".eml"),
 }
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -137,6 +140,16 @@ class UploadStore:
         kind = sniff(data)
         if kind is None or kind not in allowed:
             raise UploadError(f"The file must be a {describe(allowed)} file.")
+        return self._write(data, kind)
+
+    def keep(self, data: bytes, kind: str) -> StoredFile:
+        """Store bytes whose kind the app established itself (an email its mail parser
+        read), without sniffing; the same content is stored once."""
+        if kind not in KINDS or not data:
+            raise UploadError("Nothing to keep.")
+        return self._write(data, kind)
+
+    def _write(self, data: bytes, kind: str) -> StoredFile:
         digest = hashlib.sha256(data).hexdigest()
         path = self.path_for(digest)
         if not path.exists():

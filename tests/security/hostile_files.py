@@ -24,7 +24,8 @@ import openpyxl
 from PIL import Image
 
 LOGO, ATTACHMENT, XLSX, CSV = "logo", "attachment", "xlsx", "csv"
-FAMILIES = (LOGO, ATTACHMENT, XLSX, CSV)
+EML = "eml"  # an agency's email saved as .eml (campaign.inbound)
+FAMILIES = (LOGO, ATTACHMENT, XLSX, CSV, EML)
 TOO_LARGE = "413"  # refused by the request size limit, before any view runs
 
 MB = 1024 * 1024
@@ -32,6 +33,7 @@ NOT_IMAGE = "PNG or JPEG"
 NOT_ATTACHMENT = "must be a PNG, JPEG or PDF file"
 NOT_XLSX = "not an Excel workbook"
 NOT_CSV = "not a CSV file"
+NOT_EMAIL = "This is not an email"
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class HostileFile:
 
 def _refusals(*, xlsx: str = NOT_XLSX, csv: str | None = None) -> dict[str, str]:
     """Refused as a logo and as an attachment; ``csv=None``: a CSV import accepts it."""
-    out = {LOGO: NOT_IMAGE, ATTACHMENT: NOT_ATTACHMENT, XLSX: xlsx}
+    out = {LOGO: NOT_IMAGE, ATTACHMENT: NOT_ATTACHMENT, XLSX: xlsx, EML: NOT_EMAIL}
     if csv is not None:
         out[CSV] = csv
     return out
@@ -266,7 +268,7 @@ CORPUS: list[HostileFile] = [
     HostileFile(
         "empty", "empty.pdf", lambda: b"",
         {LOGO: "The file is empty.", ATTACHMENT: "The file is empty.", XLSX: "The file is empty.",
-         CSV: "The file is empty."},
+         CSV: "The file is empty.", EML: "The file is empty."},
     ),
     HostileFile(
         "zip-bomb-declared", "bomb.xlsx", zip_bomb_declared,
@@ -331,7 +333,7 @@ CORPUS: list[HostileFile] = [
     HostileFile(
         "over-field-limits", "huge.pdf", lambda: over(20 * MB),
         {LOGO: "larger than 1 MB", ATTACHMENT: "larger than 20 MB", XLSX: "larger than 20 MB",
-         CSV: "larger than 10 MB"},
+         CSV: "larger than 10 MB", EML: NOT_EMAIL},
     ),
     HostileFile(
         "over-request-limit", "huge.pdf", lambda: over(25 * MB),
@@ -400,4 +402,10 @@ def valid_file(family: str, n: int) -> bytes:
         return pdf(f"valid {n}")
     if family == XLSX:
         return ice_workbook(f"Hostile Name Police Department {n}")
+    if family == EML:
+        return (
+            f"From: Records Office <records{n}@sheriff.example.gov>\r\n"
+            f"Subject: Re: our demand ({n})\r\nDate: Mon, 30 Nov 2026 10:00:00 -0500\r\n"
+            f"Message-ID: <valid.{n}@sheriff.example.gov>\r\n\r\nWe received it ({n}).\r\n"
+        ).encode()
     return _csv_text([[f"Hostile Name Org {n}", "TX"]]).encode()

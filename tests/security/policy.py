@@ -106,6 +106,10 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     "responses.attach": (NO, MEMBER),
     "responses.attachment": (MEMBER, NO),
     "responses.review_attachment": (NO, COORD),
+    # an agency's email (.eml) turned into a pending response; ingested mail's list
+    "inbound.upload_for_demand": (MEMBER, MEMBER),
+    "inbound.upload_for_letter": (MEMBER, MEMBER),
+    "inbound.index": (COORD, NO),
     "followups.overdue_all": (MEMBER, NO),
     "followups.overdue": (MEMBER, NO),
     "dashboard.dashboard": (MEMBER, NO),

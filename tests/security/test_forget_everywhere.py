@@ -8,6 +8,7 @@ their invitations stayed.
 from __future__ import annotations
 
 import re
+from email import message_from_bytes
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -98,6 +99,23 @@ def test_forgetting_a_person_leaves_no_copy_anywhere(
     # the mail so far is delivered as .eml files (a local run)
     deliver_due(worker_sessions, FileTransport(mail_dir), "campaign@example.org")
     assert search_files(mail_dir, [EMAIL])
+    # they answer their confirmation mail, and mail to them bounces: ingest-mail reads both
+    # (recorded, their .eml files kept in the upload store)
+    from tests.inbound.mailgen import fixture
+
+    confirmation = next(p for p in mail_dir.glob("*.eml") if EMAIL in p.read_text())
+    sent_id = message_from_bytes(confirmation.read_bytes())["Message-ID"]
+    answer = fixture("no_message_id.eml", sent_id).replace(
+        b"records@sheriff.example.gov", EMAIL.encode()
+    )
+    bounced = fixture("postfix_dsn.eml", sent_id).replace(
+        b"records@sheriff.example.gov", EMAIL.encode()
+    )
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "answer.eml").write_bytes(answer)
+    (tmp_path / "in" / "bounce.eml").write_bytes(bounced)
+    assert app.test_cli_runner().invoke(args=["ingest-mail", str(tmp_path / "in")]).exit_code == 0
+    assert search_files(Path(app.config["UPLOAD_DIR"]), [EMAIL])
     # they are invited to the next letter
     coordinator = login_as("coordinator")
     _invite(coordinator, {"letter_id": later.id, "scope": "filter", "q": "Zeta"})

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tests.security.hostile_files import ATTACHMENT, CSV, LOGO, XLSX
+from tests.security.hostile_files import ATTACHMENT, CSV, EML, LOGO, XLSX
 from tests.security.policy import COORD, MEMBER
 
 
@@ -80,6 +80,9 @@ UPLOADS: dict[str, Upload] = {
     "responses.new_for_demand": Upload(ATTACHMENT, "attachment", MEMBER, _response, "/demands/"),
     "responses.new_for_letter": Upload(ATTACHMENT, "attachment", MEMBER, _response, "/letters/"),
     "responses.attach": Upload(ATTACHMENT, "attachment", MEMBER, _nothing, "/responses/"),
+    # an agency's email becomes a pending response (campaign.inbound)
+    "inbound.upload_for_demand": Upload(EML, "eml", MEMBER, _nothing, "/responses/"),
+    "inbound.upload_for_letter": Upload(EML, "eml", MEMBER, _nothing, "/responses/"),
     "agencies.import_workbook": Upload(XLSX, "file", COORD, _nothing, "/agencies/snapshots/"),
     "review.import_upload": Upload(CSV, "file", COORD, _nothing, "/import/"),
     # the directory import previews the file on the same page before anything is stored

@@ -1,0 +1,1 @@
+"""Mail that comes back: bounces and replies read from the email itself (``ingest-mail``)."""
