@@ -31,6 +31,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
@@ -50,7 +51,6 @@ from campaign.demands.models import (
 )
 from campaign.directory.models import Contact, Organization, organization_contacts
 from campaign.evidence.models import EvidenceRecord, EvidenceType
-from campaign.evidence.search import search_text_for
 from campaign.followups.models import FollowUp, FollowUpMethod
 from campaign.letters.models import LetterStatus
 from campaign.letters.services import change_status, create_letter, current_version
@@ -79,6 +79,41 @@ VOCAB = [
     "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(4, 10)))
     for _ in range(3000)
 ] + ["sheriff", "deputies", "profiling", "detention", "jail", "custody", "traffic", "stops"]
+
+
+# Names people search for: places and kinds of organizations, so that a search of one,
+# two or three words, a prefix or a misspelling finds what it would in a real coalition.
+PLACES = [
+    "Mecklenburg", "Houston", "Austin", "Charlotte", "Raleigh", "Durham", "Atlanta",
+    "Savannah", "Phoenix", "Tucson", "Miami", "Orlando", "Tampa", "Dallas", "El Paso",
+    "San Antonio", "Nashville", "Memphis", "Denver", "Boston", "Chicago", "Detroit",
+    "Newark", "Brooklyn", "Queens", "Oakland", "Fresno", "Salem", "Richmond", "Norfolk",
+    "Gwinnett", "Cobb", "Harris", "Travis", "Alamance", "Wake", "Durango", "Yakima",
+    "Omaha", "Tulsa", "Wichita", "Boise", "Reno", "Albuquerque", "Las Cruces", "Laredo",
+    "McAllen", "Brownsville", "Santa Fe", "Provo",
+]  # fmt: skip
+KINDS = [
+    "Immigrant Rights Coalition", "Justice Project", "Legal Aid Society", "Workers Center",
+    "Faith Alliance", "Youth Network", "Community Action Fund", "Families United",
+    "Civil Liberties Union", "Interfaith Council", "Dreamers Collective", "Tenants Union",
+    "Labor Council", "Refugee Services", "Defense Committee",
+]  # fmt: skip
+FIRST = [
+    "Ana", "Luis", "María", "José", "Jane", "Kim", "Omar", "Fatima", "Wei", "Sam", "Rosa",
+    "Ahmed", "Lucía", "David", "Grace", "Pedro", "Aisha", "Tom", "Mei", "Nadia",
+]  # fmt: skip
+LAST = [
+    "Pérez", "Nguyen", "Smith", "García", "O'Brien", "Khan", "Lee", "Hernández", "Johnson",
+    "Núñez", "Williams", "Chen", "Patel", "López", "Brown", "Martínez",
+]  # fmt: skip
+
+
+def _org_name(i: int) -> str:
+    return f"{PLACES[i % len(PLACES)]} {KINDS[(i // len(PLACES)) % len(KINDS)]} {i}"
+
+
+def _person(i: int) -> str:
+    return f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]}"
 
 
 def _words(n: int) -> str:
@@ -130,9 +165,9 @@ def fill(session) -> dict:
         at = now - timedelta(minutes=rng.randint(0, 60 * 24 * 60))
         rows.append({
             "letter_id": letter.id, "version_id": versions[letter.id],
-            "org_name": f"Organization {i}", "org_key": f"organization {i}", "level": level,
+            "org_name": _org_name(i), "org_key": _org_name(i).lower(), "level": level,
             "state": "" if level == Level.NATIONAL else codes[i % len(codes)],
-            "signer_name": f"Signer {i}", "signer_email": f"signer{i % 40_000}@example.org",
+            "signer_name": _person(i), "signer_email": f"signer{i % 40_000}@example.org",
             "authorized": True, "keep_informed": i % 4 == 0, "status": status,
             "confirmed_at": at if status != SignOnStatus.PENDING else None, "created_at": at,
             "signed_at": at if status != SignOnStatus.PENDING else None,
@@ -142,7 +177,8 @@ def fill(session) -> dict:
     # agencies and demands, one demand per agency, all delivered with the first letter
     _insert(session, Agency, [
         {"name": f"County {i} Sheriff's Office", "key": f"county {i} sheriffs office",
-         "state": codes[i % len(codes)], "type": AgencyType.COUNTY}
+         "state": codes[i % len(codes)], "type": AgencyType.COUNTY,
+         "county": PLACES[i % len(PLACES)]}
         for i in range(DEMANDS)
     ])  # fmt: skip
     agency_ids = _ids(session, Agency.id, Agency.name.like("County % Sheriff%"))
@@ -182,7 +218,6 @@ def fill(session) -> dict:
             "citation": citation, "event_on": date(2020, 1, 1) + timedelta(days=i % 2000),
             "agency_id": agency_ids[i % len(agency_ids)] if i % 5 else None,
             "added_by_id": coordinator.id,
-            "search_text": search_text_for(title, summary, citation),
         })  # fmt: skip
     _insert(session, EvidenceRecord, rows)
     evidence_ids = _ids(session, EvidenceRecord.id, EvidenceRecord.deleted_at.is_(None))
@@ -230,17 +265,17 @@ def _fill_directory(session, codes: list[str], now: datetime) -> None:
     """Organizations with no contact (1 in 10), two (1 in 10) or one; some unsubscribed."""
     levels = list(Level)
     _insert(session, Organization, [
-        {"name": f"Member Organization {i}", "key": f"member organization {i}",
+        {"name": f"Member {_org_name(i)}", "key": f"member {_org_name(i).lower()}",
          "level": levels[i % 3], "state": "" if i % 3 == 0 else codes[i % len(codes)],
          "city": "Springfield" if i % 2 else "", "notes": _words(6) if i % 4 == 0 else ""}
         for i in range(ORGANIZATIONS)
     ])  # fmt: skip
-    org_ids = _ids(session, Organization.id, Organization.name.like("Member Organization %"))
+    org_ids = _ids(session, Organization.id, Organization.name.like("Member %"))
     holders = [
         (org_id, k) for i, org_id in enumerate(org_ids) if i % 10 for k in range(1 + (i % 5 == 0))
     ]
     _insert(session, Contact, [
-        {"name": f"Contact {n}", "title": "Director", "email": f"contact{n}@member.example.org",
+        {"name": _person(n), "title": "Director", "email": f"contact{n}@member.example.org",
          "phone": "555-0100" if n % 3 else "", "unsubscribed_at": now if n % 7 == 0 else None}
         for n in range(len(holders))
     ])  # fmt: skip
@@ -284,7 +319,89 @@ def pages(app, ids: dict) -> dict[str, str]:
             # what coordinators do on that page: search, and look at the probable duplicates
             urls["review_search"] = urls["review_index"] + "?q=coalition"
             urls["review_flagged"] = urls["review_index"] + "?flagged=1"
+    lists = {"review": urls.get("review_index"), "directory": "/directory",
+             "evidence": "/evidence", "agencies": "/agencies"}  # fmt: skip
+    for kind, words in SEARCHES.items():
+        if lists[kind]:
+            for label, q in zip(SEARCH_LABELS, words, strict=True):
+                urls[f"{kind}_search_{label}"] = f"{lists[kind]}?{urlencode({'q': q})}"
     return urls
+
+
+# What is typed into each list's search box: 1, 2 and 3 words, a prefix, a misspelling
+SEARCH_LABELS = ("1w", "2w", "3w", "prefix", "typo")
+SEARCHES = {
+    "review": ("coalition", "houston coalition", "houston immigrant rights", "mecklen",
+               "mecklenberg"),
+    "directory": ("justice", "charlotte justice", "charlotte justice project", "raleig",
+                  "mecklenberg"),
+    "evidence": ("profiling", "profiling custody", "sheriff deputies profiling", "profil",
+                 "profilling"),
+    "agencies": ("sheriff", "mecklenburg sheriff", "mecklenburg county sheriff", "meck",
+                 "mecklenberg"),
+}  # fmt: skip
+SEARCH_TARGET_MS = 50
+SEARCH_TARGET_RATIO = 1.5
+
+
+def _search_once(kind: str, q: str, ids: dict) -> int:
+    """What the list's view does for a search, without the page around it: the count
+    (capped where the list caps it) and one page of rows; near spellings when the words
+    find nothing. Returns the number of rows counted."""
+    from campaign.agencies.services import AgencyFilters, agency_query
+    from campaign.core.pagination import paginate
+    from campaign.directory import queries as directory
+    from campaign.evidence.search import evidence_query, resolve_search
+    from campaign.letters.models import Letter
+    from campaign.review import queries as review
+
+    session = db.session
+    if kind == "review":
+        letter = session.get(Letter, ids["letter_id"])
+        filters = review.SignOnFilters(q=q)
+        total, _ = review.matching_count(session, letter, filters, None)
+        if not total:
+            filters = review.with_search(session, filters)
+            total, _ = review.matching_count(session, letter, filters, None)
+        session.scalars(review.ordered_ids(letter, filters).limit(50)).all()
+        return total
+    if kind == "directory":
+        filters = directory.DirectoryFilters(q=q)
+        total, _ = directory.matching_count(session, filters)
+        if not total:
+            filters = filters.with_search(session)
+            total, _ = directory.matching_count(session, filters)
+        session.execute(directory.filtered_query(filters).limit(50)).all()
+        return total
+    if kind == "evidence":
+        total = paginate(session, evidence_query(q=q), page=1).total
+        if not total:
+            total = paginate(session, evidence_query(q=q, search=resolve_search(session, q)),
+                             page=1).total  # fmt: skip
+        return total
+    filters = AgencyFilters(q=q)
+    total = paginate(session, agency_query(filters), page=1).total
+    if not total:
+        total = paginate(session, agency_query(filters.with_search(session)), page=1).total
+    return total
+
+
+def time_searches(app, ids: dict, runs: int) -> dict[str, tuple[float, int]]:
+    """Median milliseconds of each search alone (``_search_once``), and its count."""
+    out = {}
+    with app.app_context():
+        for kind, words in SEARCHES.items():
+            for label, q in zip(SEARCH_LABELS, words, strict=True):
+                samples = []
+                for i in range(runs + 1):
+                    begin = time.perf_counter()
+                    total = _search_once(kind, q, ids)
+                    elapsed = (time.perf_counter() - begin) * 1000
+                    db.session.remove()
+                    if i:
+                        samples.append(elapsed)
+                out[f"{kind}_search_{label}"] = (statistics.median(samples), total)
+    return out
 
 
 def exports(app, ids: dict) -> dict[str, str]:
@@ -319,9 +436,10 @@ def read_export(client, url: str) -> tuple[float, float, int]:
     return ttfb, time.perf_counter() - begin, lines - 1
 
 
-def time_pages(url: str, runs: int) -> tuple[dict[str, float], dict[str, tuple]]:
-    """Median milliseconds per page (and the baseline) on the database at ``url``, and per
-    export the median seconds to the first byte and to the last, and its rows."""
+def time_pages(url: str, runs: int) -> tuple[dict[str, float], dict[str, tuple], dict]:
+    """Median milliseconds per page (and the baseline) on the database at ``url``, per
+    export the median seconds to the first byte and to the last, and its rows, and per
+    search its median milliseconds alone and its count."""
     instance = tempfile.mkdtemp(prefix="bench-pages-")
     app = create_app({
         "TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench", "INSTANCE_PATH": instance,
@@ -355,8 +473,9 @@ def time_pages(url: str, runs: int) -> tuple[dict[str, float], dict[str, tuple]]
             statistics.median(s[1] for s in samples),
             samples[0][2],
         )
+    searches = time_searches(app, ids, runs)
     db.get_engine(app).dispose()
-    return results, downloads
+    return results, downloads, searches
 
 
 def _postgres_up() -> bool:
@@ -375,11 +494,14 @@ def main() -> None:
 
     all_results: dict[str, dict[str, float]] = {}
     all_exports: dict[str, dict[str, tuple]] = {}
+    all_searches: dict[str, dict[str, tuple]] = {}
     folder = Path(tempfile.mkdtemp(prefix="bench-pages-db-"))
     sqlite_url = f"sqlite:///{folder / 'pages.sqlite3'}"
     print(f"SQLite ({SIGNONS:,} sign-ons, {DEMANDS:,} demands, {EVIDENCE:,} evidence records)")
     upgrade(sqlite_url)
-    all_results["sqlite"], all_exports["sqlite"] = time_pages(sqlite_url, args.runs)
+    all_results["sqlite"], all_exports["sqlite"], all_searches["sqlite"] = time_pages(
+        sqlite_url, args.runs
+    )
 
     if not args.sqlite_only and _postgres_up():
         name = f"campaign_bench_pages_{os.getpid()}"
@@ -390,7 +512,9 @@ def main() -> None:
         try:
             print("PostgreSQL")
             upgrade(pg_url)
-            all_results["postgres"], all_exports["postgres"] = time_pages(pg_url, args.runs)
+            all_results["postgres"], all_exports["postgres"], all_searches["postgres"] = time_pages(
+                pg_url, args.runs
+            )
         finally:
             with admin.connect() as conn:
                 conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -401,14 +525,21 @@ def main() -> None:
         print("PostgreSQL: not reachable at 127.0.0.1:5432, skipped")
 
     print()
+    print("pages: median ms, and the ratio to the campaign page measured in the same run")
     print(f"{'page':26}" + "".join(f"{db_name:>22}" for db_name in all_results))
     names = list(next(iter(all_results.values())))
     for name in names:
         cells = []
         for results in all_results.values():
             ms = results.get(name)
-            ratio = ms / results["baseline"] if ms is not None else 0
-            cells.append(f"{ms:9.1f} ms {ratio:6.1f}x" if ms is not None else f"{'—':>20}")
+            ratio = ms / results["campaign"] if ms is not None else 0
+            cells.append(f"{ms:9.1f} ms {ratio:6.2f}x" if ms is not None else f"{'—':>20}")
+        print(f"{name:26}" + "".join(f"{c:>22}" for c in cells))
+    print()
+    print("searches alone (count + one page of rows): median ms, rows counted")
+    print(f"{'search':26}" + "".join(f"{db_name:>22}" for db_name in all_searches))
+    for name in next(iter(all_searches.values())):
+        cells = [f"{s[name][0]:9.1f} ms {s[name][1]:>8,}" for s in all_searches.values()]
         print(f"{name:26}" + "".join(f"{c:>22}" for c in cells))
     print()
     print(f"{'export':28}{'db':>10}{'rows':>9}{'first byte':>13}{'total':>10}{'rows/s':>10}")
@@ -418,19 +549,43 @@ def main() -> None:
                 f"{name:28}{db_name:>10}{rows:>9,}{ttfb * 1000:>10.1f} ms"
                 f"{total:>8.2f} s{rows / total:>10,.0f}"
             )
+    print()
     parts = []
     for db_name, results in all_results.items():
         parts += [f"{k}_ms_{db_name}={v:.1f}" for k, v in results.items()]
+        parts += [
+            f"{k}_ratio_{db_name}={v / results['campaign']:.2f}"
+            for k, v in results.items()
+            if k not in ("baseline", "campaign")
+        ]
+    for db_name, searches in all_searches.items():
+        parts += [f"{k}_alone_ms_{db_name}={v[0]:.1f}" for k, v in searches.items()]
     for db_name, results in all_results.items():
         worst = max(v for k, v in results.items() if k != "baseline")
         parts.append(f"max_ms_{db_name}={worst:.1f}")
         verdict = "under" if worst < TARGET_MS else "OVER"
         print(f"{db_name}: slowest page {worst:.1f} ms, {verdict} the {TARGET_MS} ms target")
+        search_pages = {k: v / results["campaign"] for k, v in results.items() if "_search" in k}
+        name, ratio = max(search_pages.items(), key=lambda item: item[1])
+        parts.append(f"max_search_ratio_{db_name}={ratio:.2f}")
+        verdict = "within" if ratio <= SEARCH_TARGET_RATIO else "OVER"
+        print(
+            f"{db_name}: slowest search page {name}, {ratio:.2f} x the campaign page, "
+            f"{verdict} the {SEARCH_TARGET_RATIO} x target"
+        )
+        name, (ms, _) = max(all_searches[db_name].items(), key=lambda item: item[1][0])
+        parts.append(f"max_search_ms_{db_name}={ms:.1f}")
+        verdict = "under" if ms <= SEARCH_TARGET_MS else "OVER"
+        target = f"{verdict} the {SEARCH_TARGET_MS} ms target"
+        print(f"{db_name}: slowest search {name}, {ms:.1f} ms, {target}")
     for db_name, downloads in all_exports.items():
         if downloads:
             name, (_, worst_s, rows) = max(downloads.items(), key=lambda item: item[1][1])
             parts.append(f"export_s_{db_name}={worst_s:.2f}")
             print(f"{db_name}: slowest export {name}, {rows:,} rows in {worst_s:.2f} s")
+    load = os.getloadavg()
+    print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    parts.append(f"load_avg={load[0]:.2f}")
     print("RESULT " + " ".join(parts))
 
 

@@ -1,10 +1,13 @@
 """Sign-on POSTs per second and latency against gunicorn (2 sync workers), beside a ceiling.
 
 The ceiling is bench/ceiling_app.py: a bare Flask endpoint on the same server settings
-that inserts one row. Beside requests per second it prints the server's CPU time per
-request (gunicorn's processes, from /proc), which a busy shared machine moves less.
-Then it confirms sign-ons from the links in their emails (the confirm POST links the
-organization into the directory and looks for similar names): figures for the record,
+that inserts one row. A third server writes sign-ons into a database without the search
+index (its triggers, FTS5 table or GIN index dropped): the index's write cost, as server
+CPU per sign-on and as sign-ons per second (target: at most 10% worse). Beside requests
+per second it prints the server's CPU time per request (gunicorn's processes, from
+/proc), which a busy shared machine moves less. Then it confirms sign-ons from the links
+in their emails (the confirm POST links the organization into the directory and looks
+for similar names): figures for the record,
 no target. Runs on SQLite, and on PostgreSQL when 127.0.0.1:5432 answers (it creates
 and drops its own database). Loopback only; a bounded number of requests.
 
@@ -195,28 +198,55 @@ def _summary(label: str, runs: list[tuple[float, list[float], int, float]]) -> d
     return result
 
 
-def bench_database(name: str, pg_url: str | None, args) -> dict:
-    """Sign-on and ceiling figures on one database.
+def _without_search_index(url: str) -> None:
+    """Drop the sign-ons' search triggers and index (FTS5 table, or GIN index and the
+    words trigger): the database as it wrote sign-ons before the full-text index."""
+    from campaign.db import make_engine
+    from campaign.search.ddl import drop
+    from campaign.signons.models import SIGN_ON_SEARCH
 
-    Both servers run side by side and their runs alternate (sign-on, ceiling, sign-on,
-    …), so that a machine getting busier or quieter during the bench moves both.
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        drop(conn, SIGN_ON_SEARCH)
+    engine.dispose()
+
+
+def bench_database(name: str, pg_url: str | None, args) -> dict:
+    """Sign-on and ceiling figures on one database, and the sign-on again on a copy of
+    the database without the search index (the write cost of the index).
+
+    The servers run side by side and their runs alternate (sign-on, ceiling, sign-on
+    without the index, …), so that a machine getting busier or quieter during the
+    bench moves them all.
     """
     print(f"{name}: {args.runs} runs x {args.requests} POSTs, {args.threads} client threads")
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        (tmp_path / "app").mkdir()
-        (tmp_path / "ceiling").mkdir()
-        with scratch_database(tmp_path, pg_url, suffix="") as url:
+        for folder in ("app", "ceiling", "plain", "plain/app"):
+            (tmp_path / folder).mkdir()
+        with (
+            scratch_database(tmp_path, pg_url, suffix="") as url,
+            scratch_database(tmp_path / "plain", pg_url, suffix="_plain") as plain_url,
+        ):
             slug = seed_letter(url)
+            plain_slug = seed_letter(plain_url)
+            _without_search_index(plain_url)
             env = {"CAMPAIGN_RATELIMIT_STORAGE_URI": args.ratelimit_storage}
             with (
                 gunicorn("campaign:create_app()", url, tmp_path / "app", env=env) as app,
                 gunicorn("bench.ceiling_app:create_app()", url, tmp_path / "ceiling") as ceiling,
+                gunicorn(
+                    "campaign:create_app()", plain_url, tmp_path / "plain" / "app", env=env
+                ) as plain,
             ):
-                plans = [(app, _signon_requests(slug)), (ceiling, _ceiling_requests)]
+                plans = [
+                    (app, _signon_requests(slug)),
+                    (ceiling, _ceiling_requests),
+                    (plain, _signon_requests(plain_slug)),
+                ]
                 for base, make in plans:  # warm-up
                     _load(base, max(20, args.threads * 3), args.threads, make)
-                runs: list[list] = [[], []]
+                runs: list[list] = [[], [], []]
                 for _ in range(args.runs):
                     for i, (base, make) in enumerate(plans):
                         runs[i].append(_measured(base, args.requests, args.threads, make))
@@ -226,10 +256,23 @@ def bench_database(name: str, pg_url: str | None, args) -> dict:
                 rest = paths[warm:]
                 confirm = _measured(app, len(rest), args.threads, _confirm_requests(slug, rest))
     out = {"signon": _summary("sign-on", runs[0]), "ceiling": _summary("ceiling", runs[1])}
+    out["plain"] = _summary("no index", runs[2])
     out["confirm"] = _summary("confirm", [confirm])
-    # the median of the per-round ratios: each round's two runs saw the same machine
-    out["ratio"] = statistics.median(a[0] / b[0] for a, b in zip(*runs, strict=True))
+    # the median of the per-round ratios: each round's runs saw the same machine
+    out["ratio"] = statistics.median(a[0] / b[0] for a, b in zip(runs[0], runs[1], strict=True))
     print(f"  ratio     {out['ratio']:.2f} of the ceiling (median of {args.runs} paired runs)")
+    # the index's write cost: server CPU per sign-on, and requests per second, with it
+    # against without it, round by round
+    out["index_cpu"] = statistics.median(
+        a[3] / b[3] - 1 for a, b in zip(runs[0], runs[2], strict=True)
+    )
+    out["index_rps"] = statistics.median(
+        1 - a[0] / b[0] for a, b in zip(runs[0], runs[2], strict=True)
+    )
+    print(
+        f"  index     {out['index_cpu']:+.1%} server CPU per sign-on, "
+        f"{out['index_rps']:+.1%} fewer sign-ons per second than without the search index"
+    )
     return out
 
 
@@ -266,7 +309,14 @@ def main() -> None:
             f"ceiling_cpu_ms_per_request_{db}={r['ceiling']['cpu_ms']:.2f}",
             f"confirm_rps_{db}={r['confirm']['rps']:.0f}",
             f"confirm_p99_ms_{db}={r['confirm']['p99']:.0f}",
+            f"noindex_rps_{db}={r['plain']['rps']:.0f}",
+            f"noindex_cpu_ms_per_request_{db}={r['plain']['cpu_ms']:.2f}",
+            f"index_write_cost_cpu_{db}={r['index_cpu']:.3f}",
+            f"index_write_cost_rps_{db}={r['index_rps']:.3f}",
         ]
+    load = os.getloadavg()
+    print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    fields.append(f"load_avg={load[0]:.2f}")
     print("RESULT " + " ".join(fields))
 
 

@@ -221,6 +221,7 @@ def init_app(app: Flask) -> None:
     from campaign.directory.cli import backfill_command
     from campaign.inbound.cli import ingest_mail_command
     from campaign.ops.check import check_command
+    from campaign.search.cli import reindex_command
 
     for cmd in (
         db_cli,
@@ -233,7 +234,9 @@ def init_app(app: Flask) -> None:
         import_287g_command,
         backfill_command,
         check_command,
+        reindex_command,
         ingest_mail_command,
     ):
         app.cli.add_command(cmd)
     _writes(import_287g_command)
+    _writes(reindex_command)

@@ -26,6 +26,7 @@ from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
 from campaign.responses.models import Response, ResponseAttachment
 from campaign.review.models import CsvColumnChoice, CsvUpload
+from campaign.search.models import SearchTerm
 from campaign.sending.models import AgencyFollowUp, LetterTarget
 from campaign.signons.models import ConsentOverride, SignOn
 from campaign.targets.models import Target, TargetChannel, TargetSet
@@ -66,6 +67,7 @@ __all__ = [
     "RenderJob",
     "Response",
     "ResponseAttachment",
+    "SearchTerm",
     "SignOn",
     "Target",
     "TargetChannel",

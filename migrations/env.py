@@ -10,6 +10,7 @@ from alembic import context
 from campaign import models
 from campaign.config import database_url
 from campaign.db import make_engine
+from campaign.search.ddl import include_name
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("connection"):
@@ -25,6 +26,7 @@ def _configure(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
 
 

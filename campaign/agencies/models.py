@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from campaign.auth.models import User
 from campaign.core.enums import str_enum
 from campaign.db import Base, utcnow
+from campaign.search.index import insert_default, keep_in_step, search_index
 
 
 class AgencyType(enum.StrEnum):
@@ -71,6 +72,11 @@ class RenameStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
+# The agency list's search box: name, county and the normalised name (which spells out
+# "Dept." and "PD"); an alias (a renamed agency) finds the agency it was merged into.
+AGENCY_SEARCH = search_index("agencies", "name", "county", "key")
+
+
 class Agency(Base):
     """A law-enforcement agency, e.g. "Arcadia Police Department" in Florida."""
 
@@ -94,10 +100,17 @@ class Agency(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime | None]
+    # the indexed text (campaign.search): computed on every write
+    search_text: Mapped[str] = mapped_column(
+        sa.Text, default=insert_default(AGENCY_SEARCH), server_default=""
+    )
 
     agreements: Mapped[list[Agreement]] = relationship(
         back_populates="agency", lazy="raise", order_by="Agreement.model"
     )
+
+
+keep_in_step(Agency, AGENCY_SEARCH)
 
 
 class ImportSnapshot(Base):

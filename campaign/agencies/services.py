@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
-from campaign.agencies.ice_workbook import agency_key
 from campaign.agencies.models import (
+    AGENCY_SEARCH,
     Agency,
     AgencyType,
     Agreement,
@@ -17,6 +18,17 @@ from campaign.agencies.models import (
     AgreementStatus,
     ImportSnapshot,
 )
+from campaign.search.match import matches, resolve
+from campaign.search.text import Query, parse
+
+# What agency_key spells out, spelled out in the search too: "Miami PD" finds
+# "Miami Police Department".
+_ABBREVIATIONS = re.compile(r"\b(dept|twp|ofc|pd)\b\.?", re.IGNORECASE)
+_SPELLED = {"dept": "department", "twp": "township", "ofc": "office", "pd": "police department"}
+
+
+def _spelled_out(q: str) -> str:
+    return _ABBREVIATIONS.sub(lambda m: _SPELLED[m.group(1).lower()], q)
 
 
 @dataclass
@@ -28,6 +40,15 @@ class AgencyFilters:
     status: AgreementStatus | None = None
     type: AgencyType | None = None
     q: str | None = None
+    # ``q`` as the index reads it, near spellings included (``with_search``)
+    search: Query | None = field(default=None, compare=False)
+
+    def with_search(self, session: Session) -> AgencyFilters:
+        """These filters with ``q`` resolved against the index ("Mecklenberg" finds
+        "Mecklenburg County Sheriff's Office")."""
+        if not self.q:
+            return self
+        return replace(self, search=resolve(session, AGENCY_SEARCH, _spelled_out(self.q)))
 
 
 def agency_query(filters: AgencyFilters) -> sa.Select:
@@ -46,12 +67,23 @@ def agency_query(filters: AgencyFilters) -> sa.Select:
             match = match.where(Agreement.status == filters.status)
         query = query.where(match.exists())
     if filters.q:
-        # every word of the search in the normalised name, in any order
-        for word in agency_key(filters.q).split()[:8]:
-            query = query.where(Agency.key.contains(word, autoescape=True))
+        query = query.where(_matching(filters))
     return query.order_by(Agency.state, Agency.key, Agency.id).options(
         selectinload(Agency.agreements)
     )
+
+
+def _matching(filters: AgencyFilters) -> sa.ColumnElement:
+    """Agencies whose name, county or an alias (a name ICE used before a rename) hold
+    every word searched, from the full-text index."""
+    search = filters.search if filters.search is not None else parse(_spelled_out(filters.q or ""))
+    if not search:  # only punctuation: nothing has those words
+        return sa.false()
+    named = aliased(Agency)
+    found = sa.select(sa.func.coalesce(named.merged_into_id, named.id)).where(
+        matches(AGENCY_SEARCH, named.id, search)
+    )
+    return Agency.id.in_(found)
 
 
 def agency_history(session: Session, agency: Agency) -> dict[int, list[AgreementObservation]]:

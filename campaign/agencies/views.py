@@ -78,11 +78,18 @@ def index():
     """Agencies with 287(g) agreements: filters, name search, pages."""
     form = AgencyFilterForm(request.args)
     filters = _filters_from(form)
-    page = paginate(
-        db.session, agency_query(filters), page=parse_page(request.args.get("page")), per_page=50
-    )
+    number = parse_page(request.args.get("page"))
+    page = paginate(db.session, agency_query(filters), page=number, per_page=50)
+    if filters.q and not page.total:
+        # nothing found: words that start no indexed word are searched by near spellings
+        filters = filters.with_search(db.session)
+        page = paginate(db.session, agency_query(filters), page=number, per_page=50)
     return render_template(
-        "agencies/index.html", form=form, page=page, counts=status_counts(db.session)
+        "agencies/index.html",
+        form=form,
+        page=page,
+        counts=status_counts(db.session),
+        search=filters.search,
     )
 
 

@@ -17,6 +17,13 @@ class Page:
     page: int
     per_page: int
     total: int
+    # True when ``total`` is a floor: the count stopped there ("1,000+")
+    more: bool = False
+
+    @property
+    def total_label(self) -> str:
+        """The total as the page says it: "1,234", or "1,000+" when counting stopped."""
+        return f"{self.total:,}" + ("+" if self.more else "")
 
     @property
     def pages(self) -> int:
@@ -28,7 +35,7 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.page < self.pages or self.more
 
 
 def parse_page(raw: str | None) -> int:
@@ -47,9 +54,11 @@ def paginate(
     per_page: int = 50,
     scalars: bool = True,
     total: int | None = None,
+    more: bool = False,
 ) -> Page:
     """Run ``query`` for one page plus a COUNT of the whole result (unless the caller
-    knows ``total`` already, e.g. from a cheaper query without the page's joins)."""
+    knows ``total`` already, e.g. from a cheaper query without the page's joins; ``more``
+    when that total is where a capped count stopped)."""
     if total is None:
         count = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
         total = int(session.scalar(count) or 0)
@@ -58,4 +67,4 @@ def paginate(
     paged = query.limit(per_page).offset((page - 1) * per_page)
     result = session.execute(paged)
     items = list(result.scalars() if scalars else result)
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    return Page(items=items, page=page, per_page=per_page, total=total, more=more)

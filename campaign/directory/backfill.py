@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from campaign.search.text import document
+
 _signons = sa.table(
     "sign_ons",
     sa.column("id"),
@@ -43,6 +45,7 @@ _orgs = sa.table(
     sa.column("merged_into_id"),
     sa.column("from_sign_on"),
     sa.column("created_at", sa.DateTime()),
+    sa.column("search_text"),
 )
 _contacts = sa.table(
     "contacts",
@@ -53,6 +56,7 @@ _contacts = sa.table(
     sa.column("phone"),
     sa.column("from_sign_on"),
     sa.column("created_at", sa.DateTime()),
+    sa.column("search_text"),
 )
 _links = sa.table("organization_contacts", sa.column("organization_id"), sa.column("contact_id"))
 
@@ -106,6 +110,8 @@ def backfill(conn: sa.Connection) -> int:
                     notes="",
                     from_sign_on=True,
                     created_at=row.created_at or now,
+                    # a plain table here: the model's default does not run
+                    search_text=document(row.org_name, row.city),
                 )
                 .returning(_orgs.c.id)
             ).scalar_one()
@@ -122,6 +128,7 @@ def backfill(conn: sa.Connection) -> int:
                     phone="",
                     from_sign_on=True,
                     created_at=row.created_at or now,
+                    search_text=document(row.signer_name, email),
                 )
                 .returning(_contacts.c.id)
             ).scalar_one()

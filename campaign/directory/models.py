@@ -9,7 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.core.enums import str_enum
 from campaign.db import Base, utcnow
+from campaign.search.index import insert_default, keep_in_step, search_index
 from campaign.signons.models import Level
+
+# The directory's search box: organizations by name and city, contacts by name and email.
+ORGANIZATION_SEARCH = search_index("organizations", "name", "city")
+CONTACT_SEARCH = search_index("contacts", "name", "email")
 
 organization_contacts = sa.Table(
     "organization_contacts",
@@ -51,6 +56,10 @@ class Organization(Base):
         sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the indexed text (campaign.search): computed on every write
+    search_text: Mapped[str] = mapped_column(
+        sa.Text, default=insert_default(ORGANIZATION_SEARCH), server_default=""
+    )
 
     contacts: Mapped[list[Contact]] = relationship(
         secondary=organization_contacts, back_populates="organizations", lazy="raise"
@@ -72,10 +81,17 @@ class Contact(Base):
     # brought in by a sign-on (see Organization.from_sign_on)
     from_sign_on: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    search_text: Mapped[str] = mapped_column(
+        sa.Text, default=insert_default(CONTACT_SEARCH), server_default=""
+    )
 
     organizations: Mapped[list[Organization]] = relationship(
         secondary=organization_contacts, back_populates="contacts", lazy="raise"
     )
+
+
+keep_in_step(Organization, ORGANIZATION_SEARCH)
+keep_in_step(Contact, CONTACT_SEARCH)
 
 
 class Invitation(Base):

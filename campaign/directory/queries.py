@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -10,11 +10,17 @@ from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
 
 from campaign.campaigns.models import Campaign
-from campaign.core.names import fold, org_key
 from campaign.core.states import STATES
 from campaign.db import utcnow
-from campaign.directory.models import Contact, Organization, organization_contacts
+from campaign.directory.models import (
+    CONTACT_SEARCH,
+    ORGANIZATION_SEARCH,
+    Organization,
+    organization_contacts,
+)
 from campaign.letters.models import Letter, LetterVersion
+from campaign.search.match import capped_count, matches, resolve
+from campaign.search.text import Query, parse
 from campaign.signons.fuzzy import similarity
 from campaign.signons.models import COUNTED, Level, SignOn
 
@@ -31,6 +37,8 @@ class DirectoryFilters:
     state: str = ""
     activity: str = ""
     months: int = 12
+    # ``q`` as each index reads it, near spellings included (``with_search``)
+    search: tuple[Query, Query] | None = field(default=None, compare=False)
 
     @classmethod
     def from_args(cls, args: MultiDict) -> DirectoryFilters:
@@ -53,6 +61,16 @@ class DirectoryFilters:
     @property
     def active(self) -> bool:
         return bool(self.q or self.level or self.state or self.activity)
+
+    def with_search(self, session: Session) -> DirectoryFilters:
+        """These filters with ``q`` resolved against the organizations' and the contacts'
+        indexes (near spellings of words that start no indexed word)."""
+        if not self.q:
+            return self
+        orgs, people = (
+            resolve(session, index, self.q) for index in (ORGANIZATION_SEARCH, CONTACT_SEARCH)
+        )
+        return replace(self, search=(orgs, people))
 
     def as_args(self) -> dict[str, str]:
         """Non-empty filters, for links (paging keeps them)."""
@@ -110,20 +128,7 @@ def where_filters(
     """``query`` narrowed to the organizations (not merged away) matching ``filters``."""
     query = query.where(Organization.merged_into_id.is_(None))
     if filters.q:
-        key = org_key(filters.q)
-        email = fold(filters.q)
-        by_email = sa.exists(
-            sa.select(1)
-            .select_from(organization_contacts.join(Contact))
-            .where(
-                organization_contacts.c.organization_id == Organization.id,
-                Contact.email.contains(email, autoescape=True),
-            )
-        )
-        conds = [by_email]
-        if key:
-            conds.append(Organization.key.contains(key, autoescape=True))
-        query = query.where(sa.or_(*conds))
+        query = query.where(_matching(filters))
     if filters.level:
         query = query.where(Organization.level == Level(filters.level))
     if filters.state == "NATIONAL":
@@ -150,6 +155,33 @@ def where_filters(
             )
         )
     return query
+
+
+def _matching(filters: DirectoryFilters) -> sa.ColumnElement:
+    """Organizations whose name or city hold every word searched, or one of whose
+    contacts' name or email does (each read from its own full-text index)."""
+    orgs, people = filters.search or (parse(filters.q), parse(filters.q))
+    if not orgs:  # only punctuation: nothing has those words
+        return sa.false()
+    by_contact = sa.select(organization_contacts.c.organization_id).where(
+        matches(CONTACT_SEARCH, organization_contacts.c.contact_id, people)
+    )
+    by_name = sa.select(Organization.id).where(matches(ORGANIZATION_SEARCH, Organization.id, orgs))
+    return Organization.id.in_(sa.union(by_name, by_contact))
+
+
+def matching_count(
+    session: Session, filters: DirectoryFilters, *, exact: bool = False
+) -> tuple[int, bool]:
+    """How many organizations the list shows (and whether more): a search is counted
+    no further than 1,000 ("1,000+") unless ``exact`` (inviting them all), the rest in full."""
+    ids = where_filters(sa.select(Organization.id), filters)
+    if filters.q and not exact:
+        return capped_count(session, ids, COUNT_CAP)
+    return int(session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0), False
+
+
+COUNT_CAP = 1_000
 
 
 def organization_for_page(session: Session, org_id: int) -> Organization | None:

@@ -16,7 +16,8 @@ from campaign.auth.models import User
 from campaign.core.errors import DomainError, NotFound
 from campaign.db import utcnow
 from campaign.directory.models import Contact, Organization, organization_contacts
-from campaign.signons.models import SignOn, SignOnClaim
+from campaign.search.index import refresh
+from campaign.signons.models import SIGN_ON_SEARCH, SignOn, SignOnClaim
 
 FORGOTTEN_NAME = "(forgotten)"
 
@@ -155,11 +156,15 @@ def forget_contact(
         raise DomainError("This contact has already been forgotten.")
     now = now or utcnow()
     email = contact.email
+    theirs = sa.or_(SignOn.contact_id == contact.id, sa.func.lower(SignOn.signer_email) == email)
+    signon_ids = list(session.scalars(sa.select(SignOn.id).where(theirs)))
     result = session.execute(
         sa.update(SignOn)
-        .where(sa.or_(SignOn.contact_id == contact.id, sa.func.lower(SignOn.signer_email) == email))
+        .where(theirs)
         .values(signer_name=FORGOTTEN_NAME, signer_title="", signer_email="", updated_at=now)
     )
+    # the search must no longer find the sign-ons by their name or address
+    refresh(session, SignOn, SIGN_ON_SEARCH, signon_ids)
     # their signing again for an organization (a second signer), confirmed or not
     session.execute(sa.delete(SignOnClaim).where(sa.func.lower(SignOnClaim.signer_email) == email))
     contact.name = FORGOTTEN_NAME

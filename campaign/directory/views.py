@@ -51,11 +51,18 @@ def _org_or_404(org_id: int) -> Organization:
 def index():
     """Organizations: search by name or contact email, filter by level, state, activity."""
     filters = queries.DirectoryFilters.from_args(request.args)
+    total, more = queries.matching_count(db.session, filters)
+    if filters.q and not total:
+        # nothing found: words that start no indexed word are searched by near spellings
+        filters = filters.with_search(db.session)
+        total, more = queries.matching_count(db.session, filters)
     page = paginate(
         db.session,
         queries.filtered_query(filters),
         page=parse_page(request.args.get("page")),
         scalars=False,
+        total=total,
+        more=more,
     )
     return render_template(
         "directory/index.html",
@@ -149,7 +156,7 @@ def _letter_choices() -> list[tuple[int, str]]:
 @coordinator_required
 def invite():
     """Invite organizations to sign a letter: one personal email per contact, never twice."""
-    filters = queries.DirectoryFilters.from_args(request.values)
+    filters = queries.DirectoryFilters.from_args(request.values).with_search(db.session)
     form = InviteForm()
     choices = _letter_choices()
     form.letter_id.choices = [(lid, label) for lid, label in choices if "(open)" in label]
@@ -203,7 +210,7 @@ def invite():
 
 def _invite_page(form, filters, choices, plan=None, letter=None, *, changed=False, status=200):
     """The invite form, and when asked, what sending would do (the confirmation step)."""
-    count = paginate(db.session, queries.filtered_query(filters), page=1, per_page=1).total
+    count = queries.matching_count(db.session, filters, exact=True)[0]
     return render_template(
         "directory/invite.html",
         form=form,
@@ -247,7 +254,7 @@ def unsubscribe(token: str):
 @coordinator_required
 def export_csv():
     """The directory (as filtered) as CSV, streamed: one row per organization and contact."""
-    filters = queries.DirectoryFilters.from_args(request.args)
+    filters = queries.DirectoryFilters.from_args(request.args).with_search(db.session)
     rows = csvport.export_rows(db.session, filters)
     return csv_download(stream_csv(csvport.EXPORT_HEADER, rows), "directory.csv")
 

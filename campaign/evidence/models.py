@@ -13,6 +13,7 @@ from campaign.agencies.models import Agency
 from campaign.auth.models import User
 from campaign.core.enums import str_enum
 from campaign.db import Base, utcnow
+from campaign.search.index import insert_default, keep_in_step, search_index
 from campaign.uploads.attachments import AttachmentMixin
 
 NATIONAL = "national"
@@ -53,6 +54,9 @@ EVIDENCE_TYPE_LABELS = {
 }
 
 
+EVIDENCE_SEARCH = search_index("evidence_records", "title", "summary", "citation")
+
+
 class EvidenceRecord(Base):
     """A fact that supports demands: shared by every campaign."""
 
@@ -81,9 +85,9 @@ class EvidenceRecord(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
-    # title + summary + citation folded to lower-case words (campaign.evidence.search);
-    # the service keeps it in step, and word search is a LIKE per word on it.
-    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # title + summary + citation folded to lower-case words: what the full-text index
+    # reads (campaign.search), computed on every write
+    search_text: Mapped[str] = mapped_column(sa.Text, default=insert_default(EVIDENCE_SEARCH))
 
     agency: Mapped[Agency | None] = relationship(lazy="raise")
     added_by: Mapped[User | None] = relationship(lazy="raise")
@@ -94,6 +98,9 @@ class EvidenceRecord(Base):
     @property
     def deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+keep_in_step(EvidenceRecord, EVIDENCE_SEARCH)
 
 
 class EvidenceAttachment(AttachmentMixin, Base):

@@ -1,70 +1,28 @@
-"""Word search over evidence: a folded ``search_text`` column and one substring test per word.
+"""Word search over evidence: the full-text index over title, summary and citation.
 
-One query for both databases; only the substring test is compiled per dialect
-(``word_in``): PostgreSQL's ``strpos()`` is about three times faster than its
-``LIKE '%word%'``, while SQLite's ``LIKE`` beats its ``instr()``. The text is
-already folded to lower case. At 10,000 records a scan of the column stays in
-the tens of milliseconds (bench/evidence_search.py), so there is no full-text or
-trigram index.
+``search_text`` is the folded text campaign.search indexes (FTS5 on SQLite, GIN on
+PostgreSQL); every word searched must be in it, as a prefix.
 """
 
 from __future__ import annotations
 
-import re
-
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.orm import Session
 
 from campaign.agencies.models import Agency
-from campaign.core.names import fold
-from campaign.evidence.models import EvidenceRecord, EvidenceType
-
-MAX_SEARCH_WORDS = 8
-
-_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-
-
-class word_in(FunctionElement):
-    """True when ``column`` contains ``word``: LIKE on SQLite, strpos() on PostgreSQL.
-
-    Built as ``word_in(column, word, like_pattern)``; each database reads the
-    argument it is fastest with (bench/evidence_search.py measured both).
-    """
-
-    type = sa.Boolean()
-    inherit_cache = True
-
-
-def _word_in(column: sa.ColumnElement, word: str) -> word_in:
-    pattern = "%" + word.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
-    return word_in(column, sa.literal(word), sa.literal(pattern))
-
-
-@compiles(word_in)
-def _like(element, compiler, **kw):
-    column, _word, pattern = (compiler.process(c, **kw) for c in element.clauses)
-    return f"({column} LIKE {pattern} ESCAPE '/')"
-
-
-@compiles(word_in, "postgresql")
-def _strpos(element, compiler, **kw):
-    column, word, _pattern = (compiler.process(c, **kw) for c in element.clauses)
-    return f"(strpos({column}, {word}) > 0)"
+from campaign.evidence.models import EVIDENCE_SEARCH, EvidenceRecord, EvidenceType
+from campaign.search.match import matches, resolve
+from campaign.search.text import Query, document, parse
 
 
 def search_text_for(*parts: str | None) -> str:
-    """Text folded for word search: lower-case, no accents, punctuation as spaces."""
-    return " ".join(_NON_WORD.sub(" ", fold(" ".join(p or "" for p in parts))).split())
+    """Text folded for word search (``campaign.search.text.document``)."""
+    return document(*parts)
 
 
-def search_words(query: str | None) -> list[str]:
-    """The distinct words of a search box, folded the same way as ``search_text``."""
-    words: list[str] = []
-    for word in search_text_for(query).split():
-        if word not in words:
-            words.append(word)
-    return words[:MAX_SEARCH_WORDS]
+def resolve_search(session: Session, q: str | None) -> Query:
+    """``q`` with near spellings for the words that start no indexed word."""
+    return resolve(session, EVIDENCE_SEARCH, q)
 
 
 def evidence_query(
@@ -74,11 +32,15 @@ def evidence_query(
     state: str | None = None,
     agency_id: int | None = None,
     agency_name: str | None = None,
+    search: Query | None = None,
 ) -> sa.Select:
-    """Live (not deleted) records matching every word of ``q`` and the filters, newest first."""
+    """Live (not deleted) records matching every word of ``q`` (or ``search``, ``q`` as
+    ``resolve_search`` read it) and the filters, newest first. Punctuation alone is no
+    filter."""
     query = sa.select(EvidenceRecord).where(EvidenceRecord.deleted_at.is_(None))
-    for word in search_words(q):
-        query = query.where(_word_in(EvidenceRecord.search_text, word))
+    search = search if search is not None else parse(q)
+    if search:
+        query = query.where(matches(EVIDENCE_SEARCH, EvidenceRecord.id, search))
     if type is not None:
         query = query.where(EvidenceRecord.type == type)
     if agency_id is not None:

@@ -17,7 +17,6 @@ from campaign.core.names import org_key
 from campaign.core.states import STATES
 from campaign.db import utcnow
 from campaign.evidence.models import NATIONAL, EvidenceAttachment, EvidenceRecord, EvidenceType
-from campaign.evidence.search import search_text_for
 from campaign.uploads.attachments import (
     ATTACHMENT_KINDS,
     MAX_ATTACHMENT_BYTES,
@@ -112,7 +111,6 @@ def create_evidence(
         agency_id=agency.id if agency else None,
         added_by_id=actor.id,
     )
-    record.search_text = search_text_for(record.title, record.summary, record.citation)
     session.add(record)
     session.flush()
     audit(session, actor, "evidence.create", "evidence", record.id, title=record.title)
@@ -154,7 +152,6 @@ def update_evidence(
     if changed:
         for name in changed:
             setattr(record, name, new[name])
-        record.search_text = search_text_for(record.title, record.summary, record.citation)
         record.updated_at = utcnow()
         session.flush()
         audit(session, actor, "evidence.update", "evidence", record.id, fields=changed)

@@ -33,7 +33,7 @@ from campaign.evidence.models import (
     EvidenceRecord,
     EvidenceType,
 )
-from campaign.evidence.search import evidence_query
+from campaign.evidence.search import evidence_query, resolve_search
 from campaign.uploads.attachments import read_required_upload, read_upload, send_attachment
 from campaign.uploads.store import store_for
 
@@ -79,9 +79,16 @@ def index():
             "agency_name": form.agency.data or None,
             "agency_id": form.agency_id.data,
         }
+    number = parse_page(request.args.get("page"))
     query = evidence_query(**filters).options(joinedload(EvidenceRecord.agency))
-    page = paginate(db.session, query, page=parse_page(request.args.get("page")), per_page=PER_PAGE)
-    return render_template("evidence/index.html", form=form, page=page)
+    page = paginate(db.session, query, page=number, per_page=PER_PAGE)
+    search = None
+    if filters.get("q") and not page.total:
+        # nothing found: words that start no indexed word are searched by near spellings
+        search = resolve_search(db.session, filters["q"])
+        query = evidence_query(**filters, search=search).options(joinedload(EvidenceRecord.agency))
+        page = paginate(db.session, query, page=number, per_page=PER_PAGE)
+    return render_template("evidence/index.html", form=form, page=page, search=search)
 
 
 def _record_values(form: EvidenceForm) -> dict:

@@ -28,7 +28,10 @@ from campaign.inbound.models import InboundMessage
 from campaign.mail.models import OutboxMessage
 from campaign.responses.models import ResponseAttachment
 from campaign.review.models import CsvUpload
-from campaign.signons.models import SignOn
+from campaign.search.index import INDEXES, refresh
+from campaign.search.match import forget_words
+from campaign.search.text import document
+from campaign.signons.models import SIGN_ON_SEARCH, SignOn
 
 REDACTED = "(forgotten)"
 # Names shorter than this are not searched for inside other people's text: "Al" would
@@ -88,11 +91,19 @@ def forget_person(
             sa.or_(SignOn.contact_id == contact.id, sa.func.lower(SignOn.signer_email) == email)
         )
     ).all()
+    # every word they may have left in a search index's word list (campaign.search)
+    words = set(document(contact.name, email, *names).split())
+    for row in session.execute(sa.select(SignOn.comment).where(SignOn.id.in_(signons))):
+        words.update(document(row.comment).split())
     if signons:
         # their own words, which may sign off with their name
         session.execute(sa.update(SignOn).where(SignOn.id.in_(signons)).values(comment=""))
+        refresh(session, SignOn, SIGN_ON_SEARCH, list(signons))
     report.signons = len(signons)
     forget_contact(session, contact, actor=actor)
+    session.flush()
+    # ... and those no row holds any more go from the word lists
+    forget_words(session, INDEXES.values(), words)
 
     # Mail to them goes (sent or not: nothing more is to reach them); mail about them to
     # others keeps its place in the outbox with their name and address blanked.

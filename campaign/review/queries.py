@@ -7,18 +7,29 @@ runs the same number of queries for 10 sign-ons as for 10,000.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from campaign.core.days import hour_bucket, local_days
-from campaign.core.names import fold, org_key
 from campaign.core.states import STATES
 from campaign.letters.models import Letter, LetterVersion
+from campaign.search.match import capped_count, matches, resolve
+from campaign.search.text import Query, parse
 from campaign.signons.consent import awaiting_reconsent
-from campaign.signons.models import COUNTED, Level, SignOn, SignOnSource, SignOnStatus
+from campaign.signons.models import (
+    COUNTED,
+    SIGN_ON_SEARCH,
+    Level,
+    SignOn,
+    SignOnSource,
+    SignOnStatus,
+)
+
+# Past this many matches the list says "1,000+" rather than counting them all.
+COUNT_CAP = 1_000
 
 
 @dataclass
@@ -37,6 +48,8 @@ class SignOnFilters:
     sort: str = ""
     # the number of the newest material version, for the "needs re-confirmation" filter
     material_number: int = 0
+    # ``q`` as the search reads it, near spellings included (``with_search``)
+    search: Query | None = field(default=None, compare=False)
 
     @classmethod
     def from_args(cls, args: Mapping[str, str], *, material_number: int = 0) -> SignOnFilters:
@@ -64,7 +77,7 @@ class SignOnFilters:
         out: dict[str, str] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name == "material_number" or value in ("", None, False):
+            if f.name in ("material_number", "search") or value in ("", None, False):
                 continue
             out[f.name] = "1" if value is True else str(value)
         return out
@@ -75,9 +88,12 @@ class SignOnFilters:
         return any(k != "sort" for k in self.as_args())
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def with_search(session: Session, filters: SignOnFilters) -> SignOnFilters:
+    """``filters`` with its search resolved against the index (near spellings of words
+    no indexed word starts with: "Mecklenberg" finds "Mecklenburg")."""
+    if not filters.q:
+        return filters
+    return replace(filters, search=resolve(session, SIGN_ON_SEARCH, filters.q))
 
 
 def where_filters(query: sa.Select, letter_id: int, filters: SignOnFilters) -> sa.Select:
@@ -102,15 +118,12 @@ def where_filters(query: sa.Select, letter_id: int, filters: SignOnFilters) -> s
         # the same rule as printing: a coordinator's "include anyway" takes it off this list
         query = query.where(awaiting_reconsent(letter_id))
     if filters.q:
-        terms = [
-            sa.func.lower(column).like(_like(text), escape="\\")
-            for text in dict.fromkeys((filters.q.lower(), fold(filters.q)))
-            for column in (SignOn.org_name, SignOn.signer_name, SignOn.signer_email)
-        ]
-        if key := org_key(filters.q):
-            # the key has no accents, so "Pérez" finds "Perez" and the other way round
-            terms.append(SignOn.org_key.like(_like(key), escape="\\"))
-        query = query.where(sa.or_(*terms))
+        # the full-text index over organization, signer, email, city and comment
+        search = filters.search if filters.search is not None else parse(filters.q)
+        if search:
+            query = query.where(matches(SIGN_ON_SEARCH, SignOn.id, search))
+        else:  # only punctuation: nothing has those words
+            query = query.where(sa.false())
     return query
 
 
@@ -196,13 +209,16 @@ def counts(session: Session, letter: Letter) -> Counts:
     return Counts(by_level=by_level, by_state=by_state, by_status=by_status)
 
 
-def matching_count(session: Session, letter: Letter, filters: SignOnFilters, counts: Counts) -> int:
-    """How many sign-ons the list shows: known from ``counts`` when nothing narrows it,
-    else one COUNT without the joins the rows need."""
+def matching_count(
+    session: Session, letter: Letter, filters: SignOnFilters, counts: Counts, *, page: int = 1
+) -> tuple[int, bool]:
+    """How many sign-ons the list shows, and whether there are more than that: known from
+    ``counts`` when nothing narrows it, else one COUNT without the joins the rows need
+    that stops past ``COUNT_CAP`` (or past the page asked for): a search that matches
+    most of 100,000 sign-ons is not counted to the end."""
     if not filters.active:
-        return counts.total
-    query = filtered_ids(letter, filters)
-    return int(session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0)
+        return counts.total, False
+    return capped_count(session, filtered_ids(letter, filters), max(COUNT_CAP, page * 50))
 
 
 def per_day(session: Session, letter: Letter) -> dict[date, int]:

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from campaign.db import insert_ignoring_conflicts, one_statement, utcnow
 from campaign.mail.models import OutboxMessage
+from campaign.search.index import document_of
 from campaign.signons import notify
-from campaign.signons.models import SignOn
+from campaign.signons.models import SIGN_ON_SEARCH, SignOn
 
 
 def insert_pending(
@@ -70,7 +71,9 @@ def _column_values(signon: SignOn) -> dict:
     """The columns set on a sign-on not yet in the session, for a Core INSERT (the
     columns' own defaults fill the rest)."""
     state = signon.__dict__
-    return {column: state[attr] for attr, column in _columns() if attr in state}
+    values = {column: state[attr] for attr, column in _columns() if attr in state}
+    values["search_text"] = document_of(SIGN_ON_SEARCH, values)
+    return values
 
 
 @functools.cache

@@ -295,7 +295,8 @@ def test_search_by_words_and_filters(login_as, session):
 
 
 def test_search_text_folding():
-    assert search_text_for("Peña’s  JAIL", None, "No. 1:23-cv") == "pena s jail no 1 23 cv"
+    # a word with an apostrophe is indexed whole and in parts (campaign.search.text)
+    assert search_text_for("Peña’s  JAIL", None, "No. 1:23-cv") == "penas pena s jail no 1 23 cv"
 
 
 def test_list_query_count_is_constant(login_as, session, count_queries):

@@ -126,6 +126,7 @@ def export_all(campaign_slug: str, letter_id: int):
     _campaign, letter = load(campaign_slug, letter_id)
     material = latest_material_number(db.session, letter)
     filters = queries.SignOnFilters.from_args(request.args, material_number=material)
+    filters = queries.with_search(db.session, filters)  # the rows the list showed
     rows = export.all_rows(db.session, letter.id, filters)
     return csv_download(stream_csv(export.ALL_HEADER, rows), f"{letter.slug}-signons.csv")
 

@@ -31,12 +31,15 @@ def index(campaign_slug: str, letter_id: int):
     version_numbers, material = queries.versions(db.session, letter)
     filters = queries.SignOnFilters.from_args(request.args, material_number=material)
     counts = queries.counts(db.session, letter)
+    number = parse_page(request.args.get("page"))
+    total, more = queries.matching_count(db.session, letter, filters, counts, page=number)
+    if filters.q and not total:
+        # nothing found: words that start no indexed word are searched by near spellings
+        filters = queries.with_search(db.session, filters)
+        total, more = queries.matching_count(db.session, letter, filters, counts, page=number)
     # a page of ids first, then only those rows with what they show
     page = paginate(
-        db.session,
-        queries.ordered_ids(letter, filters),
-        page=parse_page(request.args.get("page")),
-        total=queries.matching_count(db.session, letter, filters, counts),
+        db.session, queries.ordered_ids(letter, filters), page=number, total=total, more=more
     )
     page = replace(page, items=queries.signons_for_list(db.session, page.items))
     return render_template(
@@ -73,6 +76,7 @@ def bulk_approve(campaign_slug: str, letter_id: int):
     form = BulkApproveForm()
     material = latest_material_number(db.session, letter)
     filters = queries.SignOnFilters.from_args(request.form, material_number=material)
+    filters = queries.with_search(db.session, filters)  # the rows the list showed
     if not form.validate_on_submit():
         flash("Choose which sign-ons to approve.", "danger")
         return redirect(list_url(campaign, letter, **filters.as_args()))
