@@ -135,9 +135,12 @@ def _work(loop: bool, interval: float) -> None:
         followed = _follow_ups(app, factory, loop)
         if followed:
             click.echo(f"Follow-ups: {followed} sent.")
+        read = _mail_in(app)
+        if read:
+            click.echo(f"Mail in: {read} read.")
         if not loop:
             return
-        if not (sent or failed or done or broken or posted or refused):
+        if not (sent or failed or done or broken or read or posted or refused):
             stop.wait(interval)
     click.echo("Worker stopped.")
 
@@ -167,6 +170,20 @@ def _follow_ups(app: Flask, factory, loop: bool) -> int:
     return sent
 
 
+MAIL_IN_PER_ROUND = 20
+
+
+def _mail_in(app: Flask) -> int:
+    """Bounces and replies delivered into CAMPAIGN_INBOUND_MAILDIR since the last round
+    (a few per round, so that a flood of mail never holds the outbox back)."""
+    maildir = app.config.get("INBOUND_MAILDIR")
+    if not maildir:
+        return 0
+    from campaign.inbound.cli import ingest_maildir
+
+    return ingest_maildir(Path(maildir), limit=MAIL_IN_PER_ROUND)
+
+
 def _stop_on_signals() -> threading.Event:
     """SIGTERM (systemd, Docker, an upgrade) and SIGINT end the loop between two messages:
     a message being sent is finished and recorded as sent, so that a restart never
@@ -193,7 +210,8 @@ _INTERVAL = click.option(
 @_LOOP
 @_INTERVAL
 def worker_command(loop: bool, interval: float) -> None:
-    """Background work: deliver the outbox and webhooks, render queued letters (PDF, .docx)."""
+    """Background work: deliver the outbox and webhooks, render queued letters (PDF, .docx),
+    send due follow-ups, read bounces and replies from CAMPAIGN_INBOUND_MAILDIR."""
     _work(loop, interval)
 
 

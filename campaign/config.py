@@ -65,6 +65,8 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "INBOUND_MAX_BYTES": (int, 25 * 1024 * 1024),
     "INBOUND_MAX_PARTS": (int, 500),
     "INBOUND_MAX_DEPTH": (int, 5),
+    # a Maildir the worker reads bounces and replies from each round (unset: none)
+    "INBOUND_MAILDIR": (str, None),
     "UPLOAD_DIR": (str, None),
     "SQLITE_BUSY_TIMEOUT_MS": (int, 5000),
     "PROXY_FIX": (int, 0),
