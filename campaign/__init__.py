@@ -110,7 +110,11 @@ def _finish_config(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from campaign.accounts.views import bp as account_bp
+    from campaign.actionnetwork.views import bp as actionnetwork_bp
     from campaign.agencies.views import bp as agencies_bp
+    from campaign.api.extension_views import bp as api_ext_bp
+    from campaign.api.token_views import bp as api_tokens_bp
+    from campaign.api.views import bp as api_bp
     from campaign.audit.views import bp as audit_bp
     from campaign.auth.views import bp as auth_bp
     from campaign.campaigns.views import bp as campaigns_bp
@@ -137,6 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.sending.views import bp as sending_bp
     from campaign.signons.views import bp as signons_bp
     from campaign.targets.views import bp as targets_bp
+    from campaign.webhooks.views import bp as webhooks_bp
     from campaign.worklist.views import bp as worklist_bp
     from campaign.worklist.views import worklist_section
 
@@ -144,9 +149,16 @@ def _register_blueprints(app: Flask) -> None:
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
         delivery_bp, worklist_bp, account_bp, privacy_bp, targets_bp, sending_bp, inbound_bp,
+        api_bp, api_ext_bp, api_tokens_bp, webhooks_bp, actionnetwork_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
+    # the API authenticates each request by its token alone: no cookie, so no CSRF
+    from campaign.extensions import csrf
+
+    csrf.exempt(api_bp)
+    csrf.exempt(api_ext_bp)
+    csrf.exempt("campaign.actionnetwork.views.receive")  # the secret address is its credential
     register_section(worklist_section)  # first: at the top of the campaign page
     register_section(dashboard_section)
     register_section(letters_section)
@@ -201,3 +213,20 @@ def _wire_features() -> None:
     second_signer_confirmed.connect(on_second_signer_confirmed)
     # a corrected name follows in the directory entry that sign-on brought in
     signon_renamed.connect(on_signon_renamed)
+    _wire_webhooks()
+
+
+def _wire_webhooks() -> None:
+    """Events that webhooks tell subscribers of, where they happen."""
+    from campaign.delivery.signals import letter_delivered
+    from campaign.demands.signals import demand_status_changed
+    from campaign.responses.signals import response_approved
+    from campaign.signons.signals import signon_confirmed, signon_reviewed, signons_approved
+    from campaign.webhooks import hooks
+
+    signon_confirmed.connect(hooks.on_signon_confirmed)
+    signon_reviewed.connect(hooks.on_signon_reviewed)
+    signons_approved.connect(hooks.on_signons_approved)
+    letter_delivered.connect(hooks.on_letter_delivered)
+    demand_status_changed.connect(hooks.on_demand_status_changed)
+    response_approved.connect(hooks.on_response_approved)

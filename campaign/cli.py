@@ -96,8 +96,11 @@ def _work(loop: bool, interval: float) -> None:
     from campaign.mail.transport import from_config
     from campaign.mail.worker import deliver_due
     from campaign.uploads.store import store_for
+    from campaign.webhooks.worker import Settings
+    from campaign.webhooks.worker import deliver_due as deliver_webhooks
 
     app = current_app
+    hooks = Settings.from_config(app.config)
     transport = from_config(app.config, Path(app.config["MAIL_DIR"]))
     factory = sessionmaker(bind=db.get_engine(app), expire_on_commit=False)
     store = store_for(app)
@@ -114,6 +117,11 @@ def _work(loop: bool, interval: float) -> None:
             click.echo(f"Outbox: {sent} sent, {failed} failed.")
         if stop.is_set():
             break
+        posted, refused = deliver_webhooks(factory, hooks, stopping=stop.is_set)
+        if posted or refused or not loop:
+            click.echo(f"Webhooks: {posted} delivered, {refused} failed attempts.")
+        if stop.is_set():
+            break
         # one render per round, so that a long list delays the mail by one render at most
         done, broken = process_render_jobs(
             factory,
@@ -127,9 +135,12 @@ def _work(loop: bool, interval: float) -> None:
         followed = _follow_ups(app, factory, loop)
         if followed:
             click.echo(f"Follow-ups: {followed} sent.")
+        read = _mail_in(app)
+        if read:
+            click.echo(f"Mail in: {read} read.")
         if not loop:
             return
-        if not (sent or failed or done or broken):
+        if not (sent or failed or done or broken or read or posted or refused):
             stop.wait(interval)
     click.echo("Worker stopped.")
 
@@ -159,6 +170,20 @@ def _follow_ups(app: Flask, factory, loop: bool) -> int:
     return sent
 
 
+MAIL_IN_PER_ROUND = 20
+
+
+def _mail_in(app: Flask) -> int:
+    """Bounces and replies delivered into CAMPAIGN_INBOUND_MAILDIR since the last round
+    (a few per round, so that a flood of mail never holds the outbox back)."""
+    maildir = app.config.get("INBOUND_MAILDIR")
+    if not maildir:
+        return 0
+    from campaign.inbound.cli import ingest_maildir
+
+    return ingest_maildir(Path(maildir), limit=MAIL_IN_PER_ROUND)
+
+
 def _stop_on_signals() -> threading.Event:
     """SIGTERM (systemd, Docker, an upgrade) and SIGINT end the loop between two messages:
     a message being sent is finished and recorded as sent, so that a restart never
@@ -185,7 +210,8 @@ _INTERVAL = click.option(
 @_LOOP
 @_INTERVAL
 def worker_command(loop: bool, interval: float) -> None:
-    """Background work: deliver the outbox and render queued letters (PDF, .docx)."""
+    """Background work: deliver the outbox and webhooks, render queued letters (PDF, .docx),
+    send due follow-ups, read bounces and replies from CAMPAIGN_INBOUND_MAILDIR."""
     _work(loop, interval)
 
 
@@ -217,6 +243,7 @@ def _writes(command: click.Command) -> click.Command:
 def init_app(app: Flask) -> None:
     """Register the commands."""
     from campaign.agencies.cli import import_287g_command
+    from campaign.api.cli import api_token_cli
     from campaign.backup.cli import backup_command, restore_command
     from campaign.directory.cli import backfill_command
     from campaign.inbound.cli import ingest_mail_command
@@ -236,6 +263,7 @@ def init_app(app: Flask) -> None:
         check_command,
         reindex_command,
         ingest_mail_command,
+        api_token_cli,
     ):
         app.cli.add_command(cmd)
     _writes(import_287g_command)

@@ -40,6 +40,15 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "SIGNON_RATE_LIMIT": (str, "20 per minute; 200 per hour"),
     # sign-on emails to one address (issue 16.6: the public form is no mail relay)
     "SIGNON_MAIL_LIMIT": (str, "10 per day"),
+    # requests per API token (the JSON API at /api/v1)
+    "API_RATE_LIMIT": (str, "600 per minute; 20000 per hour"),
+    # webhooks: seconds a receiver has to answer; hours a delivery is retried; failed
+    # attempts in a row after which a subscription pauses; private, loopback and
+    # link-local destinations allowed (always outside production)
+    "WEBHOOK_TIMEOUT": (float, 10.0),
+    "WEBHOOK_RETRY_HOURS": (float, 24.0),
+    "WEBHOOK_PAUSE_AFTER": (int, 20),
+    "WEBHOOK_ALLOW_PRIVATE": (bool, False),
     "SMTP_HOST": (str, None),
     "SMTP_PORT": (int, 25),
     "SMTP_USER": (str, None),
@@ -56,6 +65,8 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "INBOUND_MAX_BYTES": (int, 25 * 1024 * 1024),
     "INBOUND_MAX_PARTS": (int, 500),
     "INBOUND_MAX_DEPTH": (int, 5),
+    # a Maildir the worker reads bounces and replies from each round (unset: none)
+    "INBOUND_MAILDIR": (str, None),
     "UPLOAD_DIR": (str, None),
     "SQLITE_BUSY_TIMEOUT_MS": (int, 5000),
     "PROXY_FIX": (int, 0),

@@ -1,5 +1,6 @@
 """Every feature's models, imported so that one metadata holds them all (Alembic reads it)."""
 
+from campaign.actionnetwork.models import ActionNetworkHook, ActionNetworkReceipt
 from campaign.agencies.models import (
     Agency,
     Agreement,
@@ -7,6 +8,7 @@ from campaign.agencies.models import (
     ImportSnapshot,
     RenameProposal,
 )
+from campaign.api.models import ApiToken
 from campaign.audit.models import AuditEvent
 from campaign.auth.models import LoginSession, RecoveryCode, User
 from campaign.campaigns.models import Campaign, CoalitionSettings
@@ -30,12 +32,16 @@ from campaign.search.models import SearchTerm
 from campaign.sending.models import AgencyFollowUp, LetterTarget
 from campaign.signons.models import ConsentOverride, SignOn
 from campaign.targets.models import Target, TargetChannel, TargetSet
+from campaign.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "ActionNetworkHook",
+    "ActionNetworkReceipt",
     "Agency",
     "AgencyFollowUp",
     "Agreement",
     "AgreementObservation",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "Campaign",
@@ -73,4 +79,7 @@ __all__ = [
     "TargetChannel",
     "TargetSet",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

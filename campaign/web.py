@@ -210,6 +210,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):
         code = err.code or 500
+        if request.path.startswith("/api/"):
+            # refused before reaching the API's views (an id past the largest): its JSON
+            return {"error": err.description or err.name}, code, {"Cache-Control": "no-store"}
         title, text = ERROR_TEXT.get(code, (err.name, err.description or ""))
         if code == 400 and err.description and "CSRF" in err.description:
             text = (

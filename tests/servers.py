@@ -160,3 +160,48 @@ def live_server(
                 except subprocess.TimeoutExpired:
                     proc.kill()
             log.close()
+
+
+@dataclass
+class Receiver:
+    """A running webhook receiver: its URL and what it received."""
+
+    url: str
+    log: Path
+
+    def requests(self) -> list[dict]:
+        """Every request received so far, in order."""
+        import json
+
+        if not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text().splitlines() if line]
+
+
+@contextlib.contextmanager
+def webhook_receiver(tmp_path: Path, statuses: str = "200") -> Iterator[Receiver]:
+    """A real HTTP server process that records webhook POSTs and answers ``statuses`` in
+    turn (``tests/webhook_receiver.py``)."""
+    port = free_port()
+    log = tmp_path / f"receiver-{port}.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.webhook_receiver", str(port), str(log), statuses],
+        cwd=ROOT,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the webhook receiver did not start")
+                time.sleep(0.05)
+        yield Receiver(f"http://127.0.0.1:{port}/hooks/campaign", log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()

@@ -99,7 +99,8 @@ class Agency(Base):
         sa.ForeignKey("agencies.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime | None]
+    # any change of the row (the API's modified_date)
+    updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
     # the indexed text (campaign.search): computed on every write
     search_text: Mapped[str] = mapped_column(
         sa.Text, default=insert_default(AGENCY_SEARCH), server_default=""
@@ -168,7 +169,7 @@ class Agreement(Base):
         sa.ForeignKey("import_snapshots.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
 
     agency: Mapped[Agency] = relationship(back_populates="agreements", lazy="raise")
     first_snapshot: Mapped[ImportSnapshot | None] = relationship(

@@ -27,6 +27,7 @@ from campaign.delivery.models import (
     RenderStatus,
 )
 from campaign.delivery.rendering import render_bytes, store_render
+from campaign.delivery.signals import letter_delivered
 from campaign.delivery.snapshot import (
     PreparedSnapshot,
     letter_today,
@@ -270,6 +271,7 @@ def mark_as_sent(
         pdf_sha256=delivery.pdf_sha256,
         keeps_collecting=keep_collecting,
     )
+    letter_delivered.send(session, letter=letter, delivery=delivery)
     return delivery
 
 

@@ -118,7 +118,8 @@ class Demand(Base):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime | None]
+    # any change of the row (the API's modified_date)
+    updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
 
     campaign: Mapped[Campaign] = relationship(lazy="raise")
     agency: Mapped[Agency] = relationship(lazy="raise")

@@ -45,6 +45,7 @@ from campaign.demands.models import (
     DemandStatus,
     Priority,
 )
+from campaign.demands.signals import demand_status_changed
 
 S = DemandStatus
 DELIVERED_OPEN = (S.SENT, S.ACKNOWLEDGED, S.AWAITING_RESPONSE, S.MEETING_SCHEDULED)
@@ -310,4 +311,5 @@ def transition_demand(
         **{"from": current.value, "to": to.value, "reason": reason,
            "happened_on": happened_on.isoformat()},
     )  # fmt: skip
+    demand_status_changed.send(session, demand=demand, from_status=current)
     return demand

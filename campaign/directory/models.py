@@ -37,7 +37,11 @@ class Organization(Base):
     """A member organization, known by the same key as sign-on de-duplication (state + name)."""
 
     __tablename__ = "organizations"
-    __table_args__ = (sa.UniqueConstraint("state", "key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("state", "key"),
+        # the API's incremental sync over a directory of tens of thousands
+        sa.Index("ix_organizations_updated", "updated_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(300))
@@ -56,6 +60,8 @@ class Organization(Base):
         sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # any change of the row (the API's modified_date, partners' incremental sync)
+    updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
     # the indexed text (campaign.search): computed on every write
     search_text: Mapped[str] = mapped_column(
         sa.Text, default=insert_default(ORGANIZATION_SEARCH), server_default=""

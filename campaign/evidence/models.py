@@ -83,7 +83,8 @@ class EvidenceRecord(Base):
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id", ondelete="SET NULL"))
     added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime | None]
+    # any change of the row (the API's modified_date)
+    updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[datetime | None]
     # title + summary + citation folded to lower-case words: what the full-text index
     # reads (campaign.search), computed on every write

@@ -68,6 +68,18 @@ def _run(items, counts: Counter, prefix: str) -> None:
             sources.mark_seen(item.path)
 
 
+def ingest_maildir(path: Path, *, limit: int = 20, prefix: str = "worker") -> int:
+    """Read up to ``limit`` new messages of a Maildir (the worker's round when
+    CAMPAIGN_INBOUND_MAILDIR is set); how many were read."""
+    if not sources.is_maildir(path):
+        log.warning("CAMPAIGN_INBOUND_MAILDIR=%s is not a Maildir (new/ and cur/)", path)
+        return 0
+    counts: Counter = Counter()
+    max_bytes = Limits.from_config(current_app.config).max_bytes
+    _run(sources.maildir_new(path, max_bytes, limit=limit), counts, prefix)
+    return sum(counts.values())
+
+
 def _summary(counts: Counter) -> str:
     total = sum(counts.values())
     parts = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
@@ -110,7 +122,7 @@ def ingest_mail_command(
     click.echo(f"Watching {loop_dir} every {interval:g} s.")
     while not stop.is_set():
         before = sum(counts.values())
-        _run(sources.maildir_new(loop_dir, limits.max_bytes), counts, "loop")
+        _run(sources.maildir_new(loop_dir, limits.max_bytes), counts, "loop")  # new/ only
         looks += 1
         if sum(counts.values()) > before:
             click.echo(_summary(counts))

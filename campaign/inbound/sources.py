@@ -81,9 +81,13 @@ def _mbox(path: Path, max_bytes: int) -> Iterator[Item]:
         box.close()
 
 
-def maildir_new(path: Path, max_bytes: int, *, include_unseen_cur: bool = False) -> Iterator[Item]:
-    """The Maildir's messages not yet seen: everything in new/, and (for a one-off run)
-    the messages of cur/ without the Seen flag, oldest first."""
+def maildir_new(
+    path: Path, max_bytes: int, *, include_unseen_cur: bool = False, limit: int | None = None
+) -> Iterator[Item]:
+    """The Maildir's messages not yet seen, oldest first: each of new/ claimed by moving it
+    to cur/ before it is read (a rename: of two watchers of one Maildir, one gets it), and
+    for a one-off run the messages of cur/ without the Seen flag too (a claim that a
+    crash interrupted, or mail a person left unread). ``limit``: at most that many."""
     files = [p for p in (path / "new").iterdir() if p.is_file() and not p.name.startswith(".")]
     if include_unseen_cur:
         files += [
@@ -91,8 +95,27 @@ def maildir_new(path: Path, max_bytes: int, *, include_unseen_cur: bool = False)
             for p in (path / "cur").iterdir()
             if p.is_file() and not p.name.startswith(".") and "S" not in _flags(p.name)
         ]
-    for file in sorted(files, key=lambda p: (p.stat().st_mtime, p.name)):
-        yield _item(f"{path.name}/{file.parent.name}/{file.name}", file, max_bytes, keep_path=True)
+    files.sort(key=_age)
+    taken = 0
+    for file in files:
+        if limit is not None and taken >= limit:
+            return
+        if file.parent.name == "new":
+            claimed = path / "cur" / (file.name if ":2," in file.name else f"{file.name}:2,")
+            try:
+                os.rename(file, claimed)
+            except FileNotFoundError:
+                continue  # another watcher took it
+            file = claimed
+        taken += 1
+        yield _item(f"{path.name}/{file.name}", file, max_bytes, keep_path=True)
+
+
+def _age(path: Path) -> tuple[float, str]:
+    try:
+        return path.stat().st_mtime, path.name
+    except FileNotFoundError:  # taken meanwhile by another watcher
+        return 0.0, path.name
 
 
 def _flags(name: str) -> str:

@@ -61,7 +61,8 @@ class Letter(Base):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime | None]
+    # any change of the row (the API's modified_date, partners' incremental sync)
+    updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
 
     campaign: Mapped[Campaign] = relationship(lazy="raise")
     created_by: Mapped[User | None] = relationship(lazy="raise")

@@ -96,6 +96,7 @@ class SMTPTransport:
         self.host, self.port, self.user, self.password = host, port, user, password
         self.tls, self.timeout = tls.lower(), timeout
         self._context: ssl.SSLContext | None = None
+        self._smtp: smtplib.SMTP | None = None
 
     @property
     def context(self) -> ssl.SSLContext:
@@ -105,21 +106,53 @@ class SMTPTransport:
             self._context = ssl.create_default_context()
         return self._context
 
-    def send(self, message: EmailMessage) -> str:
-        """Deliver one message to its one recipient and return the server's final reply
-        (``send_message`` hides it: MAIL, RCPT and DATA are spoken one by one)."""
+    def _connect(self) -> smtplib.SMTP:
         if self.tls == "ssl":
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(
                 self.host, self.port, timeout=self.timeout, context=self.context
             )
         else:
             smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-        with smtp:
+        try:
             if self.tls == "starttls":
                 smtp.starttls(context=self.context)
             if self.user:
                 smtp.login(self.user, self.password or "")
-            return _transact(smtp, message)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def send(self, message: EmailMessage) -> str:
+        """Deliver one message to its one recipient and return the server's final reply
+        (``send_message`` hides it: MAIL, RCPT and DATA are spoken one by one).
+
+        The connection stays open for the next message of the worker's round (``close``
+        ends it): a new connection, greeting and login per message cost more than the
+        message itself (bench/send_packets.py). One the server dropped meanwhile is
+        opened again once."""
+        if self._smtp is not None:
+            try:
+                return _transact(self._smtp, message)
+            except (smtplib.SMTPServerDisconnected, OSError):
+                self.close()
+        self._smtp = self._connect()
+        try:
+            return _transact(self._smtp, message)
+        except Refused:
+            raise
+        except Exception:
+            self.close()  # a broken connection is not reused
+            raise
+
+    def close(self) -> None:
+        """End the open connection, if any (QUIT, or just drop it if that fails)."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
 
 
 def _transact(smtp: smtplib.SMTP, message: EmailMessage) -> str:
@@ -139,6 +172,7 @@ def _transact(smtp: smtplib.SMTP, message: EmailMessage) -> str:
     try:
         code, reply = smtp.data(data)
     except smtplib.SMTPDataError as err:  # DATA itself refused (no 354)
+        smtp.rset()
         raise Refused(err.smtp_code, err.smtp_error) from err
     if code != 250:
         raise Refused(code, reply)

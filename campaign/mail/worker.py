@@ -94,6 +94,10 @@ def deliver_due(
                     sent += 1
     finally:
         write_intent.reset(token)
+        # the round is over: no connection is left idle until the next one
+        close = getattr(transport, "close", None)
+        if close is not None:
+            close()
     return sent, failed
 
 

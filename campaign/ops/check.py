@@ -211,6 +211,26 @@ def check_upload_dir(app: Flask) -> Result:
     return Result(OK, "upload folder", f"{path} is writable")
 
 
+def check_inbound_maildir(app: Flask) -> Result:
+    """The Maildir the worker reads bounces and replies from, when one is set."""
+    maildir = app.config.get("INBOUND_MAILDIR")
+    name = "inbound Maildir"
+    if not maildir:
+        return Result(OK, name, "not set (bounces and replies come through ingest-mail)")
+    path = Path(maildir)
+    for sub in ("new", "cur"):
+        folder = path / sub
+        if not folder.is_dir() or not os.access(folder, os.R_OK | os.W_OK | os.X_OK):
+            return Result(
+                FAIL,
+                name,
+                f"{folder} is missing or not readable and writable",
+                "point CAMPAIGN_INBOUND_MAILDIR at the Maildir the mail server delivers into "
+                "(with new/ and cur/), readable and writable by the app's user",
+            )
+    return Result(OK, name, f"{path} (read by the worker every round)")
+
+
 def check_cjk_fonts(app: Flask) -> Result:
     """A font for Chinese, Japanese and Korean names in letters (else empty boxes)."""
     fix = "install fonts-wqy-microhei (Debian, Ubuntu) or a Noto CJK font"
@@ -232,6 +252,7 @@ CHECKS: tuple[Callable[[Flask], Result], ...] = (
     check_redis,
     check_smtp,
     check_upload_dir,
+    check_inbound_maildir,
     check_cjk_fonts,
 )
 
@@ -249,7 +270,8 @@ def run_checks(app: Flask) -> Iterator[Result]:
 @click.command("check")
 @with_appcontext
 def check_command() -> None:
-    """Preflight for production: settings, database, Redis, SMTP, uploads, fonts."""
+    """Preflight for production: settings, database, Redis, SMTP, uploads, the inbound
+    Maildir, fonts."""
     failed = 0
     for result in run_checks(current_app):
         colour = {OK: "green", WARN: "yellow", FAIL: "red"}[result.status]

@@ -52,6 +52,8 @@ def _jinja() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["long_date"] = long_date
+    # Markdown written in the app (a demand's rationale) prints as a letter body does.
+    env.filters["body_html"] = body_html
     return env
 
 

@@ -171,6 +171,8 @@ class Response(Base):
     applied_to: Mapped[DemandStatus | None] = mapped_column(str_enum(DemandStatus, 20))
     logged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # any change of the row (the API's modified_date)
+    updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
     reviewed_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

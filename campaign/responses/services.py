@@ -43,6 +43,7 @@ from campaign.responses.models import (
     ResponseSource,
     ResponseStatus,
 )
+from campaign.responses.signals import response_approved
 from campaign.signons.models import COUNTED, SignOn
 from campaign.uploads.attachments import add_attachment_row
 from campaign.uploads.store import UploadStore
@@ -260,6 +261,7 @@ def _approve(
     )
     if letter is not None:
         notify_signers(session, response, letter)
+    response_approved.send(session, response=response)
     return response
 
 

@@ -22,6 +22,7 @@ from campaign.review.queries import SignOnFilters, filtered_ids
 from campaign.review.services import check_collecting
 from campaign.signons.consent import agreed_to_current_text
 from campaign.signons.models import SignOn, SignOnStatus
+from campaign.signons.signals import signons_approved
 
 S = SignOnStatus
 MAX_IDS = 10_000
@@ -132,4 +133,5 @@ def bulk_approve(
     )
     session.flush()
     session.expire_all()
+    signons_approved.send(session, letter=letter, ids=list(chosen))
     return len(chosen), choice

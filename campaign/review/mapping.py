@@ -15,6 +15,7 @@ from campaign.core.errors import DomainError
 from campaign.core.names import fold
 from campaign.db import utcnow
 from campaign.letters.models import Letter
+from campaign.review import actionnetwork
 from campaign.review.csvio import CsvError, read_csv
 from campaign.review.guessing import guess_mapping
 from campaign.review.models import CsvColumnChoice, CsvUpload
@@ -44,6 +45,7 @@ def store_upload(
 ) -> CsvUpload:
     """Check the file is a usable CSV and keep it for the mapping step (the same file
     uploaded again reuses its row). Uploads older than a day are cleared out."""
+    data = actionnetwork.prepare(data)  # an Action Network export gains a full name column
     try:
         read_csv(data)
     except CsvError as err:
@@ -115,12 +117,14 @@ def initial_mapping(headers: list[str], remembered: dict[str, str]) -> dict[str,
 
     A column a coordinator deliberately left out stays out rather than being guessed.
     """
-    mapping: dict[str, str] = {}
+    # an Action Network export's own columns are known (the form's questions are not)
+    mapping: dict[str, str] = actionnetwork.preset_mapping(headers)
+    preset = set(mapping.values())
     for header in headers:
         name = remembered.get(header)
-        if name and name in FIELD_NAMES and name not in mapping:
+        if name and name in FIELD_NAMES and name not in mapping and header not in preset:
             mapping[name] = header
-    fresh = [h for h in headers if h not in remembered]
+    fresh = [h for h in headers if h not in remembered and h not in preset]
     open_fields = [name for name in FIELD_NAMES if name not in mapping]
     mapping.update(guess_mapping(fresh, open_fields))
     return mapping

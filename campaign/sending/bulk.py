@@ -72,16 +72,20 @@ def bulk_send_packets(
     """Send each demand's packet in its own savepoint: one that is refused (no evidence, no
     working address, a closed demand) changes nothing and is reported."""
     outcomes = []
-    for row in plan(session, demands, include_dhs=include_dhs):
+    # the targets only: the warnings were for the page that led here
+    by_agency = agency_targets(session, [d.agency_id for d in demands])
+    dhs = dhs_targets(session) if include_dhs else []
+    for demand in demands:
         try:
             with session.begin_nested():
                 _stored, rows, _r = send_packet(
-                    session, row.demand, row.targets, sent_on=sent_on, today=today,
+                    session, demand, by_agency.get(demand.agency_id, []) + dhs,
+                    sent_on=sent_on, today=today,
                     static_dir=static_dir, store=store, actor=actor,
                     list_signatories=list_signatories,
                 )  # fmt: skip
         except DomainError as err:  # UploadError among them
-            outcomes.append(Outcome(row.demand, error=err.message))
+            outcomes.append(Outcome(demand, error=err.message))
         else:
-            outcomes.append(Outcome(row.demand, receipts=len(rows)))
+            outcomes.append(Outcome(demand, receipts=len(rows)))
     return outcomes

@@ -43,10 +43,16 @@ class AgencyStatus:
     most_overdue: int
     last_sent_on: date | None
     next_on: date | None  # the first day another follow-up may go; None: any time
+    addresses: int = 0  # the agency's targets' working email addresses
 
     def due(self, today: date) -> bool:
-        """Something is overdue and the window since the last follow-up is over."""
-        return self.most_overdue > 0 and (self.next_on is None or today >= self.next_on)
+        """Something is overdue, the agency has a working address, and the window since
+        the last follow-up is over."""
+        return (
+            self.most_overdue > 0
+            and self.addresses > 0
+            and (self.next_on is None or today >= self.next_on)
+        )
 
 
 def _open_demands(session: Session, campaign_id: int, agency_id: int | None = None):
@@ -77,6 +83,7 @@ def agency_statuses(session: Session, campaign: Campaign, today: date) -> list[A
         ).all()
     )
     window = window_days()
+    targets = agency_targets(session, list(by_agency))
     out = [
         AgencyStatus(
             agency=agencies[agency_id],
@@ -84,6 +91,7 @@ def agency_statuses(session: Session, campaign: Campaign, today: date) -> list[A
             most_overdue=max(days_overdue(d, today) for d in items),
             last_sent_on=last.get(agency_id),
             next_on=clock.add_business_days(last[agency_id], window) if agency_id in last else None,
+            addresses=len(recipients_of(targets[agency_id]).pairs),
         )
         for agency_id, items in by_agency.items()
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -18,6 +20,9 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from campaign.core.forms import parse_id
 from campaign.core.states import STATE_CHOICES, STATES
 from campaign.signons.models import Level
+
+if TYPE_CHECKING:
+    from campaign.signons.signing import SignOnInput
 
 LOGO_READ_LIMIT = 1024 * 1024 + 1
 
@@ -148,6 +153,26 @@ class SignOnForm(FlaskForm):
             check_logo(data)
         except DomainError as err:
             raise ValidationError(err.message)
+
+    def to_input(self) -> SignOnInput:
+        """What a valid form says, as signing takes it (the public page and the API)."""
+        from campaign.signons.signing import SignOnInput
+
+        return SignOnInput(
+            org_name=self.org_name.data,
+            level=self.level.data,
+            state=self.state.data or "",
+            city=self.city.data or "",
+            website=self.website.data or "",
+            signer_name=self.signer_name.data,
+            signer_title=self.signer_title.data,
+            signer_email=self.signer_email.data,
+            authorized=self.authorized.data,
+            listed=self.listing.data == "list",
+            comment=self.comment.data or "",
+            keep_informed=self.keep_informed.data,
+            logo=self.logo_bytes(),
+        )
 
     def logo_bytes(self) -> bytes | None:
         """The uploaded logo's bytes (at most 1 MB + 1, enough to tell it is too big);

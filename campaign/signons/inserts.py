@@ -16,7 +16,7 @@ from campaign.signons.models import SIGN_ON_SEARCH, SignOn
 
 
 def insert_pending(
-    session: Session, signon: SignOn, confirm: notify.Message, *, alone: bool
+    session: Session, signon: SignOn, confirm: notify.Message | None, *, alone: bool
 ) -> int | None:
     """Insert the pending sign-on, not yet in the session (its id; None if its
     organization is on the letter already) and, only if it went in, its confirmation
@@ -27,7 +27,7 @@ def insert_pending(
     COMMIT round trip); SQLite, which runs in the process, in two INSERTs.
     """
     values = _column_values(signon)
-    if session.get_bind().dialect.name == "postgresql":
+    if confirm is not None and session.get_bind().dialect.name == "postgresql":
         now = utcnow()
         email = confirm.outbox_row() | {"created_at": now, "attempts": 0, "next_attempt_at": now}
         params = {f"s_{k}": v for k, v in values.items()} | {f"o_{k}": v for k, v in email.items()}
@@ -39,7 +39,7 @@ def insert_pending(
     table = SignOn.__table__
     insert = insert_ignoring_conflicts(session, table, returning=table.c.id)
     new_id = session.connection().execute(insert, values).scalar()
-    if new_id is not None:
+    if new_id is not None and confirm is not None:
         confirm.enqueue(session)
     return new_id
 

@@ -96,6 +96,9 @@ class SignOn(Base):
         ),
         # A letter's sign-ons, newest first, a page at a time.
         sa.Index("ix_sign_ons_letter_created", "letter_id", "created_at", "id"),
+        # A letter's sign-ons changed since a partner's last sync (the API's
+        # ``filter=modified_date gt …``), a page at a time, from this index alone.
+        sa.Index("ix_sign_ons_letter_updated", "letter_id", "updated_at", "id"),
         # A public sign-on joins the directory when confirmed: rows still pending (most
         # rows at the moment they are written) have no entry to add to these two.
         sa.Index(
@@ -160,7 +163,8 @@ class SignOn(Base):
     # row (else the import), the date on a paper sign-on. Every per-day figure reads it.
     signed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime | None]
+    # any change of the row (the API's modified_date, partners' incremental sync)
+    updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
     probable_duplicate_of_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("sign_ons.id", ondelete="SET NULL")
     )

@@ -19,7 +19,7 @@ from campaign.letters.models import Letter, LetterVersion
 from campaign.letters.services import latest_material_number
 from campaign.signons import consent, notify
 from campaign.signons.models import COUNTED, SignOn, SignOnClaim, SignOnLink, SignOnStatus
-from campaign.signons.signals import signons_counted
+from campaign.signons.signals import signon_confirmed, signons_counted
 from campaign.signons.signing import LinkFor, shown_version
 
 
@@ -108,7 +108,8 @@ def confirm_signon(
     recorded = session.get(LetterVersion, signon.version_id)
     if recorded is None or shown.number > recorded.number:
         signon.version_id = shown.id
-    if signon.status == SignOnStatus.PENDING:
+    first = signon.status == SignOnStatus.PENDING
+    if first:
         signon.status = SignOnStatus.APPROVED if letter.auto_approve else SignOnStatus.CONFIRMED
         # the organization signed now; a later re-confirmation does not move the day
         signon.signed_at = signon.signed_at or now
@@ -125,6 +126,8 @@ def confirm_signon(
         letter_id=letter.id,
         version_id=signon.version_id,
     )
+    if first:
+        signon_confirmed.send(session, signon=signon, letter=letter)
     return signon
 
 

@@ -32,3 +32,14 @@ second_signer_confirmed = _signals.signal("second-signer-confirmed")
 #: session; ``signon=`` the sign-on (with its new name and key), ``old_name=`` the name it
 #: had.
 signon_renamed = _signals.signal("signon-renamed")
+
+#: A pending sign-on's signer confirmed it (``services.confirm_signon``, not a
+#: re-confirmation), inside the caller's transaction. The sender is the session;
+#: ``signon=`` the sign-on (confirmed, or approved when its letter approves at once),
+#: ``letter=`` its letter. Webhooks tell subscribers.
+signon_confirmed = _signals.signal("signon-confirmed")
+
+#: Sign-ons approved together by the review's bulk approval (one UPDATE: no
+#: ``signon_reviewed`` for each), inside the caller's transaction. The sender is the
+#: session; ``letter=`` their letter, ``ids=`` the approved sign-ons' ids.
+signons_approved = _signals.signal("signons-approved")

@@ -189,6 +189,9 @@ def prepare(
         keep_informed=data.keep_informed,
         status=SignOnStatus.PENDING,
         created_at=now,
+        # set here, not by the column's default: PostgreSQL's one-statement INSERT
+        # (``inserts.insert_pending``) writes only the columns given
+        updated_at=now,
     )
     token = notify.issue_token(signon, now)
     coalition = coalition_of(session, letter.campaign_id)
@@ -205,8 +208,11 @@ def record(
     store: UploadStore,
     link_for: LinkFor,
     now: datetime | None = None,
+    email: bool = True,
 ) -> SignResult:
-    """Write the sign-on (or recognise the organization's earlier one) and email the signer.
+    """Write the sign-on (or recognise the organization's earlier one) and email the signer
+    (``email`` False: a new sign-on gets no confirmation email, as one a coordinator
+    confirms at once through the API; the row then joins the caller's transaction).
 
     The same organization (normalised name + state) never gets a second row: the
     unique constraint decides, even between concurrent requests. The row is pending:
@@ -216,7 +222,12 @@ def record(
     now = now or utcnow()
     letter, ident, signon = prepared.letter, prepared.ident, prepared.signon
     # with a logo, the UPDATE below must share the INSERT's transaction
-    new_id = insert_pending(session, signon, prepared.confirm, alone=not prepared.logo)
+    new_id = insert_pending(
+        session,
+        signon,
+        prepared.confirm if email else None,
+        alone=email and not prepared.logo,
+    )
     if new_id is None:  # the organization is on the letter already
         existing = find(session, letter.id, ident.state, ident.key)
         if existing is None:

@@ -53,7 +53,10 @@ def _coalition(letter: Letter):
     return coalition_of(db.session, letter.campaign_id)
 
 
-def _link_for(letter: Letter | PublicLetter):
+def link_for(letter: Letter | PublicLetter):
+    """Builds a sign-on's confirmation link on CAMPAIGN_BASE_URL (the public page and the
+    API)."""
+
     def link(signon: SignOn, token: str) -> str:
         return external_url("signons.confirm", slug=letter.slug, token=token)
 
@@ -127,7 +130,7 @@ def _sign(slug: str):
         return _form_again(letter, form, 429)
     try:
         signing.record(
-            db.session, prepared, store=store_for(current_app), link_for=_link_for(letter)
+            db.session, prepared, store=store_for(current_app), link_for=link_for(letter)
         )
     except DomainError as err:
         db.session.rollback()
@@ -147,24 +150,9 @@ def _prepare(
     letter: PublicLetter, form: SignOnForm, version_id: int | None
 ) -> signing.Prepared | None:
     """Check a valid form against the letter (no writes); None (and field errors) if refused."""
-    data = signing.SignOnInput(
-        org_name=form.org_name.data,
-        level=form.level.data,
-        state=form.state.data or "",
-        city=form.city.data or "",
-        website=form.website.data or "",
-        signer_name=form.signer_name.data,
-        signer_title=form.signer_title.data,
-        signer_email=form.signer_email.data,
-        authorized=form.authorized.data,
-        listed=form.listing.data == "list",
-        comment=form.comment.data or "",
-        keep_informed=form.keep_informed.data,
-        logo=form.logo_bytes(),
-    )
     try:
         return signing.prepare(
-            db.session, letter, data, version_id=version_id, link_for=_link_for(letter)
+            db.session, letter, form.to_input(), version_id=version_id, link_for=link_for(letter)
         )
     except DomainError as err:
         apply_domain_error(form, err)
@@ -301,10 +289,10 @@ def resend(slug: str, token: str):
     try:
         if link.claim is not None:
             claims.resend_claim(
-                db.session, link.claim, link.signon, letter, link_for=_link_for(letter)
+                db.session, link.claim, link.signon, letter, link_for=link_for(letter)
             )
         else:
-            services.resend_link(db.session, link.signon, letter, link_for=_link_for(letter))
+            services.resend_link(db.session, link.signon, letter, link_for=link_for(letter))
     except DomainError as err:
         db.session.rollback()
         flash(err.message, "danger")

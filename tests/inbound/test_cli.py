@@ -178,3 +178,49 @@ def test_oversized_header_values_fit_their_columns(session, runner, sent, tmp_pa
     assert "reply: pending response" in result.output, result.output
     record = session.scalars(sa.select(InboundMessage)).one()
     assert len(record.message_id) == 300 and len(record.subject) == 300
+
+
+def test_two_watchers_never_take_the_same_message(tmp_path):
+    from campaign.inbound.sources import maildir_new
+
+    box = mailbox.Maildir(tmp_path / "Maildir")
+    box.add(fixture("gmail_reply.eml"))
+    box.add(fixture("postfix_dsn.eml"))
+    first_watcher = maildir_new(tmp_path / "Maildir", 10_000)
+    taken = [next(first_watcher)]  # it has listed both, and claimed one
+    taken += list(maildir_new(tmp_path / "Maildir", 10_000))  # the other claims the second
+    taken += list(first_watcher)  # gone: skipped
+    assert len(taken) == 2 and taken[0].raw != taken[1].raw
+    assert all(item.path.parent.name == "cur" for item in taken)
+
+
+def test_the_worker_reads_the_configured_maildir(app, session, sent, tmp_path, monkeypatch):
+    from campaign.cli import _mail_in
+
+    box = mailbox.Maildir(tmp_path / "Maildir")
+    for _ in range(3):
+        box.add(fixture("gmail_bounce.eml", sent.message_id))
+    box.add(fixture("gmail_reply.eml", sent.message_id))
+    with app.app_context():
+        assert _mail_in(app) == 0  # not configured: nothing read
+        monkeypatch.setitem(app.config, "INBOUND_MAILDIR", str(tmp_path / "Maildir"))
+        monkeypatch.setattr("campaign.cli.MAIL_IN_PER_ROUND", 2)
+        assert _mail_in(app) == 2  # a few per round
+        assert _mail_in(app) == 2
+        assert _mail_in(app) == 0
+    # the same bounce delivered three times is acted on once
+    assert sorted(kinds(session)) == ["bounce", "reply"]
+    assert reload(session, sent).state == ReceiptState.BOUNCED
+    assert list((tmp_path / "Maildir" / "new").iterdir()) == []
+
+
+def test_check_names_a_broken_inbound_maildir(app, tmp_path, monkeypatch):
+    from campaign.ops.check import FAIL, OK, check_inbound_maildir
+
+    assert check_inbound_maildir(app).status == OK  # not set
+    monkeypatch.setitem(app.config, "INBOUND_MAILDIR", str(tmp_path / "nowhere"))
+    result = check_inbound_maildir(app)
+    assert result.status == FAIL and "new" in result.detail
+    mailbox.Maildir(tmp_path / "Maildir")
+    monkeypatch.setitem(app.config, "INBOUND_MAILDIR", str(tmp_path / "Maildir"))
+    assert check_inbound_maildir(app).status == OK

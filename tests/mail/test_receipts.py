@@ -184,3 +184,28 @@ def test_a_sender_refused_at_mail_from_is_deferred_not_a_bounce(
     assert row.state == ReceiptState.DEFERRED and row.sent_at is None
     assert row.attempt_log[0]["reply"].startswith("550 5.7.1 Sender address")
     assert reload(session, channel).status == ChannelStatus.UNVERIFIED
+
+
+def test_one_connection_per_round_and_a_dropped_one_is_opened_again(
+    session, scripted_smtp, worker_sessions
+):
+    class Counting(Scripted):
+        connections = 0
+
+        async def handle_EHLO(self, server, smtp_session, envelope, hostname, responses):
+            type(self).connections += 1
+            smtp_session.host_name = hostname
+            return responses
+
+    transport = scripted_smtp(Counting("250 2.0.0 Ok"))
+    for i in range(3):
+        enqueue(session, to=f"p{i}@example.org", subject="s", body_text="b")
+    session.commit()
+    assert deliver_due(worker_sessions, transport, "c@example.org") == (3, 0)
+    assert Counting.connections == 1 and transport._smtp is None  # closed after the round
+    # a connection the server dropped between two messages is opened again
+    enqueue(session, to="late@example.org", subject="s", body_text="b")
+    session.commit()
+    transport._smtp = transport._connect()
+    transport._smtp.sock.close()
+    assert deliver_due(worker_sessions, transport, "c@example.org") == (1, 0)

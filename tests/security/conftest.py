@@ -70,11 +70,17 @@ def world(session, make_campaign, make_user) -> World:
             "target_id": target_id,
             "channel_id": channel_id,
             "set_id": set_id,
+            "row_id": demand.id,
+            "anything": "nothing-here",
+            "token_id": 1,
+            "sub_id": 1,
+            "secret": "not-a-real-secret",
         },
         # the public pages take the letter's own public slug
         by_prefix={
             "signons.": {"slug": letter.slug},
             "responses.review_attachment": {"action": "approve"},
+            "webhooks.act": {"action": "test"},
         },
     )
 

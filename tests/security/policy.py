@@ -2,6 +2,9 @@
 
 PUBLIC, MEMBER, COORD, ADMIN = "public", "member", "coordinator", "admin"
 NO = None  # the method is not offered at all (405)
+# the JSON API: an API token, never a session, says who asks (401 to every visitor here;
+# tests/api checks each role's token)
+TOKEN = "token"
 
 # endpoint: (who may GET, who may POST)
 POLICY: dict[str, tuple[str | None, str | None]] = {
@@ -144,4 +147,31 @@ POLICY: dict[str, tuple[str | None, str | None]] = {
     # Not by role: by address (loopback by default, which the test client is) or by
     # bearer token; tests/ops/test_metrics.py checks that other addresses are refused.
     "ops.metrics": (PUBLIC, NO),
+    "api.entry": (TOKEN, NO),
+    "api.petitions": (TOKEN, NO),
+    "api.petition": (TOKEN, NO),
+    "api.signatures": (TOKEN, TOKEN),  # GET the list, POST a sign-on
+    "api.signature": (TOKEN, NO),
+    "api.organizations": (TOKEN, NO),
+    "api.organization": (TOKEN, NO),
+    "api.openapi_json": (PUBLIC, NO),
+    "api.docs": (PUBLIC, NO),
+    "api.unknown": (PUBLIC, PUBLIC),  # a JSON 404 for any other path under /api/v1
+    "api_ext.agencies": (TOKEN, NO),
+    "api_ext.agency": (TOKEN, NO),
+    "api_ext.demands": (TOKEN, NO),
+    "api_ext.demand": (TOKEN, NO),
+    "api_ext.responses": (TOKEN, NO),
+    "api_ext.response": (TOKEN, NO),
+    "api_ext.evidence": (TOKEN, NO),
+    "api_ext.evidence_record": (TOKEN, NO),
+    "api_tokens.index": (MEMBER, MEMBER),
+    "api_tokens.revoke": (NO, MEMBER),
+    "api_tokens.everyone": (ADMIN, NO),
+    "webhooks.index": (COORD, COORD),
+    "webhooks.detail": (COORD, NO),
+    "webhooks.act": (NO, COORD),
+    # Action Network posts here: the secret address is the credential (unknown: 404)
+    "actionnetwork.receive": (NO, PUBLIC),
+    "actionnetwork.letter_page": (COORD, COORD),
 }

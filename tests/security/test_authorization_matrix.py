@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.security.conftest import route_url
-from tests.security.policy import ADMIN, COORD, MEMBER, NO, POLICY, PUBLIC
+from tests.security.policy import ADMIN, COORD, MEMBER, NO, POLICY, PUBLIC, TOKEN
 
 VISITORS = ["anonymous", "signer", MEMBER, COORD, ADMIN]
 RANK = {"anonymous": 0, "signer": 0, MEMBER: 1, COORD: 2, ADMIN: 3}
@@ -65,6 +65,8 @@ def _check(method, level, visitor, response) -> str | None:
         return f"server error {status}"
     if level is NO:
         return None if status == 405 else f"expected 405, got {status}"
+    if level == TOKEN:
+        return None if status == 401 else f"expected 401 without an API token, got {status}"
     allowed = RANK[visitor] >= NEEDED[level]
     to_login = status == 302 and "/login" in response.headers.get("Location", "")
     if allowed:

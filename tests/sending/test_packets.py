@@ -47,6 +47,19 @@ def test_the_packet_prints_ask_agreements_evidence(session, login_as, tmp_path):
         assert squash(expected) in text, expected
 
 
+@needs_poppler
+def test_the_packets_rationale_is_markdown_as_on_the_demand_page(session, login_as, tmp_path):
+    # The demo's rationale carries a footnote; the packet printed "[^1]" as typed.
+    demand = ready_demand(session)
+    demand.rationale = "Stops in *Galveston* tripled.[^1]\n\n[^1]: Gulf Coast Ledger, 2025."
+    session.flush()
+    response = login_as("member").get(_url(session, demand, "/packet.pdf"))
+    text = squash(pdftotext(response.data, tmp_path))
+    assert squash("Stops in Galveston tripled.") in text
+    assert squash("Gulf Coast Ledger, 2025.") in text
+    assert "[^1]" not in text and "*Galveston*" not in text
+
+
 def test_sending_the_packet_moves_the_demand_and_keeps_a_receipt(
     session, app, login_as, scripted_smtp, worker_sessions
 ):
