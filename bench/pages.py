@@ -112,6 +112,11 @@ def _org_name(i: int) -> str:
     return f"{PLACES[i % len(PLACES)]} {KINDS[(i // len(PLACES)) % len(KINDS)]} {i}"
 
 
+def _signon_org_name(i: int) -> str:
+    # five sign-ons in a row share a place: one goes to the second letter, four to the first
+    return f"{PLACES[(i // 5) % len(PLACES)]} {KINDS[(i // 250) % len(KINDS)]} {i}"
+
+
 def _person(i: int) -> str:
     return f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]}"
 
@@ -165,7 +170,8 @@ def fill(session) -> dict:
         at = now - timedelta(minutes=rng.randint(0, 60 * 24 * 60))
         rows.append({
             "letter_id": letter.id, "version_id": versions[letter.id],
-            "org_name": _org_name(i), "org_key": _org_name(i).lower(), "level": level,
+            "org_name": _signon_org_name(i), "org_key": _signon_org_name(i).lower(),
+            "level": level,
             "state": "" if level == Level.NATIONAL else codes[i % len(codes)],
             "signer_name": _person(i), "signer_email": f"signer{i % 40_000}@example.org",
             "authorized": True, "keep_informed": i % 4 == 0, "status": status,
@@ -173,6 +179,13 @@ def fill(session) -> dict:
             "signed_at": at if status != SignOnStatus.PENDING else None,
         })  # fmt: skip
     _insert(session, SignOn, rows)
+    # one in 50 flagged as a probable duplicate of the sign-on before it (the filter's rows)
+    session.execute(
+        sa.update(SignOn)
+        .where(SignOn.id % 50 == 0)
+        .values(probable_duplicate_of_id=SignOn.id - 1)
+        .execution_options(synchronize_session=False)
+    )
 
     # agencies and demands, one demand per agency, all delivered with the first letter
     _insert(session, Agency, [
