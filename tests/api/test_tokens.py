@@ -121,6 +121,7 @@ def test_only_the_owner_or_an_admin_revokes(app, session, login_as, api_as):
     assert owner.user.email in listing
     assert admin.post(f"/account/api-tokens/{token_id}/revoke").status_code == 302
     assert owner.get("/api/v1/petitions").status_code == 401
+    assert "Revoked" in admin.get("/account/api-tokens/all").get_data(as_text=True)
 
 
 def test_tokens_are_rate_limited_each_on_its_own(app, session, api_as):
