@@ -71,17 +71,21 @@ def run_due(
     """Send the reminders due and release the embargoes due at ``now`` (default: the
     clock), each in its own transaction."""
     now = now or now_utc()
-    token = write_intent.set(True)
+    # the look-ups are plain reads: a round with nothing due (nearly all of them) never
+    # takes SQLite's write lock
+    with session_factory() as session:
+        reminders = _due(
+            session,
+            LetterEmbargo.reminded_at.is_(None),
+            LetterEmbargo.release_at > now,
+            LetterEmbargo.release_at <= now + REMINDER_BEFORE,
+        )
+        releases = _due(session, LetterEmbargo.release_at <= now)
     reminded = released = 0
+    if not (reminders or releases):
+        return Round(0, 0)
+    token = write_intent.set(True)
     try:
-        with session_factory() as session:
-            reminders = _due(
-                session,
-                LetterEmbargo.reminded_at.is_(None),
-                LetterEmbargo.release_at > now,
-                LetterEmbargo.release_at <= now + REMINDER_BEFORE,
-            )
-            releases = _due(session, LetterEmbargo.release_at <= now)
         for embargo_id in reminders:
             with session_factory() as session, session.begin():
                 reminded += remind(session, embargo_id, now)

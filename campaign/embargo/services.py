@@ -205,6 +205,8 @@ def release(
     letter = session.get(Letter, embargo.letter_id)
     letter.updated_at = now
     emailed = mail_keep_informed(session, letter)
+    # before the delivery: what webhooks held back goes out first, then the delivery's own
+    letter_released.send(session, letter=letter)
     note = ""
     if embargo.deliver_at_release:
         from campaign.embargo.delivery import deliver_at_release
@@ -217,7 +219,6 @@ def release(
     record(session, actor, "embargo.release", "letter", letter.id, early=early,
            scheduled_for=embargo.release_at.isoformat(), emailed=emailed,
            delivery=note or None)  # fmt: skip
-    letter_released.send(session, letter=letter)
     return Released(letter.id, emailed, note)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from campaign.api import extensions, representations
 from campaign.demands.models import Demand
 from campaign.letters.embargo import is_embargoed
-from campaign.letters.models import Letter
+from campaign.letters.models import Letter, LetterStatus
 from campaign.responses.models import Response
 from campaign.signons.models import COUNTED, SignOn, SignOnStatus
 from campaign.webhooks.events import enqueue, links_for_payloads, listeners
@@ -91,12 +91,16 @@ def on_letter_released(session: Session, *, letter: Letter, **_: object) -> None
                 session.scalars(sa.select(SignOn).where(SignOn.id.in_(ids[start : start + 500])))
             )
             _signatures(session, letter.campaign_id, event, rows)
+    if letter.status == LetterStatus.SENT:
+        # delivered during the embargo (a delivery at release comes after this)
+        on_letter_delivered(session, letter=letter)
 
 
 def on_letter_delivered(session: Session, *, letter: Letter, **_: object) -> None:
-    """petition.delivered."""
+    """petition.delivered (held while the letter is embargoed: its payload counts the
+    signatures; ``on_letter_released`` sends it then)."""
     subscribers = listeners(session, letter.campaign_id, "petition.delivered")
-    if subscribers:
+    if subscribers and not is_embargoed(session, letter.id):
         docs = representations.petitions(session, [letter], links_for_payloads())
         enqueue(session, subscribers, "petition.delivered", "osdi:petition", docs)
 

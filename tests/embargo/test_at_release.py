@@ -130,3 +130,24 @@ def test_webhooks_about_signatures_wait_for_the_release(app, session, subscribe,
     assert [e for e, _ in got] == ["signature.confirmed", "signature.approved"]
     assert all("Austin Justice Alliance" in body and "Gone Org" not in body for _, body in got)
     assert reload(session, kept).status == SignOnStatus.APPROVED
+
+
+def test_a_delivery_during_the_embargo_is_told_to_webhooks_at_release(
+    app, session, subscribe, worker_sessions, login_as
+):
+    from tests.delivery.factories import delivery_form, send, url
+
+    hooked = subscribe("http://127.0.0.1:9/hook", ["petition.delivered"])
+    letter = session.get(Letter, hooked.letter_id)
+    embargo(session, letter)
+    make_signon(session, letter, status=SignOnStatus.APPROVED)
+    coordinator = login_as("coordinator")
+    answer = send(coordinator, url(session.get(Letter, hooked.letter_id), "/send"), delivery_form())
+    assert answer.status_code == 302
+    assert reload(session, letter).status == LetterStatus.SENT
+    assert _events(session) == []  # its payload counts the signatures: held
+
+    run(app, worker_sessions, LAUNCH_UTC)
+    got = _events(session)
+    assert [e for e, _ in got] == ["petition.delivered"]
+    assert '"total_signatures":1' in got[0][1]

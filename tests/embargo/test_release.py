@@ -300,3 +300,15 @@ def test_a_delivered_letter_cannot_be_embargoed(session):
     sent = make_letter(session, status=LetterStatus.SENT)
     with pytest.raises(DomainError, match="delivered"):
         embargo(session, sent)
+
+
+def test_a_round_with_nothing_due_only_reads(app, session, letter, worker_sessions, count_queries):
+    embargo(session, letter)
+    db.session.commit()
+    with count_queries() as q, app.app_context():
+        done = jobs.run_due(worker_sessions, static_dir=app.static_folder, store=store_for(app),
+                            now=BEFORE)  # fmt: skip
+    assert done == jobs.Round(0, 0)
+    # two look-ups, no write (on SQLite no BEGIN IMMEDIATE: the lock stays free)
+    assert len(q.statements) == 2
+    assert all(s.lstrip().upper().startswith("SELECT") for s in q.statements)
