@@ -5,45 +5,28 @@ while the office's mailbox (a real SMTP server) holds the very PDF that was froz
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
-from campaign.migrate import upgrade
 from tests.e2e.conftest import PASSWORD, log_in
-from tests.servers import BIN, live_server
+from tests.servers import demo_server
 
 OFFICE = "Office for Civil Rights and Civil Liberties"
 DESK = "crcl-desk@dhs.example"
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory, mailbox):
+def demo_with_mail(tmp_path_factory, mailbox):
     """The demo data (its letter has 12 approved signatories) and a worker that mails."""
-    instance = tmp_path_factory.mktemp("e2e-sending")
-    url = f"sqlite:///{instance / 'app.sqlite3'}"
-    upgrade(url)
-    env = {**os.environ, "CAMPAIGN_DATABASE_URL": url, "CAMPAIGN_INSTANCE_PATH": str(instance),
-           "CAMPAIGN_SECRET_KEY": "server-test-secret"}  # fmt: skip
-    env.pop("CAMPAIGN_TEST_DATABASE_URL", None)
-    demo = subprocess.run(
-        [str(BIN / "flask"), "--app", "campaign", "demo"],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert demo.returncode == 0, f"flask demo failed:\n{demo.stdout}\n{demo.stderr}"
-    with live_server(
-        instance,
-        database_url=url,
+    with demo_server(
+        tmp_path_factory.mktemp("e2e-sending"),
+        coordinator="sender@example.org",
+        password=PASSWORD,
         smtp=(mailbox.host, mailbox.port),
         extra_env={"CAMPAIGN_LOGIN_RATE_LIMIT": "1000 per minute"},
     ) as srv:
-        srv.flask(
-            "create-user", "sender@example.org", "--role", "coordinator", "--password-stdin",
-            input=PASSWORD + "\n",
-        )  # fmt: skip
         yield srv
 
 
@@ -57,10 +40,10 @@ def _mail_to(mailbox, address: str, page, timeout_s: int = 30):
 
 
 def test_coordinator_emails_the_letter_to_a_checked_address_and_keeps_the_receipt(
-    demo_server, mailbox, new_page
+    demo_with_mail, mailbox, new_page
 ):
     page = new_page()
-    log_in(page, demo_server.url, "sender@example.org")
+    log_in(page, demo_with_mail.url, "sender@example.org")
     # the main navigation holds on one line on a laptop screen (it used to wrap at 1280 px)
     assert page.get_by_role("navigation", name="Main navigation").bounding_box()["height"] < 64
 
@@ -83,7 +66,7 @@ def test_coordinator_emails_the_letter_to_a_checked_address_and_keeps_the_receip
     target_url = page.url
 
     # 2. Print & send → Send by email, to that office alone
-    page.goto(demo_server.url + "/campaigns/end-287g")
+    page.goto(demo_with_mail.url + "/campaigns/end-287g")
     page.get_by_role("link", name="End the 287(g) program").first.click()
     letter_url = page.url
     page.get_by_role("link", name="Print & send").click()
