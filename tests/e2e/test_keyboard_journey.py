@@ -123,6 +123,11 @@ class Keyboard:
 
     def press(self, key: str) -> None:
         self.page.keyboard.press(key)
+
+    def follow(self) -> None:
+        """Enter on a link or a submit button: the next page."""
+        with self.page.expect_navigation():
+            self.page.keyboard.press("Enter")
         self.page.wait_for_load_state()
 
 
@@ -148,16 +153,17 @@ def test_sign_confirm_approve_and_print_with_the_keyboard_alone(site, browser, m
         keys.press("Space")
         before = len(mailbox.messages)
         keys.to_text(r"^Sign on$")
-        keys.press("Enter")
+        keys.follow()
         page.wait_for_url(re.compile(r".*/thanks$"))
         keys.check_targets()
 
         # the link in the mail, opened from the mail program
         page.goto(confirm_link(wait_for_mail(mailbox, email, before, page)))
         keys.to_text(r"^Confirm$")
-        keys.press("Enter")
+        keys.follow()
         assert "confirmed" in page.locator("main").inner_text().lower()
         keys.check_targets()
+        signer = keys
 
     with context(browser) as ctx:
         page = ctx.new_page()
@@ -165,27 +171,28 @@ def test_sign_confirm_approve_and_print_with_the_keyboard_alone(site, browser, m
         page.goto(f"{site.url}/login")
         keys.type_into("email", COORDINATOR)
         keys.type_into("password", PASSWORD)
-        keys.press("Enter")
+        keys.follow()
         page.wait_for_url(re.compile(r".*/campaigns$"))
-        keys.to_text(r"^End 287\(g\)$")
-        keys.press("Enter")
+        keys.to_text(r"^End 287\(g\)")
+        keys.follow()
         keys.to_text(r"^End the 287\(g\) program")
-        keys.press("Enter")
-        keys.to_text(r"Review")
-        keys.press("Enter")
+        keys.follow()
+        keys.to_text(r"^Review sign-ons")
+        keys.follow()
         keys.to_text(r"Centro de Trabajadores Unidos")
-        keys.press("Enter")
+        keys.follow()
         keys.to_text(r"^Approve$")
-        keys.press("Enter")
+        keys.follow()
         assert "approved" in page.locator("main").inner_text().lower()
         keys.check_targets()
         # back to the letter by its breadcrumb, then Print & send
         keys.to_text(r"^End the 287\(g\) program")
-        keys.press("Enter")
+        keys.follow()
         keys.to_text(r"^Print & send$")
-        keys.press("Enter")
+        keys.follow()
         keys.to_text(r"^Make PDF$")
         with page.expect_download(timeout=90_000) as made:
             page.keyboard.press("Enter")
         assert made.value.suggested_filename.endswith(".pdf")
-    print(f"\n[keyboard] {keys.stops} focus stops checked on {len(keys.pages)} pages")
+    stops, pages = signer.stops + keys.stops, len(signer.pages) + len(keys.pages)
+    print(f"\n[keyboard] {stops} focus stops checked, target sizes on {pages} pages")
