@@ -129,9 +129,9 @@ def test_every_form_on_every_page(app, login_as, session):
     admin = login_as("admin")
     visited, checked, refused = 0, 0, 0
     problems = []
-    for endpoint, url in pages(app, values):
+    for _endpoint, url in pages(app, values):
         response = admin.get(url)
-        if response.status_code != 200 or not response.mimetype == "text/html":
+        if response.status_code != 200 or response.mimetype != "text/html":
             continue
         visited += 1
         html = response.get_data(as_text=True)

@@ -68,7 +68,10 @@ def context(browser, lang: str = "en", *, phone: bool = False) -> Iterator:
     cookie-free way every public page honours; closed afterwards."""
     viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
     ctx = browser.new_context(
-        viewport=viewport, is_mobile=phone, has_touch=phone, locale={"en": "en-US"}.get(lang, lang),
+        viewport=viewport,
+        is_mobile=phone,
+        has_touch=phone,
+        locale={"en": "en-US"}.get(lang, lang),
         reduced_motion="reduce",  # Bootstrap scrolls smoothly otherwise: a focus is seen late
     )
     ctx.set_default_timeout(20_000)

@@ -23,10 +23,11 @@ FOCUS = """() => {
   const covered = [];
   for (const other of document.querySelectorAll("body *")) {
     const position = getComputedStyle(other).position;
-    if ((position !== "fixed" && position !== "sticky") || other.contains(el) || el.contains(other)) continue;
+    if (position !== "fixed" && position !== "sticky") continue;
+    if (other.contains(el) || el.contains(other)) continue;
     const o = other.getBoundingClientRect();
-    if (o.width && o.height && o.left < r.right && o.right > r.left && o.top < r.bottom && o.bottom > r.top)
-      covered.push(other.tagName + "." + other.className);
+    const meets = o.left < r.right && o.right > r.left && o.top < r.bottom && o.bottom > r.top;
+    if (o.width && o.height && meets) covered.push(other.tagName + "." + other.className);
   }
   return {
     tag: el.tagName, id: el.id, name: el.getAttribute("name") || "",
@@ -44,7 +45,8 @@ SMALL_TARGETS = """() => {
   const sel = "a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button]";
   const all = [...document.querySelectorAll(sel)].filter(el => {
     const r = el.getBoundingClientRect(), s = getComputedStyle(el);
-    return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && !el.closest(".visually-hidden, .hp-field");
+    const hidden = s.visibility === "hidden" || el.closest(".visually-hidden, .hp-field");
+    return r.width > 0 && r.height > 0 && !hidden;
   });
   const inSentence = el => {
     if (el.tagName !== "A" || getComputedStyle(el).display !== "inline") return false;
@@ -52,9 +54,11 @@ SMALL_TARGETS = """() => {
     return text.length > 0;
   };
   const rects = all.map(el => el.getBoundingClientRect());
-  const small = all.map((el, i) => (rects[i].width < 24 || rects[i].height < 24) && !inSentence(el));
+  const small = all.map((el, i) =>
+    (rects[i].width < 24 || rects[i].height < 24) && !inSentence(el));
   const centre = r => [r.left + r.width / 2, r.top + r.height / 2];
-  const distToRect = ([x, y], r) => Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
+  const distToRect = ([x, y], r) =>
+    Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
   const out = [];
   all.forEach((el, i) => {
     if (!small[i]) return;
@@ -62,7 +66,9 @@ SMALL_TARGETS = """() => {
     const clash = all.some((other, j) => j !== i && !other.contains(el) && !el.contains(other) && (
       small[j] ? Math.hypot(c[0] - centre(rects[j])[0], c[1] - centre(rects[j])[1]) < 24
                : distToRect(c, rects[j]) < 12));
-    if (clash) out.push(`${el.tagName}#${el.id} "${(el.innerText || el.value || "").trim().slice(0, 40)}" ${Math.round(rects[i].width)}x${Math.round(rects[i].height)}`);
+    const what = (el.innerText || el.value || "").trim().slice(0, 40);
+    const size = `${Math.round(rects[i].width)}x${Math.round(rects[i].height)}`;
+    if (clash) out.push(`${el.tagName}#${el.id} "${what}" ${size}`);
   });
   return out;
 }"""
