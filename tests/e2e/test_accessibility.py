@@ -249,3 +249,24 @@ def test_the_main_staff_pages(site, browser, phone):
             assert response is not None and response.status == 200, (name, path)
             audit.check(page, f"{name} · {'phone' if phone else 'desktop'}")
     audit.verdict("staff pages")
+
+
+def test_the_dashboard_charts_and_map_are_read_by_screen_readers(site, browser):
+    """The sign-ons chart has a table of its figures, the state map a name per state
+    tile (its category in words), both in the accessibility tree a screen reader reads."""
+    with context(browser) as ctx:
+        page = ctx.new_page()
+        log_in(page, site.url, COORDINATOR)
+        page.goto(f"{site.url}/campaigns/end-287g/dashboard")
+        tree = page.locator("main").aria_snapshot()
+        chart = page.locator("figure.chart").first
+        table = chart.get_by_role("table")
+        assert table.count() == 1  # visually hidden, not hidden from screen readers
+        assert table.get_by_role("row").count() >= 3  # a header, days, the total
+        assert "- table" in tree and "Total" in tree
+        tiles = page.locator("figure.chart-map [data-state]")
+        assert tiles.count() >= 50
+        for i in range(tiles.count()):
+            label = tiles.nth(i).get_attribute("aria-label")
+            assert label and ": " in label, label  # "Texas: awaiting a response"
+        assert re.search(r"(link|img) \"Texas: ", tree)
