@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from campaign.config import ROOT
+from campaign.db import make_engine
 from campaign.migrate import upgrade
 from tests.e2e.conftest import ARTIFACTS, PASSWORD
 from tests.servers import BIN, LiveServer, live_server
@@ -123,7 +124,9 @@ def demo_site(instance: Path, mailbox, env: dict[str, str] | None = None):
 
 def execute(srv: LiveServer, sql: str, **params) -> list[tuple]:
     """Run SQL on the server's database (rows for a SELECT)."""
-    engine = sa.create_engine(srv.env["CAMPAIGN_DATABASE_URL"])
+    # beside the server's processes and its worker: under load a writer can hold SQLite's
+    # lock for seconds, so this waits up to 60 s for it
+    engine = make_engine(srv.env["CAMPAIGN_DATABASE_URL"], busy_timeout_ms=60_000)
     try:
         with engine.begin() as conn:
             result = conn.execute(sa.text(sql), params)
