@@ -7,9 +7,9 @@ per sign-on and as sign-ons per second (target: at most 10% worse). Beside reque
 second it prints the server's CPU time per request (gunicorn's processes, from /proc),
 which a busy shared machine moves less, and on PostgreSQL the database's too (the
 backends serving the bench's database, from /proc: the index's trigger and GIN index
-work there, out of gunicorn's sight); the write cost is read from their sum. Then it confirms sign-ons from the links
-in their emails (the confirm POST links the organization into the directory and looks
-for similar names): figures for the record,
+work there, out of gunicorn's sight); the write cost is read from their sum. Then it
+confirms sign-ons from the links in their emails (the confirm POST links the
+organization into the directory and looks for similar names): figures for the record,
 no target. Runs on SQLite, and on PostgreSQL when 127.0.0.1:5432 answers (it creates
 and drops its own database). Loopback only; a bounded number of requests.
 
