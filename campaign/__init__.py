@@ -193,10 +193,12 @@ def _wire_features() -> None:
         second_signer_confirmed,
         signon_renamed,
         signon_reviewed,
+        signon_verifying,
         signons_counted,
     )
     from campaign.targets.services import on_message_bounced
     from campaign.targets.views import agency_targets_section
+    from campaign.verification.services import on_signon_verifying
 
     register_no_longer_listed_hook(on_agreements_no_longer_listed)
     register_agency_merge_hook(on_agency_merged)
@@ -213,6 +215,8 @@ def _wire_features() -> None:
     second_signer_confirmed.connect(on_second_signer_confirmed)
     # a corrected name follows in the directory entry that sign-on brought in
     signon_renamed.connect(on_signon_renamed)
+    # a proven address at the organization's domain, or a signer it knows, verifies
+    signon_verifying.connect(on_signon_verifying)
     _wire_webhooks()
 
 

@@ -32,6 +32,7 @@ from campaign.search.models import SearchTerm
 from campaign.sending.models import AgencyFollowUp, LetterTarget
 from campaign.signons.models import ConsentOverride, SignOn
 from campaign.targets.models import Target, TargetChannel, TargetSet
+from campaign.verification.models import KnownContact, OrganizationDomain, SignOnVerification
 from campaign.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "ImportSnapshot",
     "InboundMessage",
     "Invitation",
+    "KnownContact",
     "Letter",
     "LetterDelivery",
     "LetterDeliverySignOn",
@@ -67,6 +69,7 @@ __all__ = [
     "LetterVersion",
     "LoginSession",
     "Organization",
+    "OrganizationDomain",
     "OutboxMessage",
     "RecoveryCode",
     "RenameProposal",
@@ -75,6 +78,7 @@ __all__ = [
     "ResponseAttachment",
     "SearchTerm",
     "SignOn",
+    "SignOnVerification",
     "Target",
     "TargetChannel",
     "TargetSet",

@@ -43,3 +43,10 @@ signon_confirmed = _signals.signal("signon-confirmed")
 #: ``signon_reviewed`` for each), inside the caller's transaction. The sender is the
 #: session; ``letter=`` their letter, ``ids=`` the approved sign-ons' ids.
 signons_approved = _signals.signal("signons-approved")
+
+#: A sign-on's signer address was just proven (its first confirmation, or a second signer
+#: made its signer), inside the caller's transaction, before a letter that approves at
+#: once decides whether it may. The sender is the session; ``signon=`` the sign-on,
+#: linked to the directory. ``campaign.verification`` sets ``signon.verification`` when
+#: the sign-on verifies itself.
+signon_verifying = _signals.signal("signon-verifying")
