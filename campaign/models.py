@@ -26,6 +26,7 @@ from campaign.followups.models import FollowUp
 from campaign.inbound.models import InboundMessage
 from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
+from campaign.manage.models import Correction, ManageDigest, ManageLink
 from campaign.responses.models import Response, ResponseAttachment
 from campaign.review.models import CsvColumnChoice, CsvUpload
 from campaign.search.models import SearchTerm
@@ -49,6 +50,7 @@ __all__ = [
     "CoalitionSettings",
     "ConsentOverride",
     "Contact",
+    "Correction",
     "CsvColumnChoice",
     "CsvUpload",
     "Demand",
@@ -68,6 +70,8 @@ __all__ = [
     "LetterTarget",
     "LetterVersion",
     "LoginSession",
+    "ManageDigest",
+    "ManageLink",
     "Organization",
     "OrganizationDomain",
     "OutboxMessage",

@@ -44,9 +44,12 @@ def confirm_claim(
     if token_expired(claim.token_expires_at, now):
         raise DomainError("This link has expired.")
     claim.confirmed_at = now
+    if claim.added_by_signer:  # the signer named them: nothing for coordinators to decide
+        claim.decision, claim.decided_at = ClaimDecision.KEPT, now
     session.flush()
     second_signer_confirmed.send(session, signon=signon, claim=claim)
-    notify.mail(session, signon, letter, "signon_second_signer", "notice", None, claim=claim)
+    if not claim.added_by_signer:
+        notify.mail(session, signon, letter, "signon_second_signer", "notice", None, claim=claim)
     record(
         session,
         None,

@@ -315,6 +315,9 @@ class SignOnClaim(Base):
     token_expires_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
+    # another contact named by the sign-on's own signer (its manage page): once they
+    # confirm, the signer stays (decided at once) and is not told "someone else signed"
+    added_by_signer: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     decision: Mapped[ClaimDecision | None] = mapped_column(str_enum(ClaimDecision, 10))
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(

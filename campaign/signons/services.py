@@ -87,6 +87,7 @@ def confirm_signon(
     now: datetime | None = None,
     similar: int | None,
     expires_at: datetime | None = None,
+    by_link: bool = False,
 ) -> SignOn:
     """Confirm a pending sign-on, or re-confirm one on the version now shown.
 
@@ -94,7 +95,8 @@ def confirm_signon(
     recorded (a re-confirmation after a material edit). ``similar`` is what
     ``dedup.earlier_similar`` answered for a pending sign-on: the caller asks it before
     taking SQLite's write lock, so that names are not compared while holding it.
-    ``expires_at`` is the expiry of the link followed (default: the first link's).
+    ``expires_at`` is the expiry of the link followed (default: the first link's);
+    ``by_link``: the signer confirmed from their email (not a coordinator's API call).
     """
     now = now or utcnow()
     if not letter.takes_confirmations:
@@ -130,7 +132,7 @@ def confirm_signon(
         version_id=signon.version_id,
     )
     if first:
-        signon_confirmed.send(session, signon=signon, letter=letter)
+        signon_confirmed.send(session, signon=signon, letter=letter, by_link=by_link)
     return signon
 
 

@@ -36,7 +36,8 @@ signon_renamed = _signals.signal("signon-renamed")
 #: A pending sign-on's signer confirmed it (``services.confirm_signon``, not a
 #: re-confirmation), inside the caller's transaction. The sender is the session;
 #: ``signon=`` the sign-on (confirmed, or approved when its letter approves at once),
-#: ``letter=`` its letter. Webhooks tell subscribers.
+#: ``letter=`` its letter, ``by_link=`` True when its signer confirmed from their email.
+#: Webhooks tell subscribers; ``campaign.manage`` mails the signer a manage link.
 signon_confirmed = _signals.signal("signon-confirmed")
 
 #: Sign-ons approved together by the review's bulk approval (one UPDATE: no

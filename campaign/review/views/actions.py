@@ -30,7 +30,7 @@ from campaign.review.forms import (
     WithdrawForm,
 )
 from campaign.review.reconsent import INCLUDABLE, include_without_reconsent
-from campaign.review.views.base import BASE, bp, load, signon_or_404
+from campaign.review.views.base import BASE, DETAIL_SECTIONS, bp, load, signon_or_404
 from campaign.signons import claims, consent
 from campaign.signons.fuzzy import similarity
 from campaign.signons.models import ClaimDecision, SignOn, SignOnClaim, SignOnStatus
@@ -95,6 +95,7 @@ def _detail(campaign, letter, signon: SignOn, status: int = 200, **forms):
         second_signers=claims.waiting(db.session, signon),
         second_signer_form=forms.get("second_signer") or SecondSignerForm(),
         can_include=awaiting and signon.status in INCLUDABLE and not letter.signons_frozen,
+        sections=[section(campaign, letter, signon) for section in DETAIL_SECTIONS],
         verify_form=forms.get("verify") or VerifyForm(),
         verifications=verification.records(db.session, signon),
         domain_check=domains.check(signon.signer_email, signon.website),
