@@ -369,7 +369,9 @@ class Day:
                         self.report.links_superseded += 1
                     return
                 token, version = CSRF.search(page.text), VERSION.search(page.text)
-                if token is None:  # already confirmed
+                # already confirmed: the page has no Confirm form (its only form, if
+                # any, is "Manage your sign-on", without a version)
+                if token is None or version is None:
                     return
                 data = {"csrf_token": token.group(1), "version_id": version.group(1)}
                 status = self._post(http, link, data, "confirm")
