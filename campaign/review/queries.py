@@ -227,17 +227,19 @@ def counts(session: Session, letter: Letter) -> Counts:
     return Counts(by_level=by_level, by_state=by_state, by_status=by_status)
 
 
-def verification_counts(session: Session, letter: Letter) -> dict[str, int]:
-    """Counted (confirmed or approved) sign-ons verified and not verified, one query."""
-    verified = SignOn.verification.is_not(None)
-    out = {"yes": 0, "no": 0}
-    for is_verified, n in session.execute(
-        sa.select(verified, sa.func.count())
-        .where(SignOn.letter_id == letter.id, SignOn.status.in_(COUNTED))
-        .group_by(verified)
-    ):
-        out["yes" if is_verified else "no"] += n
-    return out
+def verified_count(session: Session, letter: Letter) -> int:
+    """Counted (confirmed or approved) sign-ons that are verified, one COUNT (kept with the
+    tallies, ``review.tallies``); the others are ``Counts.counted`` minus these."""
+    return int(
+        session.scalar(
+            sa.select(sa.func.count()).where(
+                SignOn.letter_id == letter.id,
+                SignOn.status.in_(COUNTED),
+                SignOn.verification.is_not(None),
+            )
+        )
+        or 0
+    )
 
 
 def matching_count(

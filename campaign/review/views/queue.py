@@ -72,7 +72,7 @@ def index(campaign_slug: str, letter_id: int):
             services.can_move(s, SignOnStatus.APPROVED)
             and not (letter.requires_verification and s.verification is None)
         ),
-        verified_counts=queries.verification_counts(db.session, letter),
+        verified_counts={"yes": figures.verified, "no": counts.counted - figures.verified},
         settings_form=VerificationSettingsForm(),
         domain_check=lambda s: domains.check(s.signer_email, s.website),
     )
