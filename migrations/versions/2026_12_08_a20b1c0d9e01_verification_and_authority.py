@@ -2,7 +2,7 @@
 remembers (domains, known contacts), the letter's verification settings
 
 Revision ID: a20b1c0d9e01
-Revises: e7c1a3f9b5d2
+Revises: 9dea52d7ecfb
 Create Date: 2026-12-05 03:20:35.349670
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import campaign.db
 
 revision: str = "a20b1c0d9e01"
-down_revision: str | Sequence[str] | None = "e7c1a3f9b5d2"
+down_revision: str | Sequence[str] | None = "9dea52d7ecfb"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
