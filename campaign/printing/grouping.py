@@ -11,6 +11,9 @@ from campaign.core.states import STATES, state_name
 from campaign.printing.snapshot import LetterSnapshot, Signatory
 
 LEVEL_HEADINGS = {"national": "National", "state": "State", "local": "Local"}
+# After the name of an organization marked as verified (a letter's option), explained by
+# ``SignatoryList.verified_note`` under the list.
+VERIFIED_MARK = "✓"
 # State and local organizations whose state is missing or unknown come last.
 NO_STATE_HEADING = "Other"
 _LEADING_PUNCT = re.compile(r"^[\W_]+")
@@ -41,6 +44,17 @@ class SignatoryList:
     organizations: int  # N: every counted signatory, listed or not
     states: int  # M: distinct states and territories among them
     unlisted: int  # counted but not printed by name
+    verified: int = 0  # listed and marked as verified
+
+    @property
+    def verified_note(self) -> str:
+        """The legend of the verified mark ("" when no name carries it)."""
+        if not self.verified:
+            return ""
+        return (
+            f"{VERIFIED_MARK} The coalition verified that the person who signed speaks for "
+            "the organization."
+        )
 
     @property
     def counts_line(self) -> str:
@@ -82,13 +96,16 @@ def count_states(signatories: Iterable[Signatory]) -> int:
 
 
 def _entry(s: Signatory, grouping: str, show_places: bool) -> Entry:
+    # the mark is part of the printed name: every renderer (PDF, .docx, the public page)
+    # shows it where the name is, and the order is still by the name alone
+    name = f"{s.name} {VERIFIED_MARK}" if s.verified else s.name
     if not show_places or s.level == "national":
-        return Entry(s.name)
+        return Entry(name)
     if grouping == "state":
         # the state is already the heading
-        return Entry(s.name, s.city)
+        return Entry(name, s.city)
     code = s.state if s.state in STATES else ""
-    return Entry(s.name, ", ".join(p for p in (s.city, code) if p))
+    return Entry(name, ", ".join(p for p in (s.city, code) if p))
 
 
 def name_key(name: str) -> str:
@@ -161,6 +178,7 @@ def build_list(
         organizations=n,
         states=m,
         unlisted=sum(1 for s in signatories if not s.listed),
+        verified=sum(1 for s in signatories if s.listed and s.verified),
     )
 
 

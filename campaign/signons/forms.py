@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from campaign.core.forms import parse_id
 from campaign.core.states import STATE_CHOICES, STATES
-from campaign.signons.models import Level
+from campaign.signons.models import AUTHORITY_LABELS, Level
 
 if TYPE_CHECKING:
     from campaign.signons.signing import SignOnInput
@@ -109,6 +109,18 @@ class SignOnForm(FlaskForm):
         "I am authorized to sign on behalf of this organization",
         validators=[DataRequired(message="You must be authorized to sign for the organization.")],
     )
+    authority = RadioField(
+        "On what authority do you sign?",
+        choices=[(a.value, label) for a, label in AUTHORITY_LABELS.items()],
+        filters=STRIP,
+        validators=[InputRequired(message="Say on what authority you sign.")],
+    )
+    authority_other = StringField(
+        "What authority?",
+        description="Required when you chose “Other”.",
+        filters=STRIP,
+        validators=[Length(max=200)],
+    )
     listing = RadioField(
         "How to show your organization",
         choices=[
@@ -134,6 +146,10 @@ class SignOnForm(FlaskForm):
             raise ValidationError("Choose a state from the list.")
         if self.level.data in (Level.STATE.value, Level.LOCAL.value) and not field.data:
             raise ValidationError("Choose the state for a state or local organization.")
+
+    def validate_authority_other(self, field):
+        if self.authority.data == "other" and not field.data:
+            raise ValidationError("Say on what authority you sign.")
 
     def validate_version_id(self, field):
         if parse_id(field.data) is None:
@@ -168,6 +184,8 @@ class SignOnForm(FlaskForm):
             signer_title=self.signer_title.data,
             signer_email=self.signer_email.data,
             authorized=self.authorized.data,
+            authority=self.authority.data,
+            authority_other=self.authority_other.data or "",
             listed=self.listing.data == "list",
             comment=self.comment.data or "",
             keep_informed=self.keep_informed.data,

@@ -32,6 +32,9 @@ SUBJECTS = {
     "signon_already_other": "Your organization is already on record",
     "signon_reconfirm": "The letter changed: please re-confirm your sign-on",
     "signon_second_signer": "Someone else also signed for your organization",
+    "signon_confirmed": "Your sign-on is confirmed",
+    "signon_manage_link": "Your link to manage your sign-on",
+    "signon_contact_added": "Please confirm your address",
 }
 
 
