@@ -24,6 +24,7 @@ from campaign.core.urls import external_url
 from campaign.delivery.addenda import first_delivery
 from campaign.delivery.public import public_list
 from campaign.extensions import limiter
+from campaign.i18n import multilingual
 from campaign.letters.models import Letter, LetterStatus, PublicLetter
 from campaign.letters.services import current_version
 from campaign.signons import claims, dedup, services, signing
@@ -31,7 +32,8 @@ from campaign.signons.forms import ConfirmForm, SignOnForm
 from campaign.signons.models import SignOn, SignOnStatus
 from campaign.uploads.store import store_for
 
-bp = Blueprint("signons", __name__)
+# every page here is a signer's: in the visitor's language (campaign.i18n)
+bp = multilingual(Blueprint("signons", __name__))
 
 
 def _signon_limit() -> str:
