@@ -41,7 +41,7 @@ test: $(VENV)/.installed-dev
 # Extract every marked string (babel.cfg) and update the Spanish catalogue: new strings
 # arrive with an empty msgstr to translate; .mo files are compiled by create_app itself.
 translations: $(VENV)/.installed-dev
-	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 \
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 \
 	  --add-location=file --sort-output --no-wrap -o campaign/translations/messages.pot .
 	$(BIN)/pybabel -q update -i campaign/translations/messages.pot -d campaign/translations \
 	  --no-fuzzy-matching --ignore-obsolete --no-wrap --omit-header

@@ -18,8 +18,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, current_app, has_request_context, request, url_for
 from flask_babel import Babel, force_locale, get_locale
 from flask_babel import gettext as gettext
-from flask_babel import lazy_gettext as lazy_gettext
 from flask_babel import ngettext as ngettext
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup, escape
 
 from campaign.i18n.catalogs import ensure_compiled
 
@@ -44,6 +45,19 @@ __all__ = [
     "ngettext",
     "normalize",
 ]
+
+
+class LazyText(LazyString):
+    """A lazily translated string that a template escapes like any other text (Flask-Babel's
+    own marks itself safe: an apostrophe in a form's message would reach the page raw)."""
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def lazy_gettext(string: str, **variables) -> LazyText:
+    """``gettext`` when the value is used: for labels and messages defined at import."""
+    return LazyText(gettext, string, **variables)
 
 
 def multilingual(target: F | Blueprint) -> F | Blueprint:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from campaign.campaigns.coalition import coalition_of
 from campaign.core.errors import DomainError
 from campaign.db import reads, utcnow
+from campaign.i18n import gettext as _
 from campaign.letters.models import Letter, LetterVersion, PublicLetter
 from campaign.letters.services import current_version
 from campaign.signons import notify
@@ -76,10 +77,12 @@ class Prepared:
 def check_logo(data: bytes) -> str:
     """The kind of an acceptable logo (PNG or JPEG, ≤ 1 MB, checked by content)."""
     if len(data) > LOGO_MAX_BYTES:
-        raise DomainError("The logo is larger than 1 MB.", field="logo")
+        raise DomainError(_("The logo is larger than 1 MB."), field="logo")
     kind = sniff(data)
     if kind not in LOGO_KINDS:
-        raise DomainError(f"The logo must be a {describe(LOGO_KINDS)} image.", field="logo")
+        raise DomainError(
+            _("The logo must be a %(kinds)s image.", kinds=describe(LOGO_KINDS)), field="logo"
+        )
     return kind
 
 
@@ -160,11 +163,11 @@ def prepare(
     """
     now = now or utcnow()
     if not letter.accepts_signons(now):
-        raise DomainError("This letter no longer accepts sign-ons.")
+        raise DomainError(_("This letter no longer accepts sign-ons."))
     ident = normalise_identity(data.org_name, data.level, data.state)
     if not data.authorized:
         raise DomainError(
-            "You must be authorized to sign for the organization.", field="authorized"
+            _("You must be authorized to sign for the organization."), field="authorized"
         )
     if data.logo:
         check_logo(data.logo)
@@ -231,7 +234,7 @@ def record(
     if new_id is None:  # the organization is on the letter already
         existing = find(session, letter.id, ident.state, ident.key)
         if existing is None:
-            raise DomainError("Please try again.")
+            raise DomainError(_("Please try again."))
         return _already_signed(session, letter, existing, prepared, link_for, now)
     if prepared.logo:
         # Saved only now, so a refused or duplicate sign-on leaves no orphan file.

@@ -24,6 +24,7 @@ from campaign.core.urls import external_url
 from campaign.delivery.addenda import first_delivery
 from campaign.delivery.public import public_list
 from campaign.extensions import limiter
+from campaign.i18n import gettext as _
 from campaign.i18n import multilingual
 from campaign.letters.models import Letter, LetterStatus, PublicLetter
 from campaign.letters.services import current_version
@@ -127,7 +128,7 @@ def _sign(slug: str):
         return _form_again(letter, form, 400)
     if not ratelimit.allow("SIGNON_MAIL_LIMIT", "signons.mail", prepared.email.casefold()):
         form.signer_email.errors.append(
-            "Too many sign-on emails went to this address today. Please try again tomorrow."
+            _("Too many sign-on emails went to this address today. Please try again tomorrow.")
         )
         return _form_again(letter, form, 429)
     try:
@@ -273,7 +274,7 @@ def _confirm(slug: str, token: str):
         flash(err.message, "danger")
     else:
         db.session.commit()
-        flash("Thank you: your sign-on is confirmed.", "success")
+        flash(_("Thank you: your sign-on is confirmed."), "success")
     return redirect(url_for("signons.confirm", slug=letter.slug, token=token))
 
 

@@ -18,10 +18,12 @@ from campaign.config import ROOT
 PO = ROOT / "campaign" / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {
     "_": None,
+    "N_": None,
     "gettext": None,
     "ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
     "lazy_gettext": None,
+    "_l": None,
     "lazy_ngettext": (1, 2),
 }
 
