@@ -68,12 +68,18 @@ class SignatoryList:
 def count_phrase(organizations: int, states: int) -> str:
     """E.g. 12 organizations from 3 states and territories (singular forms where they belong)."""
     orgs = ngettext(
-        "%(count)s organization", "%(count)s organizations", organizations, count=f"{organizations:,}"
+        "%(count)s organization",
+        "%(count)s organizations",
+        organizations,
+        count=f"{organizations:,}",
     )
     if not states:
         return orgs
     places = ngettext(
-        "%(count)s state or territory", "%(count)s states and territories", states, count=f"{states:,}"
+        "%(count)s state or territory",
+        "%(count)s states and territories",
+        states,
+        count=f"{states:,}",
     )
     return _("%(organizations)s from %(states)s", organizations=orgs, states=places)
 
