@@ -82,6 +82,17 @@ def format_deadline(letter) -> str:
     )
 
 
+def format_zone(zone: str) -> str:
+    """A time zone as signers read it: its id in English ("America/New_York"), its place in
+    another language ("hora de Estados Unidos (Nueva York)")."""
+    if language() == "en" or not zone:
+        return zone
+    try:
+        return babel_dates.get_timezone_location(zone, locale=language())
+    except LookupError:
+        return zone
+
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
@@ -207,6 +218,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_deadline, "deadline")
+    app.add_template_filter(format_zone, "zone")
     app.add_template_filter(local_date, "local_date")
 
     @app.before_request

@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from campaign.core.forms import parse_id
 from campaign.core.states import STATES, state_choices
 from campaign.i18n import gettext as _
+from campaign.i18n import language
 from campaign.i18n import lazy_gettext as _l
 from campaign.signons.models import Level
 
@@ -202,6 +203,7 @@ class SignOnForm(FlaskForm):
             comment=self.comment.data or "",
             keep_informed=self.keep_informed.data,
             logo=self.logo_bytes(),
+            language=language(),
         )
 
     def logo_bytes(self) -> bytes | None:

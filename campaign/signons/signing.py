@@ -52,6 +52,7 @@ class SignOnInput:
     comment: str = ""
     keep_informed: bool = False
     logo: bytes | None = None
+    language: str = "en"  # the page's: every email to this signer is written in it
 
 
 @dataclass
@@ -113,6 +114,7 @@ _LETTER_WITH_VERSION = (
         _LETTERS.c.deadline_at,
         _LETTERS.c.keeps_collecting,
         _LETTERS.c.campaign_id,
+        _LETTERS.c.title_es,
         _VERSIONS.c.id.label("version_id"),
     )
     .select_from(
@@ -190,6 +192,7 @@ def prepare(
         listed=data.listed,
         comment=data.comment.strip(),
         keep_informed=data.keep_informed,
+        language=data.language,
         status=SignOnStatus.PENDING,
         created_at=now,
         # set here, not by the column's default: PostgreSQL's one-statement INSERT
@@ -270,6 +273,7 @@ def _already_signed(
             signer_title=prepared.signon.signer_title,
             signer_email=prepared.email,
             listed=prepared.signon.listed,
+            language=prepared.signon.language,
             # the token of the email rendered for a new sign-on: the very same email
             token_hash=prepared.signon.token_hash,
             token_expires_at=prepared.signon.token_expires_at,

@@ -61,7 +61,10 @@ def link_for(letter: Letter | PublicLetter):
     API)."""
 
     def link(signon: SignOn, token: str) -> str:
-        return external_url("signons.confirm", slug=letter.slug, token=token)
+        # a Spanish signer's link opens the page in Spanish, whatever their browser says
+        language = getattr(signon, "language", None) or "en"
+        extra = {"lang": language} if language != "en" else {}
+        return external_url("signons.confirm", slug=letter.slug, token=token, **extra)
 
     return link
 

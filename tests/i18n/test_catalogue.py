@@ -39,12 +39,16 @@ PUBLIC_SOURCES = (
     "templates/macros/counts.html",
     "templates/macros/coalition.html",
     "templates/email/signon_*",
+    "templates/email/_signature.txt",
+    "templates/email/response_notice.txt",
+    "campaign/directory/invitations.py",
     "templates/email/directory_invitation.txt",
     "templates/pdf/letter.html",
     "campaign/signons/*",
     "campaign/printing/*",
     "campaign/i18n/*",
     "campaign/core/states.py",
+    "campaign/campaigns/coalition.py",
     "campaign/web.py",
 )
 
