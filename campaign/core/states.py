@@ -62,7 +62,7 @@ def code_for_name(name: str | None) -> str | None:
 
 def display_name(code: str | None) -> str:
     """The name in the current language ("Nuevo México" in Spanish; "" when unknown)."""
-    from flask_babel import gettext
+    from campaign.i18n import gettext
 
     name = state_name(code)
     return gettext(name) if name else ""

@@ -10,15 +10,26 @@ language, whatever the request's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, has_request_context, request, url_for
-from flask_babel import Babel, force_locale, get_locale
-from flask_babel import gettext as gettext
-from flask_babel import ngettext as ngettext
+import flask_babel
+from babel.support import NullTranslations, Translations
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    has_app_context,
+    has_request_context,
+    request,
+    url_for,
+)
+from flask_babel import Babel, get_locale
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
@@ -32,6 +43,9 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 
 _PUBLIC_BLUEPRINTS: set[str] = set()
 F = TypeVar("F", bound=Callable)
+# a language forced for a piece of work (an email, a PDF), with or without an app: the
+# PDF renderer runs in workers that have no Flask app
+_forced: ContextVar[str | None] = ContextVar("campaign_language", default=None)
 
 __all__ = [
     "DEFAULT",
@@ -78,9 +92,70 @@ def normalize(value: str | None) -> str | None:
 
 
 def language() -> str:
-    """The current language's code (``en`` or ``es``)."""
+    """The current language's code (``en`` or ``es``): the forced one, else the request's."""
+    forced = _forced.get()
+    if forced:
+        return forced
+    if not has_app_context():
+        return DEFAULT
     locale = get_locale()
     return locale.language if locale is not None else DEFAULT
+
+
+@contextmanager
+def force_locale(code: str) -> Iterator[None]:
+    """Everything inside speaks ``code``: gettext, dates, the Jinja ``_``, with or without
+    a Flask app (a worker rendering a PDF)."""
+    code = normalize(code) or DEFAULT
+    token = _forced.set(code)
+    try:
+        if has_app_context():
+            with flask_babel.force_locale(code):
+                yield
+        else:
+            yield
+    finally:
+        _forced.reset(token)
+
+
+@lru_cache(maxsize=8)
+def catalogue(code: str) -> NullTranslations:
+    """The compiled catalogue of ``code`` read without an app (English: none)."""
+    if code == DEFAULT:
+        return NullTranslations()
+    from campaign.config import instance_path
+
+    return Translations.load(str(ensure_compiled(instance_path())), [code])
+
+
+def _translations() -> NullTranslations:
+    forced = _forced.get()
+    if forced is None and has_app_context():
+        return flask_babel.get_translations()
+    return catalogue(forced or DEFAULT)
+
+
+def gettext(string: str, **variables) -> str:
+    """``string`` in the current language, ``%(name)s`` filled from ``variables``."""
+    text = _translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """The singular or plural form for ``num`` in the current language."""
+    variables.setdefault("num", num)
+    return _translations().ungettext(singular, plural, num) % variables
+
+
+def install_gettext(env) -> None:
+    """The ``_``, ``gettext`` and ``ngettext`` of a Jinja environment of our own (the PDF's),
+    following ``force_locale`` like the app's."""
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+    )
 
 
 def _is_public() -> bool:
