@@ -36,6 +36,7 @@ from campaign.core.urls import external_url
 from campaign.i18n import gettext as _
 from campaign.i18n import language
 from campaign.i18n import lazy_gettext as _l
+from campaign.letters.languages import title_in
 from campaign.ops.health import QUIET_ENDPOINTS
 
 # The main navigation: (endpoint, label, lowest role that sees it).
@@ -219,6 +220,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_deadline, "deadline")
     app.add_template_filter(format_zone, "zone")
+    # a letter's title in the page's language (its Spanish one on a Spanish page)
+    app.add_template_global(lambda letter: title_in(letter, language()), "letter_title")
     app.add_template_filter(local_date, "local_date")
 
     @app.before_request

@@ -46,22 +46,28 @@ class SignatoryList:
     organizations: int  # N: every counted signatory, listed or not
     states: int  # M: distinct states and territories among them
     unlisted: int  # counted but not printed by name
+    # set for a list printed in two languages (campaign.printing.languages); otherwise the
+    # lines below are written in the language current when they are read
+    fixed_counts: str = ""
+    fixed_note: str = ""
 
     @property
     def counts_line(self) -> str:
         """The counts without "Signed by": N organizations from M states and territories."""
-        return count_phrase(self.organizations, self.states)
+        return self.fixed_counts or count_phrase(self.organizations, self.states)
 
     @property
     def unlisted_note(self) -> str:
         """A line saying how many signed without being named ("" when none)."""
         if not self.unlisted:
             return ""
+        if self.fixed_note:
+            return self.fixed_note
         return ngettext(
             "%(count)s further organization signed and asked not to be listed.",
             "%(count)s further organizations signed and asked not to be listed.",
             self.unlisted,
-            count=f"{self.unlisted:,}",
+            count=format(self.unlisted, ","),
         )
 
 
@@ -71,7 +77,7 @@ def count_phrase(organizations: int, states: int) -> str:
         "%(count)s organization",
         "%(count)s organizations",
         organizations,
-        count=f"{organizations:,}",
+        count=format(organizations, ","),
     )
     if not states:
         return orgs
@@ -79,7 +85,7 @@ def count_phrase(organizations: int, states: int) -> str:
         "%(count)s state or territory",
         "%(count)s states and territories",
         states,
-        count=f"{states:,}",
+        count=format(states, ","),
     )
     return _("%(organizations)s from %(states)s", organizations=orgs, states=places)
 

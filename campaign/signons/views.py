@@ -25,7 +25,8 @@ from campaign.delivery.addenda import first_delivery
 from campaign.delivery.public import public_list
 from campaign.extensions import limiter
 from campaign.i18n import gettext as _
-from campaign.i18n import multilingual
+from campaign.i18n import language, multilingual
+from campaign.letters.languages import text_in
 from campaign.letters.models import Letter, LetterStatus, PublicLetter
 from campaign.letters.services import current_version
 from campaign.signons import claims, dedup, services, signing
@@ -81,14 +82,16 @@ def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
         first = first_delivery(db.session, letter)
         delivered = first.sent_on if first is not None else None
     listing = public_list(db.session, letter)
+    text = text_in(letter, version, language())  # the signer's language, when it has it
     return {
         "letter": letter,
+        "text": text,
         "version": version,
         "delivered_on": delivered,
         "addressed_to": ", ".join(
             line.strip() for line in letter.addressees.splitlines() if line.strip()
         ),
-        "body_html": render_markdown(version.body),
+        "body_html": render_markdown(text.body),
         # "organizations on the letter", counted as the PDF counts them
         "count": listing.organizations,
         "signatories": listing if letter.show_signatories else None,
@@ -235,7 +238,9 @@ def confirm(slug: str, token: str):
         signon=claim or signon,  # a second signer sees what they typed, nothing else
         state=state,
         form=form,
-        body_html=render_markdown(version.body) if state == "reconfirm" else None,
+        body_html=render_markdown(text_in(letter, version, language()).body)
+        if state == "reconfirm"
+        else None,
         resend_form=ActionForm(),
     )
 
