@@ -185,9 +185,11 @@ def switch_url(code: str) -> str:
     address that only takes POSTs, the page the form was on."""
     rule = request.url_rule
     if request.method == "GET" or (rule is not None and "GET" in (rule.methods or ())):
-        args = request.args.to_dict(flat=False)
-        args["lang"] = [code]
-        return url_for(request.endpoint, **(request.view_args or {}), **args)
+        # the query as it was (a query argument named like a path one cannot replace it)
+        values: dict[str, object] = request.args.to_dict(flat=False)
+        values.update(request.view_args or {})
+        values["lang"] = [code]
+        return url_for(request.endpoint, **values)
     referrer = urlsplit(request.referrer or "")
     path = referrer.path if referrer.netloc == request.host and referrer.path else "/"
     return f"{path}?lang={code}"

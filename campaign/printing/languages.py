@@ -25,10 +25,13 @@ def list_in_languages(snapshot: LetterSnapshot) -> SignatoryList:
     if snapshot.language != "both":
         with force_locale(words_language(snapshot)):
             return printed_list(snapshot)
+    # each list's lines are written in the language current when they are read: read here
     with force_locale("en"):
         english = printed_list(snapshot)
+        english_lines = (english.heading, english.counts_line, english.unlisted_note)
     with force_locale("es"):
         spanish = printed_list(snapshot)
+        spanish_lines = (spanish.heading, spanish.counts_line, spanish.unlisted_note)
     # the same names fall in the same groups: a group is known by its first entry
     spanish_heading = {g.entries[0]: g.heading for g in spanish.groups if g.entries}
     groups = tuple(
@@ -39,8 +42,8 @@ def list_in_languages(snapshot: LetterSnapshot) -> SignatoryList:
     )
     return replace(
         english,
-        heading=_both(english.heading, spanish.heading),
+        heading=_both(english_lines[0], spanish_lines[0]),
         groups=groups,
-        fixed_note=_both(english.unlisted_note, spanish.unlisted_note) if english.unlisted else "",
-        fixed_counts=_both(english.counts_line, spanish.counts_line),
+        fixed_counts=_both(english_lines[1], spanish_lines[1]),
+        fixed_note=_both(english_lines[2], spanish_lines[2]) if english.unlisted else "",
     )

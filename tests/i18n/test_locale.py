@@ -110,3 +110,11 @@ def test_an_unwritable_package_compiles_into_the_instance(tmp_path, monkeypatch)
     target = catalogs.ensure_compiled(tmp_path / "instance")
     assert target == tmp_path / "instance" / "translations"
     assert (target / "es" / "LC_MESSAGES" / "messages.mo").exists()
+
+
+def test_the_switch_keeps_the_query_even_when_it_names_a_path_argument(client, letter):
+    """?letter_id=… beside a route's own letter_id: the switch's link is built, not a 500."""
+    page = client.get(f"/sign/{letter.slug}?slug=other&x=1")
+    assert page.status_code == 200
+    link = re.search(r'hreflang="es" href="([^"]+)"', page.get_data(as_text=True)).group(1)
+    assert f"/sign/{letter.slug}?" in link and "x=1" in link and "lang=es" in link
