@@ -42,6 +42,8 @@ SETTINGS: dict[str, tuple[type, object]] = {
     "SIGNON_MAIL_LIMIT": (str, "10 per day"),
     # requests per API token (the JSON API at /api/v1)
     "API_RATE_LIMIT": (str, "600 per minute; 20000 per hour"),
+    # demand packets rendered on request per account (each render is seconds of CPU)
+    "PACKET_RENDER_LIMIT": (str, "20 per minute; 200 per hour"),
     # webhooks: seconds a receiver has to answer; hours a delivery is retried; failed
     # attempts in a row after which a subscription pauses; private, loopback and
     # link-local destinations allowed (always outside production)

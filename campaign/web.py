@@ -248,6 +248,15 @@ def init_app(app: Flask) -> None:
             # refused before reaching the API's views (an id past the largest): its JSON
             return {"error": err.description or err.name}, code, {"Cache-Control": "no-store"}
         title, text = ERROR_TEXT.get(code, (err.name, err.description or ""))
+        if code == 413:
+            # say the limit: someone holding a 26 MB scan needs to know what would fit
+            limit = app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
+            text = (
+                f"The file is larger than this site accepts ({limit:g} MB for a whole form "
+                "and its files). Nothing was saved: go back, choose a smaller file (a scan "
+                "at a lower resolution, or the email without its largest attachment), "
+                "and send the form again."
+            )
         if code == 400 and err.description and "CSRF" in err.description:
             text = _(
                 "The form expired or was sent from elsewhere. Please reload the page and try again."

@@ -162,6 +162,33 @@ def live_server(
             log.close()
 
 
+@contextlib.contextmanager
+def demo_server(instance: Path, *, coordinator: str, password: str, **kw) -> Iterator[LiveServer]:
+    """``live_server`` over the demo data (``flask demo``), with one more coordinator.
+
+    The demo is loaded before the server and its worker start: a long demo transaction
+    beside a worker polling every 0.2 s on a loaded machine could meet a locked database.
+    """
+    instance.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{instance / 'app.sqlite3'}"
+    upgrade(url)
+    env = {**os.environ, "CAMPAIGN_DATABASE_URL": url, "CAMPAIGN_INSTANCE_PATH": str(instance),
+           "CAMPAIGN_SECRET_KEY": "server-test-secret"}  # fmt: skip
+    env.pop("CAMPAIGN_TEST_DATABASE_URL", None)
+    demo = subprocess.run(
+        [str(BIN / "flask"), "--app", "campaign", "demo"],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if demo.returncode != 0:
+        raise RuntimeError(f"flask demo failed:\n{demo.stdout}\n{demo.stderr}")
+    with live_server(instance, database_url=url, **kw) as server:
+        server.flask(
+            "create-user", coordinator, "--role", "coordinator", "--password-stdin",
+            input=password + "\n",
+        )  # fmt: skip
+        yield server
+
+
 @dataclass
 class Receiver:
     """A running webhook receiver: its URL and what it received."""

@@ -2,8 +2,10 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, StringField, TextAreaField, ValidationError
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from campaign.core.forms import LogoUpload
 
 
 class CampaignForm(FlaskForm):
@@ -24,10 +26,7 @@ class CampaignForm(FlaskForm):
     description = TextAreaField("Description", validators=[Optional(), Length(max=20000)])
 
 
-LOGO_READ_LIMIT = 1024 * 1024 + 1  # one byte past the limit tells it is too big
-
-
-class CoalitionForm(FlaskForm):
+class CoalitionForm(LogoUpload, FlaskForm):
     """The coalition's name, contact address and logo (the instance's or a campaign's)."""
 
     name = StringField("Coalition name", validators=[Optional(), Length(max=200)])
@@ -45,16 +44,3 @@ class CoalitionForm(FlaskForm):
         description="PNG or JPEG, up to 1 MB. Leave empty to keep the current one.",
     )
     remove_logo = BooleanField("Remove the logo")
-
-    def validate_logo(self, field):
-        # a file was chosen but holds nothing: saving without it would lose it silently
-        if self.logo_bytes() == b"":
-            raise ValidationError("The file is empty.")
-
-    def logo_bytes(self) -> bytes | None:
-        """The uploaded logo's bytes (at most 1 MB + 1 byte), or None when none was chosen."""
-        if not hasattr(self, "_logo"):
-            file = self.logo.data
-            chosen = file and getattr(file, "filename", None)
-            self._logo = file.read(LOGO_READ_LIMIT) if chosen else None
-        return self._logo

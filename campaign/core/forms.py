@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import ValidationError
 
 from campaign.core.errors import DomainError
+
+LOGO_READ_LIMIT = 1024 * 1024 + 1  # one byte past the 1 MB limit tells it is too big
 
 
 class ActionForm(FlaskForm):
     """A button-only POST: carries nothing but the CSRF token."""
+
+
+class LogoUpload:
+    """For a form with a ``logo`` FileField: its bytes read once, and an empty file refused."""
+
+    def validate_logo(self, field):
+        # a file was chosen but holds nothing: saving without it would lose it silently
+        if self.logo_bytes() == b"":
+            raise ValidationError("The file is empty.")
+
+    def logo_bytes(self) -> bytes | None:
+        """The uploaded logo's bytes (at most 1 MB + 1 byte), or None when none was chosen."""
+        if not hasattr(self, "_logo"):
+            file = self.logo.data
+            chosen = file and getattr(file, "filename", None)
+            self._logo = file.read(LOGO_READ_LIMIT) if chosen else None
+        return self._logo
 
 
 def apply_domain_error(form: FlaskForm, err: DomainError) -> None:

@@ -11,16 +11,14 @@ from wtforms import (
     RadioField,
     SelectField,
     TextAreaField,
-    ValidationError,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from campaign.core.forms import LogoUpload
 from campaign.delivery.models import DeliveryMethod, Grouping
 
-LOGO_READ_LIMIT = 1024 * 1024 + 1  # one byte past the limit tells it is too big
 
-
-class PrintOptionsForm(FlaskForm):
+class PrintOptionsForm(LogoUpload, FlaskForm):
     """How the letter and its list are printed."""
 
     grouping = RadioField(
@@ -54,19 +52,6 @@ class PrintOptionsForm(FlaskForm):
         description="Leave empty for today's date. A delivery is dated the day it was sent.",
         validators=[Optional()],
     )
-
-    def validate_logo(self, field):
-        # a file was chosen but holds nothing: saving the options without it loses it silently
-        if self.logo_bytes() == b"":
-            raise ValidationError("The file is empty.")
-
-    def logo_bytes(self) -> bytes | None:
-        """The uploaded logo's bytes (at most 1 MB + 1 byte), or None when none was chosen."""
-        if not hasattr(self, "_logo"):
-            file = self.logo.data
-            chosen = file and getattr(file, "filename", None)
-            self._logo = file.read(LOGO_READ_LIMIT) if chosen else None
-        return self._logo
 
 
 class DeliveryForm(FlaskForm):

@@ -19,6 +19,7 @@ from campaign.delivery.snapshot import print_options
 from campaign.delivery.summary import send_summary
 from campaign.letters.models import Letter, LetterStatus
 from campaign.letters.views import get_letter_or_404
+from campaign.sending.letters import addressed_targets
 from campaign.signons import consent
 from campaign.uploads.attachments import read_upload, save_attachment
 from campaign.uploads.store import UploadError, send_stored, store_for
@@ -49,8 +50,12 @@ def _file_name(letter: Letter, suffix: str = "") -> str:
 
 
 def delivery_panel(letter: Letter) -> dict:
-    """What the letter page shows about delivery: the frozen deliveries (one query)."""
-    return {"deliveries": services.deliveries(db.session, letter)}
+    """What the letter page shows about delivery: the frozen deliveries and the targets the
+    letter is addressed to (one query each)."""
+    return {
+        "deliveries": services.deliveries(db.session, letter),
+        "targets": addressed_targets(db.session, letter),
+    }
 
 
 def _render_page(campaign: Campaign, letter: Letter, status: int = 200, **forms):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from campaign import db
@@ -11,6 +11,7 @@ from campaign.campaigns.views import get_campaign_or_404
 from campaign.core.clock import local_today
 from campaign.core.errors import DomainError
 from campaign.core.forms import ActionForm, apply_domain_error, parse_id
+from campaign.core.ratelimit import allow
 from campaign.demands.models import Demand
 from campaign.demands.views import get_demand_or_404, render_detail
 from campaign.mail.receipts import receipts_for
@@ -35,6 +36,9 @@ def _demand(campaign_slug: str, demand_id: int):
 def packet_pdf(campaign_slug: str, demand_id: int):
     """The demand's packet as it would go out today (``?names=1``: with the signatories)."""
     _campaign, demand = _demand(campaign_slug, demand_id)
+    # each GET renders a fresh PDF (seconds of CPU): one account cannot tie up the workers
+    if not allow("PACKET_RENDER_LIMIT", "packet-pdf", f"user:{current_user.id}"):
+        abort(429)
     snapshot = packet_snapshot(db.session, demand, dated_on=local_today(),
                                list_signatories=request.args.get("names") == "1")  # fmt: skip
     data = packets.render_packet(snapshot, static_dir=current_app.static_folder)

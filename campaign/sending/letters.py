@@ -29,6 +29,17 @@ def letter_targets(session: Session, letter: Letter) -> list[int]:
     return list(session.scalars(query))
 
 
+def addressed_targets(session: Session, letter: Letter) -> list[Target]:
+    """The targets the letter is addressed to, by name (one query, for the letter page)."""
+    query = (
+        sa.select(Target)
+        .join(LetterTarget, LetterTarget.target_id == Target.id)
+        .where(LetterTarget.letter_id == letter.id)
+        .order_by(Target.name, Target.id)
+    )
+    return list(session.scalars(query))
+
+
 def _address_to(session: Session, letter: Letter, targets: list[Target]) -> None:
     have = set(letter_targets(session, letter))
     for target in targets:

@@ -23,7 +23,7 @@ DHS_TARGETS = [
     ("Secretary of Homeland Security", "Secretary", TargetBody.DHS_SECRETARY,
      "U.S. Department of Homeland Security",
      [(ChannelKind.POSTAL, "Office of the Secretary\nU.S. Department of Homeland Security\n"
-       + DHS_HQ, "Office of the Secretary"),
+       + DHS_HQ, "Headquarters"),
       (ChannelKind.PORTAL, "https://www.dhs.gov/contact-us", "Contact DHS")]),
     ("Office for Civil Rights and Civil Liberties", "Officer for Civil Rights and Civil "
      "Liberties", TargetBody.CRCL, "U.S. Department of Homeland Security",

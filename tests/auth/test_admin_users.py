@@ -107,3 +107,20 @@ def test_admin_cannot_demote_themself(login_as, session):
 
 def test_unknown_user_is_404(login_as):
     assert login_as("admin").get("/admin/users/999999").status_code == 404
+
+
+def test_account_page_title_is_the_email_once(login_as, make_user):
+    """The title block used to swallow a copy of the two-step section: the tab showed HTML
+    and the page carried the section twice."""
+    import re
+
+    admin = login_as("admin")
+    user = make_user(role=Role.MEMBER)
+    html = admin.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title == f"{user.email} · campaign"
+    assert html.count('id="two-factor-heading"') == 1
+    # refused: "Error: " once, from base.html
+    refused = admin.post(f"/admin/users/{user.id}", data={"name": "", "role": "member"})
+    title = re.search(r"<title>(.*?)</title>", refused.get_data(as_text=True), re.S).group(1)
+    assert title == f"Error: {user.email} · campaign"

@@ -57,6 +57,9 @@ def test_413_for_oversized_body(client, app):
     big = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
     response = client.post("/login", data=big, content_type="application/octet-stream", csrf=False)
     assert response.status_code == 413
+    # the person is told the limit and that nothing was kept, not only "too large"
+    html = response.get_data(as_text=True)
+    assert "25 MB" in html and "Nothing was saved" in html
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path):

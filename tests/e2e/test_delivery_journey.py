@@ -3,47 +3,28 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from campaign.migrate import upgrade
 from tests.e2e.conftest import PASSWORD, log_in
-from tests.servers import BIN, live_server
+from tests.servers import demo_server
 
 
 @pytest.fixture(scope="module")
 def print_server(tmp_path_factory):
     """The demo data, and renders of more than 5 signatories left to the worker process."""
-    instance = tmp_path_factory.mktemp("e2e-delivery")
-    url = f"sqlite:///{instance / 'app.sqlite3'}"
-    # The demo is loaded before the server and its worker start: a long demo transaction
-    # beside a worker polling every 0.2 s on a loaded machine could meet a locked database.
-    upgrade(url)
-    env = {**os.environ, "CAMPAIGN_DATABASE_URL": url, "CAMPAIGN_INSTANCE_PATH": str(instance),
-           "CAMPAIGN_SECRET_KEY": "server-test-secret"}  # fmt: skip
-    env.pop("CAMPAIGN_TEST_DATABASE_URL", None)
-    demo = subprocess.run(
-        [str(BIN / "flask"), "--app", "campaign", "demo"],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert demo.returncode == 0, f"flask demo failed:\n{demo.stdout}\n{demo.stderr}"
-    with live_server(
-        instance,
-        database_url=url,
+    with demo_server(
+        tmp_path_factory.mktemp("e2e-delivery"),
+        coordinator="printer@example.org",
+        password=PASSWORD,
         extra_env={
             "CAMPAIGN_LOGIN_RATE_LIMIT": "1000 per minute",
             "CAMPAIGN_RENDER_INLINE_MAX": "5",
         },
     ) as srv:
-        srv.flask(
-            "create-user", "printer@example.org", "--role", "coordinator", "--password-stdin",
-            input=PASSWORD + "\n",
-        )  # fmt: skip
         yield srv
 
 

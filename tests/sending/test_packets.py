@@ -124,3 +124,14 @@ def test_members_download_but_do_not_send(session, login_as, client):
     for tail in ("/clock/extend", "/clock/pause", "/clock/resume"):
         assert member.post(_url(session, demand, tail), data={}).status_code == 403
     assert client.get(_url(session, demand, "/packet.pdf")).status_code == 302
+
+
+def test_rendering_packets_on_request_is_limited_per_account(session, login_as, app, monkeypatch):
+    """Each GET renders a PDF (seconds of CPU): past the limit an account gets 429, not a
+    queue of renders; another account is not held back by it."""
+    monkeypatch.setitem(app.config, "PACKET_RENDER_LIMIT", "2 per minute")
+    demand = ready_demand(session)
+    member = login_as("member")
+    statuses = [member.get(_url(session, demand, "/packet.pdf")).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert login_as("coordinator").get(_url(session, demand, "/packet.pdf")).status_code == 200
