@@ -78,9 +78,9 @@ class LetterForm(FlaskForm):
         "(one list, one count). Both texts must be written before the letter opens; an "
         "edit of either text makes a new version of both.",
     )
-    title_es = StringField("Title in Spanish", validators=[Length(max=300)])
+    title_es = StringField("Spanish heading", validators=[Length(max=300)])
     addressees_es = TextAreaField(
-        "Addressees in Spanish",
+        "Who it is addressed to, in Spanish",
         description="Empty: the English ones.",
         validators=[Length(max=5000)],
     )
