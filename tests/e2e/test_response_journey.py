@@ -13,7 +13,9 @@ from tests.e2e.conftest import log_in
 
 
 def _seed_demand(server):
-    engine = make_engine(server.env["CAMPAIGN_DATABASE_URL"])
+    # beside the server's processes and its worker polling every 0.2 s: on a machine under
+    # load a writer can hold SQLite's lock for seconds, so the seed waits longer than 5 s
+    engine = make_engine(server.env["CAMPAIGN_DATABASE_URL"], busy_timeout_ms=60_000)
     with Session(engine, expire_on_commit=False) as session:
         demand = create_demand_row(
             session, status=DemandStatus.AWAITING_RESPONSE, with_evidence=True,
