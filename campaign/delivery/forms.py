@@ -36,7 +36,8 @@ class PrintOptionsForm(LogoUpload, FlaskForm):
         description="English and Spanish: both texts, followed by one list of signatories.",
         choices=[("en", "English"), ("es", "Spanish"), ("both", "English and Spanish")],
         default="en",
-        validators=[InputRequired()],
+        # absent (a form from before it existed, a script): English, as always
+        validators=[Optional()],
     )
     include_logo_page = BooleanField("Add a page of signatory logos")
     logo = FileField(

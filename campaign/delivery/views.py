@@ -121,7 +121,7 @@ def page(campaign_slug: str, letter_id: int):
                 columns=form.columns.data,
                 include_logo_page=form.include_logo_page.data,
                 show_places=form.show_places.data,
-                languages=form.languages.data,
+                languages=form.languages.data or "en",
                 logo=form.logo_bytes(),
                 remove_logo=form.remove_logo.data,
                 store=store_for(current_app),
