@@ -372,11 +372,11 @@ def _search_once(kind: str, q: str, ids: dict) -> int:
     if kind == "review":
         letter = session.get(Letter, ids["letter_id"])
         filters = review.SignOnFilters(q=q)
-        total, _ = review.matching_count(session, letter, filters, None)
+        total, more = review.matching_count(session, letter, filters, None)
         if not total:
             filters = review.with_search(session, filters)
-            total, _ = review.matching_count(session, letter, filters, None)
-        session.scalars(review.ordered_ids(letter, filters).limit(50)).all()
+            total, more = review.matching_count(session, letter, filters, None)
+        session.scalars(review.ordered_ids(letter, filters, many=more).limit(50)).all()
         return total
     if kind == "directory":
         filters = directory.DirectoryFilters(q=q)

@@ -127,6 +127,8 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.demands.views import bp as demands_bp
     from campaign.demands.views import demands_section
     from campaign.directory.views import bp as directory_bp
+    from campaign.embargo.views import bp as embargo_bp
+    from campaign.embargo.views import embargo_panel
     from campaign.evidence.views import bp as evidence_bp
     from campaign.followups.views import bp as followups_bp
     from campaign.inbound.views import bp as inbound_bp
@@ -150,7 +152,7 @@ def _register_blueprints(app: Flask) -> None:
         auth_bp, campaigns_bp, audit_bp, letters_bp, signons_bp, review_bp, agencies_bp,
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
         delivery_bp, worklist_bp, account_bp, privacy_bp, targets_bp, sending_bp, inbound_bp,
-        api_bp, api_ext_bp, api_tokens_bp, webhooks_bp, actionnetwork_bp,
+        api_bp, api_ext_bp, api_tokens_bp, webhooks_bp, actionnetwork_bp, embargo_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -166,6 +168,8 @@ def _register_blueprints(app: Flask) -> None:
     register_section(demands_section)
     # the letter page's "Print & send" block asks for its deliveries itself
     app.add_template_global(delivery_panel)
+    # and its embargo (release time, release now, postpone, cancel)
+    app.add_template_global(embargo_panel)
     # and its receipts, one per recipient of each emailed delivery
     app.add_template_global(letter_receipts)
     # the demand page's packet, receipts and response clock
@@ -221,6 +225,7 @@ def _wire_webhooks() -> None:
     """Events that webhooks tell subscribers of, where they happen."""
     from campaign.delivery.signals import letter_delivered
     from campaign.demands.signals import demand_status_changed
+    from campaign.embargo.signals import letter_released
     from campaign.responses.signals import response_approved
     from campaign.signons.signals import signon_confirmed, signon_reviewed, signons_approved
     from campaign.webhooks import hooks
@@ -229,5 +234,7 @@ def _wire_webhooks() -> None:
     signon_reviewed.connect(hooks.on_signon_reviewed)
     signons_approved.connect(hooks.on_signons_approved)
     letter_delivered.connect(hooks.on_letter_delivered)
+    # what an embargo held back goes out at its release
+    letter_released.connect(hooks.on_letter_released)
     demand_status_changed.connect(hooks.on_demand_status_changed)
     response_approved.connect(hooks.on_response_approved)

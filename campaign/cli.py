@@ -93,6 +93,7 @@ def _work(loop: bool, interval: float) -> None:
     from sqlalchemy.orm import sessionmaker
 
     from campaign.delivery.rendering import process_render_jobs
+    from campaign.embargo.jobs import run_due as run_embargoes
     from campaign.mail.transport import from_config
     from campaign.mail.worker import deliver_due
     from campaign.uploads.store import store_for
@@ -132,6 +133,11 @@ def _work(loop: bool, interval: float) -> None:
         )
         if done or broken or not loop:
             click.echo(f"Renders: {done} done, {broken} failed.")
+        embargoes = run_embargoes(factory, static_dir=app.static_folder, store=store)
+        if embargoes.reminded or embargoes.released or not loop:
+            click.echo(
+                f"Embargoes: {embargoes.released} released, {embargoes.reminded} reminders."
+            )
         followed = _follow_ups(app, factory, loop)
         if followed:
             click.echo(f"Follow-ups: {followed} sent.")
@@ -211,7 +217,8 @@ _INTERVAL = click.option(
 @_INTERVAL
 def worker_command(loop: bool, interval: float) -> None:
     """Background work: deliver the outbox and webhooks, render queued letters (PDF, .docx),
-    send due follow-ups, read bounces and replies from CAMPAIGN_INBOUND_MAILDIR."""
+    release due embargoes (and remind a day ahead), send due follow-ups, read bounces and
+    replies from CAMPAIGN_INBOUND_MAILDIR."""
     _work(loop, interval)
 
 

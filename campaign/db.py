@@ -56,9 +56,15 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: sa.JSON(), list[Any]: sa.JSON()}
 
 
+# The controllable clock's instant (``campaign.core.clock.set_now``); None: the system's.
+# Kept here, under ``utcnow``, so that every "now" of the app (column defaults, deadlines,
+# "today") moves with it, not only the callers of ``clock.now_utc``.
+fixed_now: list[datetime | None] = [None]
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
-    return datetime.now(UTC)
+    return fixed_now[0] or datetime.now(UTC)
 
 
 # Thread-local session: one per request (and per CLI command), removed at teardown.

@@ -24,6 +24,7 @@ from campaign.directory.models import Contact, Invitation, Organization
 from campaign.evidence.models import EvidenceAttachment, EvidenceRecord
 from campaign.followups.models import FollowUp
 from campaign.inbound.models import InboundMessage
+from campaign.letters.embargo import LetterEmbargo
 from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
 from campaign.responses.models import Response, ResponseAttachment
@@ -62,6 +63,7 @@ __all__ = [
     "Letter",
     "LetterDelivery",
     "LetterDeliverySignOn",
+    "LetterEmbargo",
     "LetterPrintOptions",
     "LetterTarget",
     "LetterVersion",

@@ -21,6 +21,7 @@ from campaign.api.respond import collection, json_errors, links
 from campaign.core import ratelimit
 from campaign.core.errors import DomainError
 from campaign.directory.models import Organization
+from campaign.letters.embargo import EmbargoNotice, embargoed_letter_ids, notice_for
 from campaign.letters.models import Letter
 from campaign.signons.models import SignOn
 from campaign.signons.views import link_for as confirmation_link_for
@@ -72,9 +73,10 @@ def entry():
 @bp.get("/petitions")
 @token_required(Scope.READ)
 def petitions():
-    """Every letter, as OSDI petitions."""
+    """Every letter, as OSDI petitions (an embargoed one for coordinators' tokens only)."""
+    hidden = [] if sees_contacts() else [Letter.id.not_in(embargoed_letter_ids())]
     return collection(
-        Letter, [], lambda rows: representations.petitions(db.session, rows, links()),
+        Letter, hidden, lambda rows: representations.petitions(db.session, rows, links()),
         links().to("petitions")["href"], "osdi:petitions",
     )  # fmt: skip
 
@@ -91,7 +93,30 @@ def _letter_or_404(letter_id: int) -> Letter:
 def petition(letter_id: int):
     """One letter."""
     letter = _letter_or_404(letter_id)
-    return hal(representations.petitions(db.session, [letter], links())[0])
+    doc = representations.petitions(db.session, [letter], links())[0]
+    embargo = _embargo_for_caller(letter.id)
+    if embargo is not None:
+        # partners circulating it may read the letter, never its count before release
+        del doc["total_signatures"]
+        doc["coalition:embargoed_until"] = representations.iso(embargo.release_at)
+    return hal(doc)
+
+
+def _embargo_for_caller(letter_id: int) -> EmbargoNotice | None:
+    """The letter's embargo in force when the caller is not staff (a coordinator's token
+    sees everything, as on the review pages); None otherwise."""
+    return None if sees_contacts() else notice_for(db.session, letter_id)
+
+
+def _refuse_under_embargo(letter_id: int) -> None:
+    """403 for a member's token asking for an embargoed letter's signatures."""
+    embargo = _embargo_for_caller(letter_id)
+    if embargo is not None:
+        abort(
+            403,
+            f"This petition is under embargo until {representations.iso(embargo.release_at)}: "
+            "its signatures are not shared before its release.",
+        )
 
 
 # One rule for both methods: with two, Werkzeug answers a POST to an id past the largest
@@ -108,6 +133,7 @@ def signatures(letter_id: int):
 def list_signatures(letter_id: int):
     """A letter's sign-ons, as OSDI signatures (email only for coordinators' tokens)."""
     letter = _letter_or_404(letter_id)
+    _refuse_under_embargo(letter.id)
     contacts = sees_contacts()
     return collection(
         SignOn,
@@ -126,6 +152,7 @@ def signature(letter_id: int, signon_id: int):
     signon = db.session.get(SignOn, signon_id)
     if signon is None or signon.letter_id != letter_id:
         abort(404, "No such signature.")
+    _refuse_under_embargo(letter_id)
     doc = representations.signatures(db.session, [signon], links(), contacts=sees_contacts())
     return hal(doc[0])
 
@@ -163,6 +190,12 @@ def record_signature(letter_id: int):
         db.session.rollback()
         return error(422, err.message, [{"field": err.field or "petition", "message": err.message}])
     db.session.commit()
+    embargo = _embargo_for_caller(letter.id)
+    if embargo is not None:
+        # new or already signed, the same answer: whether an organization is on an
+        # embargoed letter is not a partner's to learn before release
+        until = representations.iso(embargo.release_at)
+        return hal({"coalition:status": "received", "coalition:embargoed_until": until}, 202)
     doc = representations.signatures(db.session, [signon], links(), contacts=sees_contacts())[0]
     if result.outcome != "new":
         return hal(doc, 200)

@@ -6,6 +6,8 @@ demand is overdue depends on the date *there*, not on the server's clock or UTC.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,6 +39,25 @@ def coalition_zone(tz: str | None = None) -> ZoneInfo:
 def now_utc() -> datetime:
     """The current instant (one place, so tests can move the clock)."""
     return db.utcnow()
+
+
+def set_now(instant: datetime | None) -> None:
+    """Make the whole app's clock (``now_utc``, ``db.utcnow``) answer ``instant`` (aware)
+    from now on; None: the system clock again. For tests and replays, never for serving."""
+    if instant is not None and instant.tzinfo is None:
+        raise ValueError("naive datetime given to set_now")
+    db.fixed_now[0] = instant
+
+
+@contextmanager
+def frozen_at(instant: datetime) -> Iterator[None]:
+    """The clock answers ``instant`` inside the block (move it with ``set_now``)."""
+    before = db.fixed_now[0]
+    set_now(instant)
+    try:
+        yield
+    finally:
+        db.fixed_now[0] = before
 
 
 def local_today(tz: str | None = None, now: datetime | None = None) -> date:

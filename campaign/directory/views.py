@@ -279,6 +279,9 @@ def import_csv():
     filename = clean_filename(
         upload.filename if upload and upload.filename else request.form.get("filename"), default=""
     )
+    if not (upload and upload.filename) and not request.form.get("data"):
+        context["error"] = "Choose a CSV file to upload."
+        return render_template("directory/import.html", **context), 400
     try:
         if upload is not None and upload.filename:
             data = upload.read(MAX_BYTES + 1)

@@ -151,6 +151,9 @@ class PublicLetter:
     deadline_at: datetime
     keeps_collecting: bool
     campaign_id: int
+    # an embargo in force (``letters.embargo``): its release instant and zone, else None
+    embargo_release_at: datetime | None = None
+    embargo_tz: str | None = None
     title_es: str = ""  # the Spanish title, "" when the letter has none
 
     def accepts_signons(self, now: datetime | None = None) -> bool:

@@ -43,9 +43,20 @@ class Refused(Exception):
         return self.code >= 500 and not self.sender
 
 
-def build_message(row: OutboxMessage, sender: str, attachment: bytes | None = None) -> EmailMessage:
+def attachment_part(data: bytes, filename: str | None) -> EmailMessage:
+    """A PDF attachment as a MIME part, base64-encoded once: the worker attaches the same
+    part to every recipient's message of one packet."""
+    part = EmailMessage()
+    part.set_content(data, maintype="application", subtype="pdf", disposition="attachment",
+                     filename=filename or "attachment.pdf")  # fmt: skip
+    return part
+
+
+def build_message(
+    row: OutboxMessage, sender: str, attachment: bytes | EmailMessage | None = None
+) -> EmailMessage:
     """The RFC 5322 message for an outbox row (same Message-ID on every attempt), with
-    its attachment's bytes when it has one."""
+    its attachment when it has one (its bytes, or an ``attachment_part`` of them)."""
     msg = EmailMessage()
     msg["From"] = from_header(sender, row.from_name)
     if row.reply_to:
@@ -58,7 +69,10 @@ def build_message(row: OutboxMessage, sender: str, attachment: bytes | None = No
     msg.set_content(row.body_text)
     if row.body_html:
         msg.add_alternative(row.body_html, subtype="html")
-    if attachment is not None:
+    if isinstance(attachment, EmailMessage):
+        msg.make_mixed()
+        msg.attach(attachment)
+    elif attachment is not None:
         msg.add_attachment(
             attachment,
             maintype="application",

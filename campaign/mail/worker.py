@@ -6,6 +6,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from campaign.db import utcnow, write_intent
 from campaign.mail import receipts
 from campaign.mail.models import OutboxMessage
-from campaign.mail.transport import Refused, Transport, build_message
+from campaign.mail.transport import Refused, Transport, attachment_part, build_message
 
 log = logging.getLogger("campaign.mail")
 
@@ -56,6 +57,9 @@ def deliver_due(
     deferred (4xx, server down) with the reply and tried again later, bounced on a 5xx.
     ``read_attachment``: the stored bytes of an attachment by sha256 (the upload store)."""
     sent = failed = 0
+    # One packet's messages to its several recipients follow one another in the outbox:
+    # its file is read, checked against its hash and encoded once for all of them.
+    parts: dict[tuple[str, str | None], EmailMessage] = {}
     token = write_intent.set(True)
     try:
         for _ in range(limit):
@@ -67,7 +71,7 @@ def deliver_due(
                     break
                 row.attempts += 1
                 try:
-                    attachment = _attachment(row, read_attachment)
+                    attachment = _attachment_part(row, read_attachment, parts)
                     reply = transport.send(build_message(row, sender, attachment))
                 except Refused as exc:
                     failed += 1
@@ -103,6 +107,21 @@ def deliver_due(
 
 class AttachmentMissing(Exception):
     """The file to attach is not in the store (or not the bytes the receipt names)."""
+
+
+def _attachment_part(
+    row: OutboxMessage,
+    read: Callable[[str], bytes] | None,
+    parts: dict[tuple[str, str | None], EmailMessage],
+) -> EmailMessage | None:
+    if not row.attachment_sha256:
+        return None
+    key = (row.attachment_sha256, row.attachment_name)
+    if key not in parts:
+        data = _attachment(row, read)
+        parts.clear()  # the previous packet's: its messages are behind us
+        parts[key] = attachment_part(data, row.attachment_name)
+    return parts[key]
 
 
 def _attachment(row: OutboxMessage, read: Callable[[str], bytes] | None) -> bytes | None:

@@ -3,7 +3,7 @@
 The public API::
 
     LetterSnapshot, Signatory, Withdrawal   # the frozen input (snapshot.py)
-    render_pdf(snapshot, *, static_dir, upload_store) -> bytes
+    render_pdf(snapshot, *, static_dir, upload_store, lang=None) -> bytes   # tagged (PDF/UA-1)
     render_docx(snapshot, *, upload_store) -> bytes
     snapshot_fingerprint(snapshot) -> str   # sha256 of the canonical JSON
     render_cache_key(snapshot, kind) -> str # the fingerprint + the renderer's own files
@@ -40,12 +40,16 @@ __all__ = [
 
 
 def render_pdf(
-    snapshot: LetterSnapshot, *, static_dir: Path | str, upload_store: UploadStore | None
+    snapshot: LetterSnapshot,
+    *,
+    static_dir: Path | str,
+    upload_store: UploadStore | None,
+    lang: str | None = None,
 ) -> bytes:
     """The letter and its signatory list as PDF bytes (see campaign.printing.pdf)."""
     from campaign.printing.pdf import render_pdf as _render
 
-    return _render(snapshot, static_dir=static_dir, upload_store=upload_store)
+    return _render(snapshot, static_dir=static_dir, upload_store=upload_store, lang=lang)
 
 
 def render_docx(snapshot: LetterSnapshot, *, upload_store: UploadStore | None) -> bytes:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 from campaign.core.days import hour_bucket, local_days
 from campaign.core.states import STATES
 from campaign.letters.models import Letter, LetterVersion
-from campaign.search.match import capped_count, matches, resolve
+from campaign.search.match import capped_count, index_aside, matches, resolve
 from campaign.search.text import Query, parse
 from campaign.signons.consent import awaiting_reconsent
 from campaign.signons.models import (
@@ -96,10 +96,17 @@ def with_search(session: Session, filters: SignOnFilters) -> SignOnFilters:
     return replace(filters, search=resolve(session, SIGN_ON_SEARCH, filters.q))
 
 
-def where_filters(query: sa.Select, letter_id: int, filters: SignOnFilters) -> sa.Select:
+def where_filters(
+    query: sa.Select, letter_id: int, filters: SignOnFilters, *, from_matches: bool = True
+) -> sa.Select:
     """``query`` narrowed to the letter's sign-ons matching ``filters`` (a filter on the
-    version needs ``LetterVersion`` joined)."""
-    query = query.where(SignOn.letter_id == letter_id)
+    version needs ``LetterVersion`` joined).
+
+    ``from_matches``: a search starts from the words' matches (a few rows for most
+    searches) rather than from the letter's every sign-on; False for a page of a search
+    known to match more than ``COUNT_CAP``, found sooner by walking the list's order."""
+    letter = index_aside(SignOn.letter_id) if filters.q and from_matches else SignOn.letter_id
+    query = query.where(letter == letter_id)
     if filters.status:
         query = query.where(SignOn.status == SignOnStatus(filters.status))
     if filters.level:
@@ -131,22 +138,27 @@ def _needs_version(filters: SignOnFilters) -> bool:
     return filters.version is not None
 
 
-def filtered_ids(letter: Letter, filters: SignOnFilters) -> sa.Select:
+def filtered_ids(letter: Letter, filters: SignOnFilters, *, from_matches: bool = True) -> sa.Select:
     """The ids of the sign-ons matching ``filters`` (joined to the version only when a
     filter reads it, so that a count can stay in the sign-ons' indexes)."""
     query = sa.select(SignOn.id)
     if _needs_version(filters):
         query = query.join(LetterVersion, LetterVersion.id == SignOn.version_id)
-    return where_filters(query, letter.id, filters)
+    return where_filters(query, letter.id, filters, from_matches=from_matches)
 
 
-def ordered_ids(letter: Letter, filters: SignOnFilters) -> sa.Select:
+def ordered_ids(letter: Letter, filters: SignOnFilters, *, many: bool = False) -> sa.Select:
     """The list's order as ids: newest first (a page of it is found in the index on
     (letter, created_at, id) without reading the rows skipped over), or A–Z by the
-    organization's key, so that "Éxito" sorts under E and "the Alliance" under A."""
+    organization's key, so that "Éxito" sorts under E and "the Alliance" under A.
+
+    ``many``: the search matches more than ``COUNT_CAP`` (``matching_count``): its page
+    is then found by walking that order (matches are everywhere on the way) instead of
+    sorting every match."""
+    query = filtered_ids(letter, filters, from_matches=not many)
     if filters.sort == "name":
-        return filtered_ids(letter, filters).order_by(SignOn.org_key, SignOn.id)
-    return filtered_ids(letter, filters).order_by(SignOn.created_at.desc(), SignOn.id.desc())
+        return query.order_by(SignOn.org_key, SignOn.id)
+    return query.order_by(SignOn.created_at.desc(), SignOn.id.desc())
 
 
 def signons_for_list(session: Session, ids: list[int]) -> list[SignOn]:

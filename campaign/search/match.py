@@ -56,6 +56,33 @@ def _tsvector(element, compiler, **kw):
     )
 
 
+class index_aside(FunctionElement):
+    """``column`` as a value SQLite does not look up in an index (``+column``), the same
+    column elsewhere.
+
+    Beside ``matches``: SQLite takes ``letter_id = ?`` for the narrower condition and walks
+    a letter's 80,000 sign-ons probing the words' matches for each; with the column set
+    aside it starts from the matches (a few rows for most searches) and checks each one's
+    letter by its rowid. PostgreSQL plans from its statistics and is left alone."""
+
+    inherit_cache = True
+    name = "index_aside"
+
+    def __init__(self, column) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(index_aside)
+def _unary_plus(element, compiler, **kw):
+    return "+" + compiler.process(next(iter(element.clauses)), **kw)
+
+
+@compiles(index_aside, "postgresql")
+def _as_is(element, compiler, **kw):
+    return compiler.process(next(iter(element.clauses)), **kw)
+
+
 def _fts5_term(term: Term) -> str:
     phrase = '"' + " ".join(term.tokens) + '"' + ("*" if term.prefix else "")
     if not term.alternatives:

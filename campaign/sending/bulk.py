@@ -14,7 +14,7 @@ from campaign.auth.models import User
 from campaign.core.errors import DomainError
 from campaign.demands.models import Demand
 from campaign.sending.packets import send_packet
-from campaign.sending.recipients import recipients_of
+from campaign.sending.recipients import mail_identity, recipients_of
 from campaign.targets.models import Target
 from campaign.targets.services import agency_targets, dhs_targets
 from campaign.uploads.store import UploadStore
@@ -72,10 +72,15 @@ def bulk_send_packets(
     """Send each demand's packet in its own savepoint: one that is refused (no evidence, no
     working address, a closed demand) changes nothing and is reported."""
     outcomes = []
-    # the targets only: the warnings were for the page that led here
-    by_agency = agency_targets(session, [d.agency_id for d in demands])
+    # What every demand shares is read once for the batch (bench/send_packets.py): the
+    # targets (only: the warnings were for the page that led here) and the coalition's
+    # From name and Reply-To.
+    by_agency = agency_targets(session, [d.agency_id for d in demands], with_agency=False)
     dhs = dhs_targets(session) if include_dhs else []
+    identities: dict[int, dict[str, str | None]] = {}
     for demand in demands:
+        if demand.campaign_id not in identities:
+            identities[demand.campaign_id] = mail_identity(session, demand.campaign_id)
         try:
             with session.begin_nested():
                 _stored, rows, _r = send_packet(
@@ -83,6 +88,7 @@ def bulk_send_packets(
                     sent_on=sent_on, today=today,
                     static_dir=static_dir, store=store, actor=actor,
                     list_signatories=list_signatories,
+                    identity=identities[demand.campaign_id],
                 )  # fmt: skip
         except DomainError as err:  # UploadError among them
             outcomes.append(Outcome(demand, error=err.message))

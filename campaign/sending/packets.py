@@ -50,10 +50,13 @@ def send_packet(
     actor: User,
     list_signatories: bool = False,
     pdf: bytes | None = None,
+    identity: dict[str, str | None] | None = None,
 ) -> tuple[StoredFile, list[OutboxMessage], Recipients]:
     """Email the demand's packet to these targets, one receipt each; a draft demand moves
     to ``sent`` on ``sent_on`` and its response clock starts. ``pdf``: bytes already
-    rendered for this very demand and date (bulk sends render outside the transaction)."""
+    rendered for this very demand and date (bulk sends render outside the transaction);
+    ``identity``: the coalition's From name and Reply-To (``mail_identity``), read once
+    by a bulk send."""
     if demand.status != DemandStatus.DRAFT and demand.status not in DELIVERED_OPEN:
         raise DomainError(f"A demand that is “{demand.status.label}” is not sent again.")
     recipients = recipients_of(targets)
@@ -75,7 +78,7 @@ def send_packet(
     rows = enqueue_to(
         session, recipients, campaign_id=demand.campaign_id, subject=subject, body_text=body,
         kind="packet", attachment_sha256=stored.sha256, attachment_name=packet_name(demand),
-        actor_id=actor.id, demand_id=demand.id,
+        actor_id=actor.id, identity=identity, demand_id=demand.id,
     )  # fmt: skip
     add_event(session, demand, actor, DemandEventKind.PACKET_SENT,
               f"Packet emailed to {', '.join(c.email for _t, c in recipients.pairs)} "

@@ -64,11 +64,14 @@ def enqueue_to(
     attachment_sha256: str | None,
     attachment_name: str | None,
     actor_id: int | None,
+    identity: dict[str, str | None] | None = None,
     **links: int | None,
 ) -> list[OutboxMessage]:
     """One outbox row (one receipt) per recipient, from the coalition, linked to what it
-    delivers (``letter_delivery_id=``, ``demand_id=``, ``agency_follow_up_id=``)."""
-    identity = coalition_of(session, campaign_id).mail_identity()
+    delivers (``letter_delivery_id=``, ``demand_id=``, ``agency_follow_up_id=``).
+    ``identity``: the coalition's ``mail_identity()`` when the caller has it already."""
+    if identity is None:
+        identity = mail_identity(session, campaign_id)
     rows = []
     for target, channel in recipients.pairs:
         row = enqueue(
@@ -83,3 +86,8 @@ def enqueue_to(
         rows.append(row)
     session.flush()
     return rows
+
+
+def mail_identity(session: Session, campaign_id: int) -> dict[str, str | None]:
+    """The From name and Reply-To of the campaign's mail (one query)."""
+    return coalition_of(session, campaign_id).mail_identity()

@@ -19,6 +19,7 @@ from campaign.campaigns.coalition import coalition_of
 from campaign.core.errors import DomainError
 from campaign.db import reads, utcnow
 from campaign.i18n import gettext as _
+from campaign.letters.embargo import EmbargoNotice, LetterEmbargo, notice_for
 from campaign.letters.models import Letter, LetterVersion, PublicLetter
 from campaign.letters.services import current_version
 from campaign.signons import notify
@@ -105,6 +106,7 @@ def shown_version_id(session: Session, letter: Letter, version_id: int | None) -
 
 
 _LETTERS = Letter.__table__
+_EMBARGOES = LetterEmbargo.__table__
 _LETTER_WITH_VERSION = (
     sa.select(
         _LETTERS.c.id,
@@ -114,6 +116,8 @@ _LETTER_WITH_VERSION = (
         _LETTERS.c.deadline_at,
         _LETTERS.c.keeps_collecting,
         _LETTERS.c.campaign_id,
+        _EMBARGOES.c.release_at,
+        _EMBARGOES.c.release_tz,
         _LETTERS.c.title_es,
         _VERSIONS.c.id.label("version_id"),
     )
@@ -123,6 +127,15 @@ _LETTER_WITH_VERSION = (
             sa.and_(
                 _VERSIONS.c.letter_id == _LETTERS.c.id,
                 _VERSIONS.c.id == sa.bindparam("version_id"),
+            ),
+        )
+        # an embargo in force: the confirmation email tells the signer of it
+        .outerjoin(
+            _EMBARGOES,
+            sa.and_(
+                _EMBARGOES.c.letter_id == _LETTERS.c.id,
+                _EMBARGOES.c.released_at.is_(None),
+                _EMBARGOES.c.cancelled_at.is_(None),
             ),
         )
     )
@@ -147,6 +160,16 @@ def letter_and_version(
 def shown_version(session: Session, letter: Letter, version_id: int | None) -> LetterVersion:
     """The version itself (see ``shown_version_id``)."""
     return session.get(LetterVersion, shown_version_id(session, letter, version_id))
+
+
+def _embargo(session: Session, letter: Letter | PublicLetter) -> EmbargoNotice | None:
+    """The embargo in force, as the confirmation email tells it (the public page's letter
+    carries it already: no query on the busiest request)."""
+    if isinstance(letter, PublicLetter):
+        if letter.embargo_release_at is None or letter.embargo_tz is None:
+            return None
+        return EmbargoNotice(letter.embargo_release_at, letter.embargo_tz)
+    return notice_for(session, letter.id)
 
 
 def prepare(
@@ -202,8 +225,9 @@ def prepare(
     token = notify.issue_token(signon, now)
     coalition = coalition_of(session, letter.campaign_id)
     confirm = notify.message(
-        signon, letter, "signon_confirm", "confirm", link_for(signon, token), coalition=coalition
-    )
+        signon, letter, "signon_confirm", "confirm", link_for(signon, token),
+        coalition=coalition, embargo=_embargo(session, letter),
+    )  # fmt: skip
     return Prepared(letter, ident, email, signon, confirm, data.logo)
 
 

@@ -8,6 +8,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -26,6 +27,7 @@ from campaign.delivery.public import public_list
 from campaign.extensions import limiter
 from campaign.i18n import gettext as _
 from campaign.i18n import language, multilingual
+from campaign.letters.embargo import EmbargoNotice, notice_for
 from campaign.letters.languages import text_in
 from campaign.letters.models import Letter, LetterStatus, PublicLetter
 from campaign.letters.services import current_version
@@ -49,7 +51,24 @@ def _public_letter_or_404(slug: str) -> Letter:
     letter = db.session.scalar(_BY_SLUG, {"slug": slug})
     if letter is None or letter.status == LetterStatus.DRAFT:
         abort(404)
+    embargo_notice(letter.id)
     return letter
+
+
+def embargo_notice(letter_id: int) -> EmbargoNotice | None:
+    """The embargo in force on the letter of this request's page (looked up once); its
+    pages then say "noindex" (``_noindex``) and show no signatory."""
+    if "embargo" not in g:
+        g.embargo = notice_for(db.session, letter_id)
+    return g.embargo
+
+
+@bp.after_request
+def _noindex(response):
+    # an embargoed letter circulates by its link alone: no search engine lists it
+    if g.get("embargo") is not None:
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def _coalition(letter: Letter):
@@ -81,7 +100,9 @@ def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
         # the page says when and to whom it went, and where new signers go
         first = first_delivery(db.session, letter)
         delivered = first.sent_on if first is not None else None
-    listing = public_list(db.session, letter)
+    embargo = embargo_notice(letter.id)
+    # under embargo nothing is counted or listed: not even the count leaves the database
+    listing = public_list(db.session, letter) if embargo is None else None
     text = text_in(letter, version, language())  # the signer's language, when it has it
     return {
         "letter": letter,
@@ -93,8 +114,9 @@ def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
         ),
         "body_html": render_markdown(text.body),
         # "organizations on the letter", counted as the PDF counts them
-        "count": listing.organizations,
-        "signatories": listing if letter.show_signatories else None,
+        "count": listing.organizations if listing is not None else None,
+        "signatories": listing if listing is not None and letter.show_signatories else None,
+        "embargo": embargo,
         "accepting": letter.accepts_signons(),
         "form": form,
         "coalition": coalition_of(db.session, letter.campaign_id),
@@ -200,7 +222,12 @@ def _prefill_from_invitation(letter: Letter, form: SignOnForm, token: str) -> No
 def thanks(slug: str):
     """Shown after every submission, whether the organization had signed before or not."""
     letter = _public_letter_or_404(slug)
-    return render_template("signons/thanks.html", letter=letter, coalition=_coalition(letter))
+    return render_template(
+        "signons/thanks.html",
+        letter=letter,
+        coalition=_coalition(letter),
+        embargo=embargo_notice(letter.id),
+    )
 
 
 @bp.route("/sign/<slug>/confirm/<token>", methods=["GET", "POST"])

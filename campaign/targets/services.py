@@ -185,10 +185,11 @@ def channel_for_address(session: Session, address: str | None) -> TargetChannel 
     )
 
 
-def _with_channels(query: sa.Select) -> sa.Select:
-    return query.options(selectinload(Target.channels), selectinload(Target.agency)).order_by(
-        Target.body, Target.name, Target.id
-    )
+def _with_channels(query: sa.Select, *, with_agency: bool = True) -> sa.Select:
+    loads = [selectinload(Target.channels)]
+    if with_agency:
+        loads.append(selectinload(Target.agency))
+    return query.options(*loads).order_by(Target.body, Target.name, Target.id)
 
 
 def list_targets(
@@ -225,14 +226,17 @@ def dhs_targets(session: Session) -> list[Target]:
     return list(session.scalars(_with_channels(query)))
 
 
-def agency_targets(session: Session, agency_ids: Iterable[int]) -> dict[int, list[Target]]:
-    """Each agency's live targets, in one go."""
+def agency_targets(
+    session: Session, agency_ids: Iterable[int], *, with_agency: bool = True
+) -> dict[int, list[Target]]:
+    """Each agency's live targets with their channels, in one go (and their agency, unless
+    ``with_agency=False``: sending needs only the channels)."""
     ids = list(set(agency_ids))
     out: dict[int, list[Target]] = {i: [] for i in ids}
     if not ids:
         return out
     query = sa.select(Target).where(Target.agency_id.in_(ids), Target.archived.is_(False))
-    for target in session.scalars(_with_channels(query)):
+    for target in session.scalars(_with_channels(query, with_agency=with_agency)):
         out[target.agency_id].append(target)
     return out
 

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from campaign.api import extensions, representations
 from campaign.demands.models import Demand
-from campaign.letters.models import Letter
+from campaign.letters.embargo import is_embargoed
+from campaign.letters.models import Letter, LetterStatus
 from campaign.responses.models import Response
-from campaign.signons.models import SignOn, SignOnStatus
+from campaign.signons.models import COUNTED, SignOn, SignOnStatus
 from campaign.webhooks.events import enqueue, links_for_payloads, listeners
 
 
@@ -24,6 +25,11 @@ def _campaign_of(session: Session, letter_id: int) -> int:
 def _signatures(session: Session, campaign_id: int, event: str, signons: Sequence[SignOn]) -> None:
     subscribers = listeners(session, campaign_id, event)
     if not subscribers or not signons:
+        return
+    if is_embargoed(session, signons[0].letter_id):
+        # held back: a subscriber may be a partner's system, and whether an organization
+        # is on an embargoed letter is nobody's outside the staff before release
+        # (``on_letter_released`` sends them then)
         return
     # subscriptions are a coordinator's: their payloads carry the signer's email, as a
     # coordinator's API token reads it
@@ -64,10 +70,37 @@ def on_signons_approved(session: Session, *, letter: Letter, ids: list[int], **_
         _signatures(session, letter.campaign_id, "signature.approved", rows)
 
 
+def on_letter_released(session: Session, *, letter: Letter, **_: object) -> None:
+    """At release, what the embargo held back: signature.confirmed for every sign-on on
+    the letter, signature.approved for the approved (withdrawn ones were never told)."""
+    for event, statuses in (
+        ("signature.confirmed", COUNTED),
+        ("signature.approved", (SignOnStatus.APPROVED,)),
+    ):
+        if not listeners(session, letter.campaign_id, event):
+            continue
+        ids = list(
+            session.scalars(
+                sa.select(SignOn.id)
+                .where(SignOn.letter_id == letter.id, SignOn.status.in_(statuses))
+                .order_by(SignOn.id)
+            )
+        )
+        for start in range(0, len(ids), 500):
+            rows = list(
+                session.scalars(sa.select(SignOn).where(SignOn.id.in_(ids[start : start + 500])))
+            )
+            _signatures(session, letter.campaign_id, event, rows)
+    if letter.status == LetterStatus.SENT:
+        # delivered during the embargo (a delivery at release comes after this)
+        on_letter_delivered(session, letter=letter)
+
+
 def on_letter_delivered(session: Session, *, letter: Letter, **_: object) -> None:
-    """petition.delivered."""
+    """petition.delivered (held while the letter is embargoed: its payload counts the
+    signatures; ``on_letter_released`` sends it then)."""
     subscribers = listeners(session, letter.campaign_id, "petition.delivered")
-    if subscribers:
+    if subscribers and not is_embargoed(session, letter.id):
         docs = representations.petitions(session, [letter], links_for_payloads())
         enqueue(session, subscribers, "petition.delivered", "osdi:petition", docs)
 

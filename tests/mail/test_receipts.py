@@ -209,3 +209,37 @@ def test_one_connection_per_round_and_a_dropped_one_is_opened_again(
     transport._smtp = transport._connect()
     transport._smtp.sock.close()
     assert deliver_due(worker_sessions, transport, "c@example.org") == (1, 0)
+
+
+def test_one_packet_to_several_recipients_reads_its_file_once(
+    session, app, scripted_smtp, worker_sessions, tmp_path
+):
+    store = UploadStore(tmp_path)
+    stored = store.save(PDF, allowed={"pdf"}, max_bytes=10**6)
+    other = store.save(PDF + b"%other\n", allowed={"pdf"}, max_bytes=10**6)
+    reads = []
+
+    def read(sha256: str) -> bytes:
+        reads.append(sha256)
+        return store.read(sha256)
+
+    handler = Scripted("250 2.0.0 Ok")
+    transport = scripted_smtp(handler)
+    for to, sha, name in [("a@example.org", stored.sha256, "p.pdf"),
+                          ("b@example.org", stored.sha256, "p.pdf"),
+                          ("c@example.org", stored.sha256, "p.pdf"),
+                          ("d@example.org", other.sha256, "q.pdf")]:  # fmt: skip
+        enqueue(session, to=to, subject="Packet", body_text="Attached.",
+                attachment_sha256=sha, attachment_name=name)  # fmt: skip
+    session.commit()
+    assert deliver_due(worker_sessions, transport, "c@example.org", read_attachment=read) == (4, 0)
+    # read and checked once per packet, and each recipient still gets its own message
+    assert reads == [stored.sha256, other.sha256]
+    assert len(handler.messages) == 4
+    for mail, (sha, name) in zip(
+        handler.messages, [(stored.sha256, "p.pdf")] * 3 + [(other.sha256, "q.pdf")], strict=True
+    ):
+        [part] = list(mail.iter_attachments())
+        assert part.get_filename() == name and part.get_content_type() == "application/pdf"
+        assert hashlib.sha256(part.get_content()).hexdigest() == sha
+    assert len({m["Message-ID"] for m in handler.messages}) == 4

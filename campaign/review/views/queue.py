@@ -15,7 +15,7 @@ from campaign.core.forms import parse_id
 from campaign.core.pagination import paginate, parse_page
 from campaign.core.states import STATE_CHOICES
 from campaign.letters.services import latest_material_number
-from campaign.review import bulk, queries, services
+from campaign.review import bulk, queries, services, tallies
 from campaign.review.forms import ApproveForm, BulkApproveForm
 from campaign.review.services import check_collecting
 from campaign.review.views.base import BASE, bp, list_url, load
@@ -30,7 +30,8 @@ def index(campaign_slug: str, letter_id: int):
     campaign, letter = load(campaign_slug, letter_id)
     version_numbers, material = queries.versions(db.session, letter)
     filters = queries.SignOnFilters.from_args(request.args, material_number=material)
-    counts = queries.counts(db.session, letter)
+    figures = tallies.figures(db.session, letter)
+    counts = figures.counts
     number = parse_page(request.args.get("page"))
     total, more = queries.matching_count(db.session, letter, filters, counts, page=number)
     if filters.q and not total:
@@ -39,7 +40,11 @@ def index(campaign_slug: str, letter_id: int):
         total, more = queries.matching_count(db.session, letter, filters, counts, page=number)
     # a page of ids first, then only those rows with what they show
     page = paginate(
-        db.session, queries.ordered_ids(letter, filters), page=number, total=total, more=more
+        db.session,
+        queries.ordered_ids(letter, filters, many=more),
+        page=number,
+        total=total,
+        more=more,
     )
     page = replace(page, items=queries.signons_for_list(db.session, page.items))
     return render_template(
@@ -51,7 +56,7 @@ def index(campaign_slug: str, letter_id: int):
         counts=counts,
         on_letter=signon_services.on_letter_count(db.session, letter),
         chart=daily_bars_svg(
-            queries.per_day(db.session, letter),
+            figures.per_day,
             title="Sign-ons per day, by the day each organization signed",
         ),
         version_numbers=version_numbers,
