@@ -109,7 +109,8 @@ def _signon_requests(slug: str):
                 "csrf_token": token, "version_id": version, "org_name": f"Bench Org {i}",
                 "level": "state", "state": STATES[i % 10], "city": "Town",
                 "signer_name": "Signer", "signer_title": "Director",
-                "signer_email": f"s{i}@example.org", "authorized": "y", "listing": "list",
+                "signer_email": f"s{i}@example.org", "authorized": "y",
+                "authority": "executive", "listing": "list",
             }  # fmt: skip
 
         return prepare

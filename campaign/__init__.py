@@ -135,6 +135,8 @@ def _register_blueprints(app: Flask) -> None:
     from campaign.inbound.views import inbound_for_response, returned_mail
     from campaign.letters.views import bp as letters_bp
     from campaign.letters.views import letters_section
+    from campaign.manage import review_views as _manage_review  # noqa: F401 (its routes)
+    from campaign.manage.views import bp as manage_bp
     from campaign.privacy.views import bp as privacy_bp
     from campaign.responses.views import bp as responses_bp
     from campaign.review.views import bp as review_bp
@@ -153,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
         demands_bp, evidence_bp, responses_bp, followups_bp, dashboard_bp, directory_bp,
         delivery_bp, worklist_bp, account_bp, privacy_bp, targets_bp, sending_bp, inbound_bp,
         api_bp, api_ext_bp, api_tokens_bp, webhooks_bp, actionnetwork_bp, embargo_bp,
+        manage_bp,
     )  # fmt: skip
     for bp in blueprints:
         app.register_blueprint(bp)
@@ -194,14 +197,20 @@ def _wire_features() -> None:
     from campaign.directory.upkeep import on_signon_renamed, on_signon_reviewed
     from campaign.evidence.views import agency_evidence_section
     from campaign.mail.signals import message_bounced
+    from campaign.manage.review_views import corrections_section
+    from campaign.manage.services import on_signon_confirmed as mail_manage_link
+    from campaign.review.views.base import register_detail_section
     from campaign.signons.signals import (
         second_signer_confirmed,
+        signon_confirmed,
         signon_renamed,
         signon_reviewed,
+        signon_verifying,
         signons_counted,
     )
     from campaign.targets.services import on_message_bounced
     from campaign.targets.views import agency_targets_section
+    from campaign.verification.services import on_signon_verifying
 
     register_no_longer_listed_hook(on_agreements_no_longer_listed)
     register_agency_merge_hook(on_agency_merged)
@@ -218,6 +227,12 @@ def _wire_features() -> None:
     second_signer_confirmed.connect(on_second_signer_confirmed)
     # a corrected name follows in the directory entry that sign-on brought in
     signon_renamed.connect(on_signon_renamed)
+    # a proven address at the organization's domain, or a signer it knows, verifies
+    signon_verifying.connect(on_signon_verifying)
+    # a signer who confirmed from their email gets their manage link (issue 20.2), and
+    # the corrections they ask for show on the sign-on's review page
+    signon_confirmed.connect(mail_manage_link)
+    register_detail_section(corrections_section)
     _wire_webhooks()
 
 

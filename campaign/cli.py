@@ -138,6 +138,7 @@ def _work(loop: bool, interval: float) -> None:
             click.echo(
                 f"Embargoes: {embargoes.released} released, {embargoes.reminded} reminders."
             )
+        _manage_digests(factory, loop)
         followed = _follow_ups(app, factory, loop)
         if followed:
             click.echo(f"Follow-ups: {followed} sent.")
@@ -174,6 +175,27 @@ def _follow_ups(app: Flask, factory, loop: bool) -> int:
     for problem in problems:
         click.echo(f"Follow-up not sent: {problem}")
     return sent
+
+
+_DIGEST_EVERY = 600.0  # seconds between two looks for a day's digests to send
+_last_digest_round = [float("-inf")]
+
+
+def _manage_digests(factory, loop: bool) -> None:
+    """Yesterday's digest of signers' changes, per campaign, once (campaign.manage.digest):
+    looked at every few minutes; the digest table makes a second look send nothing."""
+    import time
+
+    from campaign.manage.digest import send_digests
+
+    now = time.monotonic()
+    if loop and now - _last_digest_round[0] < _DIGEST_EVERY:
+        return
+    _last_digest_round[0] = now
+    with factory() as session, session.begin():
+        sent = send_digests(session)
+    if sent:
+        click.echo(f"Digests: {sent} sent.")
 
 
 MAIL_IN_PER_ROUND = 20

@@ -27,12 +27,14 @@ from campaign.inbound.models import InboundMessage
 from campaign.letters.embargo import LetterEmbargo
 from campaign.letters.models import Letter, LetterVersion
 from campaign.mail.models import OutboxMessage
+from campaign.manage.models import Correction, ManageDigest, ManageLink
 from campaign.responses.models import Response, ResponseAttachment
 from campaign.review.models import CsvColumnChoice, CsvUpload
 from campaign.search.models import SearchTerm
 from campaign.sending.models import AgencyFollowUp, LetterTarget
 from campaign.signons.models import ConsentOverride, SignOn
 from campaign.targets.models import Target, TargetChannel, TargetSet
+from campaign.verification.models import KnownContact, OrganizationDomain, SignOnVerification
 from campaign.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "CoalitionSettings",
     "ConsentOverride",
     "Contact",
+    "Correction",
     "CsvColumnChoice",
     "CsvUpload",
     "Demand",
@@ -60,6 +63,7 @@ __all__ = [
     "ImportSnapshot",
     "InboundMessage",
     "Invitation",
+    "KnownContact",
     "Letter",
     "LetterDelivery",
     "LetterDeliverySignOn",
@@ -68,7 +72,10 @@ __all__ = [
     "LetterTarget",
     "LetterVersion",
     "LoginSession",
+    "ManageDigest",
+    "ManageLink",
     "Organization",
+    "OrganizationDomain",
     "OutboxMessage",
     "RecoveryCode",
     "RenameProposal",
@@ -77,6 +84,7 @@ __all__ = [
     "ResponseAttachment",
     "SearchTerm",
     "SignOn",
+    "SignOnVerification",
     "Target",
     "TargetChannel",
     "TargetSet",

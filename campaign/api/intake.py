@@ -9,6 +9,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from werkzeug.datastructures import MultiDict
+from wtforms.validators import Optional
 
 from campaign.api.schemas import SIGNATURE_INPUT
 from campaign.signons.forms import SignOnForm
@@ -27,6 +28,8 @@ FIELDS = {
     "signer_title": "coalition:signer_title",
     "signer_email": "person.email_addresses",
     "authorized": "coalition:authorized",
+    "authority": "coalition:authority",
+    "authority_other": "coalition:authority_other",
     "listing": "coalition:listed",
     "comment": "comments",
     "keep_informed": "coalition:keep_informed",
@@ -106,6 +109,8 @@ def check(body: Any) -> Intake:
             "signer_email": _primary_email(person),
             "listing": "list" if body.get("coalition:listed", True) else "count",
             "comment": body.get("comments", ""),
+            "authority": body.get("coalition:authority", ""),
+            "authority_other": body.get("coalition:authority_other", ""),
         }
     )
     # booleans as a browser sends a ticked box (absent when not ticked)
@@ -114,6 +119,9 @@ def check(body: Any) -> Intake:
     if body.get("coalition:keep_informed"):
         formdata["keep_informed"] = "y"
     form = SignOnForm(formdata=formdata)
+    if "coalition:authority" not in body:
+        # optional in the API (partners written before it was asked); the form asks it
+        form.authority.validators = (Optional(),)
     if not form.validate():
         raise Refused(
             [

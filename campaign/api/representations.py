@@ -185,6 +185,11 @@ def signature(
         "coalition:status": signon.status.value,
         "coalition:letter_version": version_number,
         "coalition:source": signon.source.value,
+        # on what authority the signer signs, and whether (how) the signature is verified
+        "coalition:authority": signon.authority.value if signon.authority else None,
+        "coalition:authority_other": signon.authority_other,
+        "coalition:verification": signon.verification.value if signon.verification else None,
+        "coalition:verified_date": iso(signon.verified_at),
         "_links": doc_links,
     }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from campaign.core.states import STATES
-from campaign.signons.models import Level, SignOnStatus
+from campaign.signons.models import Authority, Level, SignOnStatus, Verified
 
 Schema = dict[str, Any]
 
@@ -106,6 +106,10 @@ SIGNATURE = resource_schema(
         "coalition:status": {"enum": [status.value for status in SignOnStatus]},
         "coalition:letter_version": {"type": ["integer", "null"]},
         "coalition:source": STRING,
+        "coalition:authority": {"enum": [*(a.value for a in Authority), None]},
+        "coalition:authority_other": STRING,
+        "coalition:verification": {"enum": [*(v.value for v in Verified), None]},
+        "coalition:verified_date": {"type": ["string", "null"], "format": "date-time"},
     },
     ["action_date", "person", "coalition:organization", "coalition:status", "coalition:listed"],
     ["osdi:petition"],
@@ -235,6 +239,8 @@ SIGNATURE_INPUT: Schema = {
         "coalition:website": {"type": "string", "maxLength": 300},
         "coalition:listed": {"type": "boolean"},
         "coalition:authorized": {"const": True},
+        "coalition:authority": {"enum": [a.value for a in Authority]},
+        "coalition:authority_other": {"type": "string", "maxLength": 200},
         "coalition:keep_informed": {"type": "boolean"},
         "coalition:letter_version": {"type": "integer", "minimum": 1},
         "confirmed": {"type": "boolean"},

@@ -109,7 +109,9 @@ def prepare_snapshot(
     if late_only:
         query = query.where(SignOn.id.in_(late_signons(letter.id)))
     rows = session.execute(query.order_by(SignOn.id)).all()  # 3
-    signatories = tuple(_signatory(row) for row in rows)
+    # verification shows nowhere unless the letter marks verified organizations
+    mark = bool(letter.marks_verified)
+    signatories = tuple(_signatory(row, mark=mark) for row in rows)
     withdrawn = []
     if late_only:
         withdrawn = session.execute(  # 4
@@ -182,11 +184,13 @@ _ROW = sa.select(
     SignOn.city,
     SignOn.listed,
     SignOn.logo_sha256,
+    SignOn.verification,
 )
 
 
-def _signatory(row) -> Signatory:
+def _signatory(row, *, mark: bool = False) -> Signatory:
     return Signatory(
+        verified=mark and row.verification is not None,
         name=row.org_name,
         level=str(row.level),
         state=row.state or "",

@@ -65,6 +65,10 @@ class Letter(Base):
     # a sent letter still taking sign-ons, delivered later as addenda; "Stop collecting"
     # (or choosing to close at "Mark as sent") ends it for good
     keeps_collecting: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # issue 20.1: an unverified sign-on cannot be approved; verified organizations carry a
+    # discreet mark (and a legend) on the public page and the PDF
+    requires_verification: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    marks_verified: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -376,6 +376,8 @@ def _signatories(doc, snapshot: LetterSnapshot) -> None:
                 p.add_run(f", {entry.place}").font.color.rgb = _GREY
     if listing.unlisted_note:
         doc.add_paragraph().add_run(listing.unlisted_note).italic = True
+    if listing.verified_note:
+        doc.add_paragraph().add_run(listing.verified_note).italic = True
 
 
 def _logo_page(doc, snapshot: LetterSnapshot, store: UploadStore | None) -> None:

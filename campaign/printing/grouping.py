@@ -15,6 +15,9 @@ from campaign.printing.snapshot import LetterSnapshot, Signatory
 
 # headings in the language the list is made in (a public page's, a PDF's force_locale)
 LEVEL_HEADINGS = {"national": _l("National"), "state": _l("State"), "local": _l("Local")}
+# After the name of an organization marked as verified (a letter's option), explained by
+# ``SignatoryList.verified_note`` under the list.
+VERIFIED_MARK = "✓"
 # State and local organizations whose state is missing or unknown come last.
 NO_STATE_HEADING = _l("Other")
 _NATIONAL, _OTHER = "national", "other"  # bucket keys beside the state codes
@@ -50,6 +53,17 @@ class SignatoryList:
     # lines below are written in the language current when they are read
     fixed_counts: str = ""
     fixed_note: str = ""
+    verified: int = 0  # listed and marked as verified
+
+    @property
+    def verified_note(self) -> str:
+        """The legend of the verified mark ("" when no name carries it)."""
+        if not self.verified:
+            return ""
+        return (
+            f"{VERIFIED_MARK} The coalition verified that the person who signed speaks for "
+            "the organization."
+        )
 
     @property
     def counts_line(self) -> str:
@@ -103,13 +117,16 @@ def count_states(signatories: Iterable[Signatory]) -> int:
 
 
 def _entry(s: Signatory, grouping: str, show_places: bool) -> Entry:
+    # the mark is part of the printed name: every renderer (PDF, .docx, the public page)
+    # shows it where the name is, and the order is still by the name alone
+    name = f"{s.name} {VERIFIED_MARK}" if s.verified else s.name
     if not show_places or s.level == "national":
-        return Entry(s.name)
+        return Entry(name)
     if grouping == "state":
         # the state is already the heading
-        return Entry(s.name, s.city)
+        return Entry(name, s.city)
     code = s.state if s.state in STATES else ""
-    return Entry(s.name, ", ".join(p for p in (s.city, code) if p))
+    return Entry(name, ", ".join(p for p in (s.city, code) if p))
 
 
 def name_key(name: str) -> str:
@@ -190,6 +207,7 @@ def build_list(
         organizations=n,
         states=m,
         unlisted=sum(1 for s in signatories if not s.listed),
+        verified=sum(1 for s in signatories if s.listed and s.verified),
     )
 
 

@@ -30,6 +30,9 @@ class Signatory:
     city: str = ""
     listed: bool = True  # False: "count but do not list"
     logo_sha256: str | None = None  # a PNG/JPEG in the upload store
+    # marked as verified (issue 20.1): set only for a letter that marks verified
+    # organizations, so that nothing of verification is printed otherwise
+    verified: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -48,6 +51,8 @@ class Signatory:
             "city": self.city,
             "listed": self.listed,
             "logo_sha256": self.logo_sha256,
+            # only when set: earlier frozen snapshots keep their fingerprint
+            **({"verified": True} if self.verified else {}),
         }
 
     @classmethod
@@ -60,6 +65,7 @@ class Signatory:
             city=data.get("city", ""),
             listed=bool(data.get("listed", True)),
             logo_sha256=data.get("logo_sha256"),
+            verified=bool(data.get("verified", False)),
         )
 
 

@@ -3,7 +3,8 @@ one UPDATE.
 
 A bulk approval approves confirmed sign-ons only, and leaves out two kinds a coordinator
 must look at one by one: those that signed an earlier text and have not re-confirmed
-(``signons.consent``), and those flagged as probable duplicates, unless ticked.
+(``signons.consent``), and those flagged as probable duplicates, unless ticked. On a
+letter that requires verification it skips, and counts, the unverified ones.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ class BulkChoice:
     approvable: tuple[int, ...]  # confirmed, agreed to the current text, not flagged
     flagged: tuple[Flagged, ...]  # confirmed, agreed, flagged: only when ticked
     reconsent: int  # confirmed, signed an earlier text, not re-confirmed: never
+    # confirmed, agreed, not verified, on a letter that requires verification: never
+    unverified: int = 0
 
     def chosen(self, ticked: Iterable[int]) -> list[int]:
         """The ids to approve: every approvable one and the flagged ones ticked."""
@@ -68,9 +71,15 @@ def choose(
         query = query.where(SignOn.id.in_(ids[:MAX_IDS]))
     agreed = agreed_to_current_text(letter.id).label("agreed")
     rows = session.execute(
-        query.add_columns(agreed, SignOn.probable_duplicate_of_id).order_by(SignOn.id)
+        query.add_columns(agreed, SignOn.probable_duplicate_of_id, SignOn.verification).order_by(
+            SignOn.id
+        )
     ).all()
     agreeing = [row for row in rows if row.agreed]
+    unverified = 0
+    if letter.requires_verification:
+        verified = [row for row in agreeing if row.verification is not None]
+        unverified, agreeing = len(agreeing) - len(verified), verified
     approvable = tuple(row.id for row in agreeing if row.probable_duplicate_of_id is None)
     flagged_ids = [row.id for row in agreeing if row.probable_duplicate_of_id is not None]
     flagged: tuple[Flagged, ...] = ()
@@ -85,7 +94,8 @@ def choose(
                 .order_by(SignOn.org_key, SignOn.id)
             )
         )
-    return BulkChoice(approvable, flagged, len(rows) - len(agreeing))
+    reconsent = len(rows) - len(agreeing) - unverified
+    return BulkChoice(approvable, flagged, reconsent, unverified)
 
 
 def bulk_approve(

@@ -29,6 +29,7 @@ ALL_HEADER = [
     "version", "needs re-confirmation", "probable duplicate of", "merged into",
     "rejection reason", "withdrawn on", "comment", "keep informed", "authorized",
     "signed at (UTC)", "created at (UTC)", "confirmed at (UTC)", "reviewed at (UTC)",
+    "authority", "authority (other)", "verification", "verified at (UTC)",
 ]  # fmt: skip
 PRINTED_HEADER = ["group", "organization", "level", "state", "city"]
 # Rows fetched from the database at a time.
@@ -70,7 +71,8 @@ def all_rows(session: Session, letter_id: int, filters: SignOnFilters) -> Iterat
         SignOn.withdrawn_on, SignOn.comment, SignOn.keep_informed, SignOn.authorized,
         _utc_text(SignOn.signed_at), _utc_text(SignOn.created_at),
         _utc_text(SignOn.confirmed_at), _utc_text(SignOn.reviewed_at),
-        awaiting_reconsent(letter_id),
+        awaiting_reconsent(letter_id), _text(SignOn.authority), SignOn.authority_other,
+        _text(SignOn.verification), _utc_text(SignOn.verified_at),
     ).join(LetterVersion, LetterVersion.id == SignOn.version_id)  # fmt: skip
     order = (SignOn.org_key, SignOn.id) if filters.sort == "name" else (SignOn.id,)
     query = where_filters(query, letter_id, filters).order_by(*order)
@@ -83,6 +85,7 @@ def all_rows(session: Session, letter_id: int, filters: SignOnFilters) -> Iterat
                 signer_email, listed, status, source, number, duplicate_of, merged_into,
                 rejection_reason, withdrawn_on, comment, keep_informed, authorized,
                 signed_at, created_at, confirmed_at, reviewed_at, awaiting,
+                authority, authority_other, verification, verified_at,
             ) in batch:  # fmt: skip
                 yield [
                     id_, org_name, level, state, state_name(state), city, website,
@@ -92,6 +95,7 @@ def all_rows(session: Session, letter_id: int, filters: SignOnFilters) -> Iterat
                     withdrawn_on.isoformat() if withdrawn_on else "", comment,
                     _YES_NO[keep_informed], _YES_NO[authorized],
                     signed_at or "", created_at or "", confirmed_at or "", reviewed_at or "",
+                    authority or "", authority_other, verification or "", verified_at or "",
                 ]  # fmt: skip
 
 

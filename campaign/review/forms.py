@@ -22,6 +22,7 @@ from campaign.core.clock import local_today
 from campaign.core.states import STATE_CHOICES
 from campaign.review.mapping import FIELDS
 from campaign.signons.models import Level
+from campaign.verification.models import Method
 
 # C0 control characters other than tab and line breaks: PostgreSQL refuses NUL in
 # text, and none of them belongs in a name or a reason.
@@ -197,4 +198,40 @@ def mapping_form(headers: list[str], formdata=None, data: dict | None = None) ->
     kwargs = {"data": data} if data else {}
     return (
         MappingForm(formdata=formdata, **kwargs) if formdata is not None else MappingForm(**kwargs)
+    )
+
+
+class VerifyForm(NextForm):
+    """How, with whom and when a coordinator verified that the signer speaks for the
+    organization."""
+
+    method = RadioField(
+        "How you verified it",
+        choices=[(m.value, m.label) for m in Method],
+        validators=[InputRequired(message="Choose how you verified it.")],
+    )
+    who = StringField(
+        "With whom",
+        description="A name and role, or the number you called.",
+        validators=[DataRequired(message="Say with whom you verified it."), Length(max=300)],
+    )
+    verified_on = DateField(
+        "On", default=local_today, validators=[DataRequired(message="Give the day.")]
+    )
+    notes = TextAreaField(
+        "Notes",
+        description="Required for “Other”: say how.",
+        validators=[Optional(), Length(max=2000)],
+    )
+    remember_domain = BooleanField("Remember the signer's email domain as the organization's own")
+
+
+class VerificationSettingsForm(NextForm):
+    """A letter's verification settings."""
+
+    requires_verification = BooleanField(
+        "Require verification: an unverified sign-on cannot be approved"
+    )
+    marks_verified = BooleanField(
+        "Mark verified organizations on the public page and the PDF (with a legend)"
     )

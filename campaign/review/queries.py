@@ -43,6 +43,8 @@ class SignOnFilters:
     source: str = ""
     flagged: bool = False
     reconfirm: bool = False
+    # "yes": verified (any way), "no": not verified
+    verified: str = ""
     q: str = ""
     # "" newest first; "name" A–Z by organization (case, accents and "The" set aside)
     sort: str = ""
@@ -67,6 +69,7 @@ class SignOnFilters:
             source=source if source in {s.value for s in SignOnSource} else "",
             flagged=args.get("flagged") in ("1", "y", "on"),
             reconfirm=args.get("reconfirm") in ("1", "y", "on"),
+            verified=args.get("verified") if args.get("verified") in ("yes", "no") else "",
             q=(args.get("q") or "").strip()[:200],
             sort="name" if args.get("sort") == "name" else "",
             material_number=material_number,
@@ -124,6 +127,9 @@ def where_filters(
     if filters.reconfirm:
         # the same rule as printing: a coordinator's "include anyway" takes it off this list
         query = query.where(awaiting_reconsent(letter_id))
+    if filters.verified:
+        verified = SignOn.verification.is_not(None)
+        query = query.where(verified if filters.verified == "yes" else ~verified)
     if filters.q:
         # the full-text index over organization, signer, email, city and comment
         search = filters.search if filters.search is not None else parse(filters.q)
@@ -219,6 +225,21 @@ def counts(session: Session, letter: Letter) -> Counts:
                 states[state] = states.get(state, 0) + n
     by_state = sorted(states.items(), key=lambda item: STATES.get(item[0], item[0]))
     return Counts(by_level=by_level, by_state=by_state, by_status=by_status)
+
+
+def verified_count(session: Session, letter: Letter) -> int:
+    """Counted (confirmed or approved) sign-ons that are verified, one COUNT (kept with the
+    tallies, ``review.tallies``); the others are ``Counts.counted`` minus these."""
+    return int(
+        session.scalar(
+            sa.select(sa.func.count()).where(
+                SignOn.letter_id == letter.id,
+                SignOn.status.in_(COUNTED),
+                SignOn.verification.is_not(None),
+            )
+        )
+        or 0
+    )
 
 
 def matching_count(

@@ -79,6 +79,11 @@ def _move(
         raise DomainError(f"A {signon.status.value} sign-on cannot be {_VERB[new]}.")
     if new == S.APPROVED and signon.confirmed_at is None:
         raise DomainError("This sign-on was never confirmed, so it cannot be approved.")
+    if new == S.APPROVED and letter.requires_verification and signon.verification is None:
+        raise DomainError(
+            f"This letter requires verification: “{signon.org_name}” is not verified, so it "
+            "cannot be approved. Record how you verified it first."
+        )
     if new == S.APPROVED and not consent.has_agreed(session, signon):
         raise consent.reconsent_needed(session, signon, letter)
     if new != S.WITHDRAWN and letter.status == LetterStatus.SENT:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from campaign.core.clock import coalition_zone
 from campaign.db import utcnow
 from campaign.letters.models import Letter
-from campaign.review.queries import Counts, counts, per_day
+from campaign.review.queries import Counts, counts, per_day, verified_count
 from campaign.signons.models import SignOn
 
 SETTLE = timedelta(seconds=30)
@@ -41,6 +41,7 @@ class Figures:
 
     counts: Counts
     per_day: dict[date, int]
+    verified: int = 0  # counted sign-ons that are verified (issue 20.1)
 
 
 _kept: OrderedDict[tuple, Figures] = OrderedDict()
@@ -70,7 +71,9 @@ def figures(session: Session, letter: Letter) -> Figures:
         if kept is not None:
             _kept.move_to_end(key)
             return kept
-    fresh = Figures(counts(session, letter), per_day(session, letter))
+    fresh = Figures(
+        counts(session, letter), per_day(session, letter), verified_count(session, letter)
+    )
     if newest is None or newest <= utcnow() - SETTLE:
         with _lock:
             _kept[key] = fresh

@@ -24,8 +24,12 @@ from campaign.i18n import gettext as _
 from campaign.letters.models import Letter, PublicLetter
 from campaign.signons import notify
 from campaign.signons.models import COUNTED, ClaimDecision, SignOn, SignOnClaim, SignOnStatus
-from campaign.signons.services import token_expired
-from campaign.signons.signals import second_signer_confirmed, signons_counted
+from campaign.signons.services import approves_at_once, token_expired
+from campaign.signons.signals import (
+    second_signer_confirmed,
+    signon_verifying,
+    signons_counted,
+)
 from campaign.signons.signing import LinkFor
 
 
@@ -41,9 +45,12 @@ def confirm_claim(
     if token_expired(claim.token_expires_at, now):
         raise DomainError(_("This link has expired."))
     claim.confirmed_at = now
+    if claim.added_by_signer:  # the signer named them: nothing for coordinators to decide
+        claim.decision, claim.decided_at = ClaimDecision.KEPT, now
     session.flush()
     second_signer_confirmed.send(session, signon=signon, claim=claim)
-    notify.mail(session, signon, letter, "signon_second_signer", "notice", None, claim=claim)
+    if not claim.added_by_signer:
+        notify.mail(session, signon, letter, "signon_second_signer", "notice", None, claim=claim)
     record(
         session,
         None,
@@ -126,13 +133,23 @@ def decide(
         signon.signer_email = claim.signer_email
         signon.listed = claim.listed
         signon.contact_id = None  # linked again below, to this signer's contact
-        if signon.status == SignOnStatus.PENDING:
-            signon.status = SignOnStatus.APPROVED if letter.auto_approve else SignOnStatus.CONFIRMED
+        # another signer: the first one's verification was theirs, not this one's
+        signon.verification = signon.verified_at = None
+        pending = signon.status == SignOnStatus.PENDING
+        if pending:
             signon.confirmed_at = claim.confirmed_at
             signon.signed_at = signon.signed_at or claim.confirmed_at
         signon.updated_at = now
-        if signon.status in COUNTED:  # the directory links the organization and this signer
+        if pending or signon.status in COUNTED:
+            # the directory links the organization and this signer
             signons_counted.send(session, signons=[signon])
+            signon_verifying.send(session, signon=signon)
+        if pending:
+            signon.status = (
+                SignOnStatus.APPROVED
+                if approves_at_once(letter, signon)
+                else SignOnStatus.CONFIRMED
+            )
     claim.decision = decision
     claim.decided_at = now
     claim.decided_by_id = actor.id

@@ -22,7 +22,7 @@ from campaign.core.states import STATES, state_choices
 from campaign.i18n import gettext as _
 from campaign.i18n import language
 from campaign.i18n import lazy_gettext as _l
-from campaign.signons.models import Level
+from campaign.signons.models import AUTHORITY_LABELS, Authority, Level
 
 if TYPE_CHECKING:
     from campaign.signons.signing import SignOnInput
@@ -37,6 +37,13 @@ def _strip(value: str | None) -> str | None:
 STRIP = (_strip,)
 
 # WTForms' own messages would come from its catalogue, in its words: these are ours
+# the labels of campaign.signons.models.AUTHORITY_LABELS, in the page's language
+AUTHORITY_CHOICES = {
+    Authority.EXECUTIVE: _l("Executive director or equivalent"),
+    Authority.BOARD: _l("A decision of the board"),
+    Authority.DESIGNATED: _l("Designated by the organization's leadership"),
+    Authority.OTHER: _l("Other"),
+}
 TOO_LONG = _l("Field cannot be longer than %(max)d characters.")
 LEVEL_LABELS = {Level.NATIONAL: _l("National"), Level.STATE: _l("State"), Level.LOCAL: _l("Local")}
 
@@ -129,6 +136,18 @@ class SignOnForm(FlaskForm):
             DataRequired(message=_l("You must be authorized to sign for the organization."))
         ],
     )
+    authority = RadioField(
+        _l("On what authority do you sign?"),
+        choices=[(a.value, AUTHORITY_CHOICES[a]) for a in AUTHORITY_LABELS],
+        filters=STRIP,
+        validators=[InputRequired(message=_l("Say on what authority you sign."))],
+    )
+    authority_other = StringField(
+        _l("What authority?"),
+        description=_l("Required when you chose “Other”."),
+        filters=STRIP,
+        validators=[Length(max=200)],
+    )
     listing = RadioField(
         _l("How to show your organization"),
         choices=[
@@ -166,6 +185,10 @@ class SignOnForm(FlaskForm):
         if self.level.data in (Level.STATE.value, Level.LOCAL.value) and not field.data:
             raise ValidationError(_("Choose the state for a state or local organization."))
 
+    def validate_authority_other(self, field):
+        if self.authority.data == "other" and not field.data:
+            raise ValidationError(_("Say on what authority you sign."))
+
     def validate_version_id(self, field):
         if parse_id(field.data) is None:
             field.data = ""  # a tampered value: the current version is shown instead
@@ -199,6 +222,8 @@ class SignOnForm(FlaskForm):
             signer_title=self.signer_title.data,
             signer_email=self.signer_email.data,
             authorized=self.authorized.data,
+            authority=self.authority.data,
+            authority_other=self.authority_other.data or "",
             listed=self.listing.data == "list",
             comment=self.comment.data or "",
             keep_informed=self.keep_informed.data,

@@ -55,6 +55,45 @@ class SignOnSource(enum.StrEnum):
         ]
 
 
+class Authority(enum.StrEnum):
+    """On what authority the signer signs for the organization (issue 20.1)."""
+
+    EXECUTIVE = "executive"
+    BOARD = "board"
+    DESIGNATED = "designated"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return AUTHORITY_LABELS[self]
+
+
+AUTHORITY_LABELS = {
+    Authority.EXECUTIVE: "Executive director or equivalent",
+    Authority.BOARD: "A decision of the board",
+    Authority.DESIGNATED: "Designated by the organization's leadership",
+    Authority.OTHER: "Other",
+}
+
+
+class Verified(enum.StrEnum):
+    """How a sign-on came to be verified (None on the row: not verified)."""
+
+    EMAIL_DOMAIN = "email_domain"  # the confirmed address is at the website's domain
+    ORGANIZATION_DOMAIN = "organization_domain"  # at a domain the directory remembers
+    KNOWN_CONTACT = "known_contact"  # the signer is a contact a coordinator verified before
+    COORDINATOR = "coordinator"  # a coordinator verified this sign-on (how: its record)
+
+    @property
+    def label(self) -> str:
+        return {
+            "email_domain": "verified by email domain",
+            "organization_domain": "verified: organization domain",
+            "known_contact": "verified: known contact",
+            "coordinator": "verified by a coordinator",
+        }[self.value]
+
+
 # Sign-ons that count towards a letter's total.
 COUNTED = (SignOnStatus.CONFIRMED, SignOnStatus.APPROVED)
 # "Organizations on the letter", the one public count (the public page, the campaign and
@@ -141,6 +180,13 @@ class SignOn(Base):
     signer_title: Mapped[str] = mapped_column(sa.String(200), default="")
     signer_email: Mapped[str] = mapped_column(sa.String(254))
     authorized: Mapped[bool] = mapped_column(default=False)
+    # on what authority the signer signs (None: signed before the question was asked, or
+    # added by hand or imported without it); ``authority_other`` says what "other" is
+    authority: Mapped[Authority | None] = mapped_column(str_enum(Authority, 20))
+    authority_other: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    # None: not verified; else how (campaign.verification), and when
+    verification: Mapped[Verified | None] = mapped_column(str_enum(Verified, 30))
+    verified_at: Mapped[datetime | None]
     listed: Mapped[bool] = mapped_column(default=True)
     # the language the signer signed in ("en", "es"): every email to them is written in it
     language: Mapped[str] = mapped_column(sa.String(5), default="en", server_default="en")
@@ -273,6 +319,9 @@ class SignOnClaim(Base):
     token_expires_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     confirmed_at: Mapped[datetime | None]
+    # another contact named by the sign-on's own signer (its manage page): once they
+    # confirm, the signer stays (decided at once) and is not told "someone else signed"
+    added_by_signer: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     decision: Mapped[ClaimDecision | None] = mapped_column(str_enum(ClaimDecision, 10))
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(

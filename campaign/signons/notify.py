@@ -36,6 +36,9 @@ SUBJECTS = {
     "signon_already_other": _l("Your organization is already on record"),
     "signon_reconfirm": _l("The letter changed: please re-confirm your sign-on"),
     "signon_second_signer": _l("Someone else also signed for your organization"),
+    "signon_confirmed": _l("Your sign-on is confirmed"),
+    "signon_manage_link": _l("Your link to manage your sign-on"),
+    "signon_contact_added": _l("Please confirm your address"),
 }
 
 

@@ -20,7 +20,7 @@ from campaign.letters.models import Letter, LetterVersion
 from campaign.letters.services import latest_material_number
 from campaign.signons import consent, notify
 from campaign.signons.models import COUNTED, SignOn, SignOnClaim, SignOnLink, SignOnStatus
-from campaign.signons.signals import signon_confirmed, signons_counted
+from campaign.signons.signals import signon_confirmed, signon_verifying, signons_counted
 from campaign.signons.signing import LinkFor, shown_version
 
 
@@ -88,6 +88,7 @@ def confirm_signon(
     now: datetime | None = None,
     similar: int | None,
     expires_at: datetime | None = None,
+    by_link: bool = False,
 ) -> SignOn:
     """Confirm a pending sign-on, or re-confirm one on the version now shown.
 
@@ -95,7 +96,8 @@ def confirm_signon(
     recorded (a re-confirmation after a material edit). ``similar`` is what
     ``dedup.earlier_similar`` answered for a pending sign-on: the caller asks it before
     taking SQLite's write lock, so that names are not compared while holding it.
-    ``expires_at`` is the expiry of the link followed (default: the first link's).
+    ``expires_at`` is the expiry of the link followed (default: the first link's);
+    ``by_link``: the signer confirmed from their email (not a coordinator's API call).
     """
     now = now or utcnow()
     if not letter.takes_confirmations:
@@ -111,10 +113,13 @@ def confirm_signon(
         signon.version_id = shown.id
     first = signon.status == SignOnStatus.PENDING
     if first:
-        signon.status = SignOnStatus.APPROVED if letter.auto_approve else SignOnStatus.CONFIRMED
         # the organization signed now; a later re-confirmation does not move the day
         signon.signed_at = signon.signed_at or now
         _on_first_confirmation(session, signon, similar)
+        signon_verifying.send(session, signon=signon)
+        signon.status = (
+            SignOnStatus.APPROVED if approves_at_once(letter, signon) else (SignOnStatus.CONFIRMED)
+        )
     signon.confirmed_at = now
     signon.updated_at = now
     session.flush()
@@ -128,8 +133,16 @@ def confirm_signon(
         version_id=signon.version_id,
     )
     if first:
-        signon_confirmed.send(session, signon=signon, letter=letter)
+        signon_confirmed.send(session, signon=signon, letter=letter, by_link=by_link)
     return signon
+
+
+def approves_at_once(letter: Letter, signon: SignOn) -> bool:
+    """A confirmed sign-on is approved at once when the letter says so, unless the letter
+    requires verification and the sign-on is not verified (it waits for a coordinator)."""
+    return letter.auto_approve and not (
+        letter.requires_verification and signon.verification is None
+    )
 
 
 def _on_first_confirmation(session: Session, signon: SignOn, similar: int | None) -> None:

@@ -36,10 +36,18 @@ signon_renamed = _signals.signal("signon-renamed")
 #: A pending sign-on's signer confirmed it (``services.confirm_signon``, not a
 #: re-confirmation), inside the caller's transaction. The sender is the session;
 #: ``signon=`` the sign-on (confirmed, or approved when its letter approves at once),
-#: ``letter=`` its letter. Webhooks tell subscribers.
+#: ``letter=`` its letter, ``by_link=`` True when its signer confirmed from their email.
+#: Webhooks tell subscribers; ``campaign.manage`` mails the signer a manage link.
 signon_confirmed = _signals.signal("signon-confirmed")
 
 #: Sign-ons approved together by the review's bulk approval (one UPDATE: no
 #: ``signon_reviewed`` for each), inside the caller's transaction. The sender is the
 #: session; ``letter=`` their letter, ``ids=`` the approved sign-ons' ids.
 signons_approved = _signals.signal("signons-approved")
+
+#: A sign-on's signer address was just proven (its first confirmation, or a second signer
+#: made its signer), inside the caller's transaction, before a letter that approves at
+#: once decides whether it may. The sender is the session; ``signon=`` the sign-on,
+#: linked to the directory. ``campaign.verification`` sets ``signon.verification`` when
+#: the sign-on verifies itself.
+signon_verifying = _signals.signal("signon-verifying")

@@ -25,7 +25,7 @@ from campaign.letters.services import current_version
 from campaign.signons import notify
 from campaign.signons.dedup import Identity, find, normalise_identity
 from campaign.signons.inserts import insert_pending
-from campaign.signons.models import SignOn, SignOnClaim, SignOnStatus
+from campaign.signons.models import Authority, SignOn, SignOnClaim, SignOnStatus
 from campaign.uploads.store import UploadStore, describe, sniff
 
 LOGO_MAX_BYTES = 1024 * 1024
@@ -51,6 +51,9 @@ class SignOnInput:
     authorized: bool
     listed: bool
     comment: str = ""
+    # on what authority (``models.Authority`` values); None where nobody asked (the API)
+    authority: str | None = None
+    authority_other: str = ""
     keep_informed: bool = False
     logo: bytes | None = None
     language: str = "en"  # the page's: every email to this signer is written in it
@@ -194,6 +197,7 @@ def prepare(
         raise DomainError(
             _("You must be authorized to sign for the organization."), field="authorized"
         )
+    authority = _authority(data.authority, data.authority_other)
     if data.logo:
         check_logo(data.logo)
     if version_id is None:
@@ -212,6 +216,10 @@ def prepare(
         signer_title=data.signer_title.strip(),
         signer_email=email,
         authorized=True,
+        authority=authority,
+        authority_other=(data.authority_other or "").strip()[:200]
+        if authority == Authority.OTHER
+        else "",
         listed=data.listed,
         comment=data.comment.strip(),
         keep_informed=data.keep_informed,
@@ -229,6 +237,19 @@ def prepare(
         coalition=coalition, embargo=_embargo(session, letter),
     )  # fmt: skip
     return Prepared(letter, ident, email, signon, confirm, data.logo)
+
+
+def _authority(value: str | None, other: str) -> Authority | None:
+    """The authority chosen, checked (the form checks it too; the API may omit it)."""
+    if not value:
+        return None
+    try:
+        authority = Authority(value)
+    except ValueError:
+        raise DomainError("Choose on what authority you sign.", field="authority")
+    if authority == Authority.OTHER and not (other or "").strip():
+        raise DomainError("Say on what authority you sign.", field="authority_other")
+    return authority
 
 
 def record(

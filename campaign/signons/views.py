@@ -269,6 +269,8 @@ def confirm(slug: str, token: str):
         if state == "reconfirm"
         else None,
         resend_form=ActionForm(),
+        # its own signer (not a second one) may manage a sign-on from here (campaign.manage)
+        manageable=state == "done" and claim is None and not link.expired,
     )
 
 
@@ -303,6 +305,7 @@ def _confirm(slug: str, token: str):
                 version_id=parse_id(form.version_id.data),
                 similar=similar,
                 expires_at=link.expires_at,
+                by_link=True,
             )
     except DomainError as err:
         db.session.rollback()

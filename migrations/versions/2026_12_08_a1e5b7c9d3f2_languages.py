@@ -2,7 +2,7 @@
 the English one, kept in each version; which language(s) the letter prints in
 
 Revision ID: a1e5b7c9d3f2
-Revises: 9dea52d7ecfb
+Revises: b20c2d1e0f02
 Create Date: 2026-12-05 03:55:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "a1e5b7c9d3f2"
-down_revision: str | Sequence[str] | None = "9dea52d7ecfb"
+down_revision: str | Sequence[str] | None = "b20c2d1e0f02"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

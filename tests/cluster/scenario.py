@@ -134,7 +134,8 @@ class Day:
                     "csrf_token": token, "version_id": version, "org_name": sub["org_name"],
                     "level": "state", "state": sub["state"], "city": "Springfield",
                     "signer_name": sub["signer_name"], "signer_title": "Director",
-                    "signer_email": sub["signer_email"], "authorized": "y", "listing": "list",
+                    "signer_email": sub["signer_email"], "authorized": "y",
+                    "authority": "executive", "listing": "list",
                 }  # fmt: skip
                 t0 = time.perf_counter()
                 status = self._post(http, path, data, "sign-on")
@@ -179,7 +180,8 @@ class Day:
                         "csrf_token": token, "version_id": version, "org_name": sub["org_name"],
                         "level": "state", "state": sub["state"], "signer_name": "Signer",
                         "signer_title": "Director", "signer_email": sub["signer_email"],
-                        "authorized": "y", "listing": "list",
+                        "authorized": "y",
+                        "authority": "executive", "listing": "list",
                     }  # fmt: skip
                     status = self._post(http, path, data, "sign-on past the limit")
                     statuses[status] += 1
@@ -367,7 +369,9 @@ class Day:
                         self.report.links_superseded += 1
                     return
                 token, version = CSRF.search(page.text), VERSION.search(page.text)
-                if token is None:  # already confirmed
+                # already confirmed: the page has no Confirm form (its only form, if
+                # any, is "Manage your sign-on", without a version)
+                if token is None or version is None:
                     return
                 data = {"csrf_token": token.group(1), "version_id": version.group(1)}
                 status = self._post(http, link, data, "confirm")

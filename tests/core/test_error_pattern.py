@@ -49,6 +49,7 @@ def test_the_public_sign_on_form(client, session):
         "Enter your title.",
         "Enter an email address like name@example.org.",
         "You must be authorized to sign for the organization.",
+        "Say on what authority you sign.",
         "Choose whether we may list your organization by name.",
     ]
     form = re.search(r'<form method="post" enctype="multipart/form-data"[^>]*>', html).group(0)

@@ -42,6 +42,7 @@ def sign_on(page, public_url: str, *, org: str, state: str, name: str, email: st
     page.get_by_label("Your title").fill("Directora")
     page.get_by_label("Your email").fill(email)
     page.get_by_label("I am authorized to sign on behalf of this organization").check()
+    page.get_by_label("Executive director or equivalent").check()
     page.get_by_role("button", name="Sign on").click()
     page.wait_for_url(re.compile(r".*/thanks$"))
 

@@ -44,6 +44,7 @@ def test_a_refused_sign_on_on_a_phone_starts_at_the_error_summary(server, new_pa
         "Enter your title.",
         "Enter an email address like name@example.org.",
         "You must be authorized to sign for the organization.",
+        "Say on what authority you sign.",
     ]
     ARTIFACTS.mkdir(exist_ok=True)
     phone.screenshot(path=str(ARTIFACTS / "error-summary-390.png"))

@@ -206,6 +206,7 @@ def test_a_coalition_letter_from_first_sign_on_to_second_addendum(
     for org in model.orgs.values():
         org.agreed = not org.counted
     check("a material edit: nobody agreed to the new text yet")
+    mailbox.deliver()  # what went out before (e.g. the signers' manage links)
     before = len(smtp_server.messages)
     asked = coordinator.post(f"{letter.page}/reconfirm")
     assert asked.status_code == 302

@@ -75,10 +75,13 @@ def world(session, make_campaign, make_user) -> World:
             "token_id": 1,
             "sub_id": 1,
             "secret": "not-a-real-secret",
+            "correction_id": 1,
+            "what": "apply",
         },
         # the public pages take the letter's own public slug
         by_prefix={
             "signons.": {"slug": letter.slug},
+            "manage.": {"slug": letter.slug},
             "responses.review_attachment": {"action": "approve"},
             "webhooks.act": {"action": "test"},
         },

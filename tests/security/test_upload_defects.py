@@ -92,6 +92,7 @@ def test_an_empty_logo_is_refused_on_the_public_form(client, session):
     form = {
         "org_name": "Empty Logo Org", "level": "national", "signer_name": "Ana Pérez",
         "signer_title": "Directora", "signer_email": "ana@example.org", "authorized": "y",
+        "authority": "executive",
         "listing": "list", "logo": (io.BytesIO(b""), "logo.png"),
     }  # fmt: skip
     response = client.post(f"/sign/{letter.slug}", data=form)

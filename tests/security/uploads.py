@@ -35,6 +35,7 @@ def _sign(n: int) -> dict[str, str]:
         "signer_title": "Directora",
         "signer_email": f"hostile{n}@example.org",
         "authorized": "y",
+        "authority": "executive",
         "listing": "list",
     }
 

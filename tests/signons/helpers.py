@@ -25,6 +25,7 @@ def form(**kw) -> dict:
         "signer_title": "Director",
         "signer_email": "ana@example.org",
         "authorized": "y",
+        "authority": "executive",
         "listing": "list",
         "comment": "",
     }

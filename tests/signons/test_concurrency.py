@@ -51,6 +51,7 @@ def _submit(base: str, slug: str, sub: dict) -> tuple[int, int]:
             "signer_title": "Director",
             "signer_email": f"signer{sub['i']}@example.org",
             "authorized": "y",
+            "authority": "executive",
             "listing": "list",
         }
         for _ in range(10):

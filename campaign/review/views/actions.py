@@ -26,13 +26,16 @@ from campaign.review.forms import (
     RejectForm,
     RenameForm,
     SecondSignerForm,
+    VerifyForm,
     WithdrawForm,
 )
 from campaign.review.reconsent import INCLUDABLE, include_without_reconsent
-from campaign.review.views.base import BASE, bp, load, signon_or_404
+from campaign.review.views.base import BASE, DETAIL_SECTIONS, bp, load, signon_or_404
 from campaign.signons import claims, consent
 from campaign.signons.fuzzy import similarity
 from campaign.signons.models import ClaimDecision, SignOn, SignOnClaim, SignOnStatus
+from campaign.verification import domains
+from campaign.verification import services as verification
 
 
 def _merge_choices(letter, signon: SignOn) -> list[tuple[int, str]]:
@@ -71,7 +74,7 @@ def _detail(campaign, letter, signon: SignOn, status: int = 200, **forms):
             allowed = {s: ok and s == SignOnStatus.WITHDRAWN.value for s, ok in allowed.items()}
     # signed an earlier text than the newest material edit, nobody included it anyway
     awaiting = signon.counted and not consent.has_agreed(db.session, signon)
-    if awaiting:
+    if awaiting or (letter.requires_verification and signon.verification is None):
         allowed["approved"] = False
     return render_template(
         "review/detail.html",
@@ -92,6 +95,10 @@ def _detail(campaign, letter, signon: SignOn, status: int = 200, **forms):
         second_signers=claims.waiting(db.session, signon),
         second_signer_form=forms.get("second_signer") or SecondSignerForm(),
         can_include=awaiting and signon.status in INCLUDABLE and not letter.signons_frozen,
+        sections=[section(campaign, letter, signon) for section in DETAIL_SECTIONS],
+        verify_form=forms.get("verify") or VerifyForm(),
+        verifications=verification.records(db.session, signon),
+        domain_check=domains.check(signon.signer_email, signon.website),
     ), status
 
 

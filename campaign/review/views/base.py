@@ -14,6 +14,18 @@ bp = Blueprint("review", __name__)
 BASE = "/campaigns/<campaign_slug>/letters/<int:letter_id>/signons"
 
 
+# Sections other features add to a sign-on's page (``campaign.manage``: the signer's
+# corrections), each ``section(campaign, letter, signon) -> Markup``; registered in
+# ``campaign.create_app`` so that review never imports the features above it.
+DETAIL_SECTIONS: list = []
+
+
+def register_detail_section(section) -> None:
+    """Add a section to every sign-on's page (once)."""
+    if section not in DETAIL_SECTIONS:
+        DETAIL_SECTIONS.append(section)
+
+
 def load(campaign_slug: str, letter_id: int):
     """The campaign and its letter, or 404."""
     campaign = get_campaign_or_404(campaign_slug)

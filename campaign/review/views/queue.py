@@ -16,11 +16,12 @@ from campaign.core.pagination import paginate, parse_page
 from campaign.core.states import STATE_CHOICES
 from campaign.letters.services import latest_material_number
 from campaign.review import bulk, queries, services, tallies
-from campaign.review.forms import ApproveForm, BulkApproveForm
+from campaign.review.forms import ApproveForm, BulkApproveForm, VerificationSettingsForm
 from campaign.review.services import check_collecting
 from campaign.review.views.base import BASE, bp, list_url, load
 from campaign.signons import services as signon_services
 from campaign.signons.models import Level, SignOnSource, SignOnStatus
+from campaign.verification import domains
 
 
 @bp.route(BASE)
@@ -67,7 +68,13 @@ def index(campaign_slug: str, letter_id: int):
         SignOnStatus=SignOnStatus,
         SignOnSource=SignOnSource,
         state_choices=STATE_CHOICES,
-        can_approve=lambda s: services.can_move(s, SignOnStatus.APPROVED),
+        can_approve=lambda s: (
+            services.can_move(s, SignOnStatus.APPROVED)
+            and not (letter.requires_verification and s.verification is None)
+        ),
+        verified_counts={"yes": figures.verified, "no": counts.counted - figures.verified},
+        settings_form=VerificationSettingsForm(),
+        domain_check=lambda s: domains.check(s.signer_email, s.website),
     )
 
 
@@ -138,6 +145,8 @@ def _approved_message(n: int, choice: bulk.BulkChoice, ticked: set[int]) -> str:
         parts.append(
             f"{choice.reconsent} left out: they signed an earlier text and have not re-confirmed."
         )
+    if choice.unverified:
+        parts.append(f"{choice.unverified} skipped: not verified.")
     left = sum(1 for f in choice.flagged if f.id not in ticked)
     if left:
         parts.append(f"{left} probable duplicate{'' if left == 1 else 's'} left out (not ticked).")

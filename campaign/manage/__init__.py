@@ -1,0 +1,1 @@
+"""Signers manage their own sign-on through a personal link (issue 20.2)."""
