@@ -8,7 +8,7 @@ export FLASK_APP := campaign
 # Emailed links point at the address served here, unless CAMPAIGN_BASE_URL says otherwise.
 RUN_BASE_URL = $${CAMPAIGN_BASE_URL:-http://$(HOST):$(PORT)}
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Extract every marked string (babel.cfg) and update the Spanish catalogue: new strings
+# arrive with an empty msgstr to translate; .mo files are compiled by create_app itself.
+translations: $(VENV)/.installed-dev
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 \
+	  --add-location=file --sort-output --no-wrap -o campaign/translations/messages.pot .
+	$(BIN)/pybabel -q update -i campaign/translations/messages.pot -d campaign/translations \
+	  --no-fuzzy-matching --ignore-obsolete --no-wrap --omit-header
+	$(BIN)/python -c "from campaign.i18n.catalogs import compile_catalogs; compile_catalogs()"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

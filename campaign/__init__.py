@@ -26,7 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     _finish_config(app)
 
-    from campaign import cli, db, web
+    from campaign import cli, db, i18n, web
     from campaign.extensions import bootstrap, csrf, limiter, login_manager
 
     db.init_app(app)
@@ -44,6 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if limiter._check_request_limit in hooks:  # (absent with RATELIMIT_ENABLED off)
         hooks.remove(limiter._check_request_limit)
     bootstrap.init_app(app)
+    i18n.init_app(app)
     web.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)

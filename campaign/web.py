@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
+from babel import dates as babel_dates
 from flask import (
     Flask,
     abort,
@@ -32,6 +33,10 @@ from campaign.core.clock import local_date
 from campaign.core.errors import DomainError
 from campaign.core.forms import MAX_ID
 from campaign.core.urls import external_url
+from campaign.i18n import gettext as _
+from campaign.i18n import language
+from campaign.i18n import lazy_gettext as _l
+from campaign.letters.languages import title_in
 from campaign.ops.health import QUIET_ENDPOINTS
 
 # The main navigation: (endpoint, label, lowest role that sees it).
@@ -57,17 +62,36 @@ def format_datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M UTC") -> 
 
 
 def format_date(value: date | datetime | None) -> str:
-    """A date for display, e.g. "May 18, 2026"."""
-    return f"{value:%B} {value.day}, {value.year}" if value else ""
+    """A date for display in the current language: "May 18, 2026", "18 de mayo de 2026"."""
+    if not value:
+        return ""
+    if language() != "en":
+        return babel_dates.format_date(value, format="long", locale=language())
+    return f"{value:%B} {value.day}, {value.year}"
 
 
 def format_deadline(letter) -> str:
-    """A letter's deadline as signers read it, in its own zone: "June 20, 2023, 11:59 PM EDT"."""
+    """A letter's deadline as signers read it, in its own zone: "June 20, 2023, 11:59 PM EDT"
+    ("20 de junio de 2023, 11:59 p. m. EDT")."""
     local = letter.deadline_local
+    if language() != "en":
+        time = babel_dates.format_time(local, "h:mm a", locale=language())
+        return f"{format_date(local)}, {time} {local.tzname()}"
     half = "AM" if local.hour < 12 else "PM"
     return (
         f"{format_date(local)}, {local.hour % 12 or 12}:{local.minute:02d} {half} {local.tzname()}"
     )
+
+
+def format_zone(zone: str) -> str:
+    """A time zone as signers read it: its id in English ("America/New_York"), its place in
+    another language ("hora de Estados Unidos (Nueva York)")."""
+    if language() == "en" or not zone:
+        return zone
+    try:
+        return babel_dates.get_timezone_location(zone, locale=language())
+    except LookupError:
+        return zone
 
 
 CSP = (
@@ -76,20 +100,27 @@ CSP = (
     "object-src 'none'; frame-ancestors 'none'"
 )
 
+# lazy: a public page's error is in the visitor's language
 ERROR_TEXT = {
     400: (
-        "Bad request",
-        "The request could not be understood. Please check the form and try again.",
+        _l("Bad request"),
+        _l("The request could not be understood. Please check the form and try again."),
     ),
-    401: ("Log in needed", "Please log in to see this page."),
-    403: ("Not allowed", "Your account is not allowed to do this."),
-    404: ("Not found", "There is nothing at this address."),
-    405: ("Not allowed", "This address does not accept that kind of request."),
-    409: ("Conflict", "This conflicts with the current state of the record."),
-    413: ("Too large", "The upload is larger than this site accepts."),
-    429: ("Too many requests", "Too many attempts. Please wait a few minutes and try again."),
-    500: ("Something went wrong", "An error on our side stopped this request. Nothing was saved."),
-    503: ("Busy", "The site is busy. Please try again in a moment; nothing was saved."),
+    401: (_l("Log in needed"), _l("Please log in to see this page.")),
+    403: (_l("Not allowed"), _l("Your account is not allowed to do this.")),
+    404: (_l("Not found"), _l("There is nothing at this address.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    409: (_l("Conflict"), _l("This conflicts with the current state of the record.")),
+    413: (_l("Too large"), _l("The upload is larger than this site accepts.")),
+    429: (
+        _l("Too many requests"),
+        _l("Too many attempts. Please wait a few minutes and try again."),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l("An error on our side stopped this request. Nothing was saved."),
+    ),
+    503: (_l("Busy"), _l("The site is busy. Please try again in a moment; nothing was saved.")),
 }
 
 
@@ -188,6 +219,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_deadline, "deadline")
+    app.add_template_filter(format_zone, "zone")
+    # a letter's title in the page's language (its Spanish one on a Spanish page)
+    app.add_template_global(lambda letter: title_in(letter, language()), "letter_title")
     app.add_template_filter(local_date, "local_date")
 
     @app.before_request
@@ -224,7 +258,7 @@ def init_app(app: Flask) -> None:
                 "and send the form again."
             )
         if code == 400 and err.description and "CSRF" in err.description:
-            text = (
+            text = _(
                 "The form expired or was sent from elsewhere. Please reload the page and try again."
             )
         response = err.get_response()
@@ -236,7 +270,7 @@ def init_app(app: Flask) -> None:
     def _domain_error(err: DomainError):
         db.session.rollback()
         return render_template(
-            "errors/error.html", code=err.status_code, title="Not possible", text=err.message
+            "errors/error.html", code=err.status_code, title=_("Not possible"), text=err.message
         ), err.status_code
 
     @app.errorhandler(Exception)

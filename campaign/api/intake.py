@@ -125,7 +125,8 @@ def check(body: Any) -> Intake:
     if not form.validate():
         raise Refused(
             [
-                {"field": FIELDS.get(name, name), "message": message}
+                # a form's message may be a lazily translated string: JSON takes text
+                {"field": FIELDS.get(name, name), "message": str(message)}
                 for name, messages in form.errors.items()
                 for message in messages
             ]

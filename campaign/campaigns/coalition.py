@@ -19,11 +19,13 @@ from campaign.auth.models import User
 from campaign.campaigns.models import Campaign, CoalitionSettings
 from campaign.core.errors import DomainError
 from campaign.db import utcnow
+from campaign.i18n import lazy_gettext as _l
 from campaign.uploads.store import UploadError, UploadStore
 
 LOGO_KINDS = {"png", "jpeg"}
 LOGO_MAX_BYTES = 1024 * 1024
-FALLBACK_NAME = "Our coalition"
+# in the language of the page or mail it names the coalition in
+FALLBACK_NAME = _l("Our coalition")
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def _resolve(
 ) -> Coalition:
     """Each of name, contact and logo: the campaign's, else the instance's, else the
     configured default."""
-    name = own[0] or instance[0] or _configured("COALITION_NAME") or fallback or FALLBACK_NAME
+    name = own[0] or instance[0] or _configured("COALITION_NAME") or fallback or str(FALLBACK_NAME)
     email = own[1] or instance[1] or _configured("COALITION_EMAIL")
     return Coalition(name=name, contact_email=email, logo_sha256=own[2] or instance[2])
 

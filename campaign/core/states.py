@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+
+def N_(name: str) -> str:
+    """Marks a name for `make translations`; translated where it is shown (display_name)."""
+    return name
+
+
 STATES: dict[str, str] = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
-    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
-    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
-    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina",
-    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont",
-    "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
-    "WY": "Wyoming",
+    "AL": N_("Alabama"), "AK": N_("Alaska"), "AZ": N_("Arizona"), "AR": N_("Arkansas"),
+    "CA": N_("California"), "CO": N_("Colorado"), "CT": N_("Connecticut"), "DE": N_("Delaware"),
+    "DC": N_("District of Columbia"), "FL": N_("Florida"), "GA": N_("Georgia"),
+    "HI": N_("Hawaii"), "ID": N_("Idaho"), "IL": N_("Illinois"), "IN": N_("Indiana"),
+    "IA": N_("Iowa"), "KS": N_("Kansas"), "KY": N_("Kentucky"), "LA": N_("Louisiana"),
+    "ME": N_("Maine"), "MD": N_("Maryland"), "MA": N_("Massachusetts"), "MI": N_("Michigan"),
+    "MN": N_("Minnesota"), "MS": N_("Mississippi"), "MO": N_("Missouri"), "MT": N_("Montana"),
+    "NE": N_("Nebraska"), "NV": N_("Nevada"), "NH": N_("New Hampshire"), "NJ": N_("New Jersey"),
+    "NM": N_("New Mexico"), "NY": N_("New York"), "NC": N_("North Carolina"),
+    "ND": N_("North Dakota"), "OH": N_("Ohio"), "OK": N_("Oklahoma"), "OR": N_("Oregon"),
+    "PA": N_("Pennsylvania"), "RI": N_("Rhode Island"), "SC": N_("South Carolina"),
+    "SD": N_("South Dakota"), "TN": N_("Tennessee"), "TX": N_("Texas"), "UT": N_("Utah"),
+    "VT": N_("Vermont"), "VA": N_("Virginia"), "WA": N_("Washington"),
+    "WV": N_("West Virginia"), "WI": N_("Wisconsin"), "WY": N_("Wyoming"),
     # territories
-    "AS": "American Samoa", "GU": "Guam", "MP": "Northern Mariana Islands",
-    "PR": "Puerto Rico", "VI": "U.S. Virgin Islands",
+    "AS": N_("American Samoa"), "GU": N_("Guam"), "MP": N_("Northern Mariana Islands"),
+    "PR": N_("Puerto Rico"), "VI": N_("U.S. Virgin Islands"),
 }  # fmt: skip
 
 TERRITORIES = frozenset({"AS", "GU", "MP", "PR", "VI"})
@@ -50,3 +58,19 @@ def code_for_name(name: str | None) -> str | None:
     if text in STATES:
         return text
     return _BY_NAME.get(text)
+
+
+def display_name(code: str | None) -> str:
+    """The name in the current language ("Nuevo México" in Spanish; "" when unknown)."""
+    from campaign.i18n import gettext
+
+    name = state_name(code)
+    return gettext(name) if name else ""
+
+
+def state_choices() -> list[tuple[str, str]]:
+    """Choices for a <select>, named and sorted in the current language."""
+    named = [(code, display_name(code)) for code in STATES]
+    from campaign.core.names import fold
+
+    return sorted(named, key=lambda item: fold(item[1]))

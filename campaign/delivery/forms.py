@@ -31,6 +31,14 @@ class PrintOptionsForm(LogoUpload, FlaskForm):
         "Columns", choices=[(3, "3 columns"), (2, "2 columns")], coerce=int, default=3
     )
     show_places = BooleanField("Print the city (and state) after state and local names")
+    languages = RadioField(
+        "Print the letter in",
+        description="English and Spanish: both texts, followed by one list of signatories.",
+        choices=[("en", "English"), ("es", "Spanish"), ("both", "English and Spanish")],
+        default="en",
+        # absent (a form from before it existed, a script): English, as always
+        validators=[Optional()],
+    )
     include_logo_page = BooleanField("Add a page of signatory logos")
     logo = FileField(
         "Letterhead logo",

@@ -45,6 +45,8 @@ class LetterPrintOptions(Base):
     columns: Mapped[int] = mapped_column(default=3)
     include_logo_page: Mapped[bool] = mapped_column(default=False)
     show_places: Mapped[bool] = mapped_column(default=True)
+    # the text(s) printed: "en", "es", or "both" (each text, then one list of signatories)
+    languages: Mapped[str] = mapped_column(sa.String(5), default="en", server_default="en")
     # the letterhead logo, a PNG or JPEG in the upload store
     logo_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     logo_kind: Mapped[str | None] = mapped_column(sa.String(10))

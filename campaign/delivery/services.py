@@ -33,6 +33,7 @@ from campaign.delivery.snapshot import (
     letter_today,
     prepare_snapshot,
 )
+from campaign.letters.languages import has_spanish
 from campaign.letters.models import Letter, LetterStatus
 from campaign.letters.services import change_status
 from campaign.printing import render_cache_key
@@ -58,6 +59,7 @@ def save_print_options(
     store: UploadStore,
     actor: User,
     dated_on: date | None = None,
+    languages: str = "en",
 ) -> LetterPrintOptions:
     """Save how the letter prints; a new letterhead logo (PNG/JPEG ≤ 1 MB) replaces the old."""
     if columns not in (2, 3):
@@ -70,6 +72,12 @@ def save_print_options(
     options.columns = columns
     options.include_logo_page = include_logo_page
     options.show_places = show_places
+    if languages != "en" and not has_spanish(letter):
+        raise DomainError(
+            "This letter has no Spanish text yet: write it on the letter's Edit page first.",
+            field="languages",
+        )
+    options.languages = languages
     options.dated_on = dated_on
     if logo:
         try:
@@ -92,6 +100,7 @@ def save_print_options(
         columns=columns,
         include_logo_page=include_logo_page,
         show_places=show_places,
+        languages=languages,
         dated_on=dated_on.isoformat() if dated_on else None,
         logo=options.logo_sha256,
     )

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from campaign.campaigns.coalition import coalition_of
 from campaign.db import utcnow
 from campaign.delivery.models import LetterDeliverySignOn, LetterPrintOptions
+from campaign.letters.languages import text_in
 from campaign.letters.models import Letter, LetterVersion
 from campaign.printing import LetterSnapshot, Signatory, Withdrawal
+from campaign.printing.snapshot import SecondText
 from campaign.signons.consent import printed
 from campaign.signons.models import SignOn, SignOnStatus
 
@@ -75,6 +77,7 @@ def print_options(session: Session, letter: Letter) -> LetterPrintOptions:
             columns=3,
             include_logo_page=False,
             show_places=True,
+            languages="en",
         )
     return options
 
@@ -117,17 +120,20 @@ def prepare_snapshot(
             .order_by(SignOn.id)
         ).all()
     coalition = coalition_of(session, letter.campaign_id)  # 4 (5 for an addendum)
+    language, text, second = _texts(letter, version, options.languages or "en")
     snapshot = LetterSnapshot(
-        title=letter.title,
+        title=text.title,
         # the sender line, or the coalition itself
-        sender=letter.sender or coalition.name,
+        sender=text.sender or coalition.name,
         letterhead=coalition.name,
         contact=coalition.contact_email,
         # a delivery's own date, else the date chosen for the letter, else today
         date=on or options.dated_on or letter_today(letter),
-        addressees=letter.addressees,
-        body_markdown=version.body,
-        closing=letter.closing,
+        addressees=text.addressees,
+        body_markdown=text.body,
+        closing=text.closing,
+        language=language,
+        second_text=second,
         signatories=signatories,
         # the print options' letterhead logo, else the coalition's
         logo_sha256=options.logo_sha256 or coalition.logo_sha256,
@@ -149,6 +155,25 @@ def prepare_snapshot(
     return PreparedSnapshot(
         snapshot, version, tuple(row.id for row in rows), tuple(row.id for row in withdrawn)
     )
+
+
+def _texts(letter: Letter, version: LetterVersion, chosen: str):
+    """(language, main text, Spanish text after it) for the print options' ``chosen``
+    language(s); a letter without a Spanish text prints in English whatever was chosen."""
+    english = text_in(letter, version, "en")
+    spanish = text_in(letter, version, "es")
+    if spanish.language != "es" or chosen == "en":
+        return "en", english, None
+    if chosen == "es":
+        return "es", spanish, None
+    second = SecondText(
+        title=spanish.title,
+        addressees=spanish.addressees,
+        body_markdown=spanish.body,
+        closing=spanish.closing,
+        sender=spanish.sender or english.sender,
+    )
+    return "both", english, second
 
 
 _ROW = sa.select(

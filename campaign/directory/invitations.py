@@ -22,6 +22,9 @@ from campaign.campaigns.coalition import coalition_of
 from campaign.core.errors import DomainError
 from campaign.db import utcnow
 from campaign.directory.models import Contact, Invitation, Organization, organization_contacts
+from campaign.i18n import force_locale
+from campaign.i18n import gettext as _
+from campaign.letters.languages import title_in
 from campaign.letters.models import Letter
 from campaign.mail.services import enqueue_template
 from campaign.signons.models import COUNTED, SignOn, counts_or_once_counted
@@ -149,6 +152,7 @@ def invite(
     now = now or utcnow()
     queued, skipped = 0, plan.skipped
     coalition = coalition_of(session, letter.campaign_id)
+    languages = last_languages(session, [contact.id for _org, contact in plan.pairs])
     for org, contact in plan.pairs:
         token = invite_signer.dumps([letter.id, contact.id, secrets.token_urlsafe(8)])
         invitation = Invitation(
@@ -166,20 +170,29 @@ def invite(
         except sa.exc.IntegrityError:
             skipped += 1
             continue
-        enqueue_template(
-            session,
-            to=contact.email,
-            subject=f"Will {org.name} sign? {letter.title}",
-            template="directory_invitation",
-            kind="directory.invitation",
-            **coalition.mail_identity(),
-            coalition=coalition,
-            letter=letter,
-            org=org,
-            contact=contact,
-            link=sign_link(token),
-            unsubscribe=unsubscribe_link(unsubscribe_signer.dumps(contact.id)),
-        )
+        # in the language the contact last signed in; its links open the pages in it
+        language = languages.get(contact.id, "en")
+        title = title_in(letter, language)
+        with force_locale(language):
+            enqueue_template(
+                session,
+                to=contact.email,
+                subject=_(
+                    "Will %(organization)s sign? %(title)s", organization=org.name, title=title
+                ),
+                template="directory_invitation",
+                kind="directory.invitation",
+                **coalition.mail_identity(),
+                coalition=coalition,
+                letter=letter,
+                title=title,
+                org=org,
+                contact=contact,
+                link=in_language(sign_link(token), language),
+                unsubscribe=in_language(
+                    unsubscribe_link(unsubscribe_signer.dumps(contact.id)), language
+                ),
+            )
         queued += 1
     record(
         session,
@@ -192,6 +205,26 @@ def invite(
         organizations=plan.organizations,
     )
     return queued, skipped
+
+
+def last_languages(session: Session, contact_ids: Iterable[int]) -> dict[int, str]:
+    """Each contact's language: the one of their latest sign-on (English without one)."""
+    ids = list(contact_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        sa.select(SignOn.contact_id, SignOn.language)
+        .where(SignOn.contact_id.in_(ids))
+        .order_by(SignOn.contact_id, SignOn.id)
+    )
+    return {contact_id: language for contact_id, language in rows}  # the last row wins
+
+
+def in_language(url: str, language: str) -> str:
+    """``url`` opening its public page in ``language`` (English needs no parameter)."""
+    if language == "en":
+        return url
+    return f"{url}{'&' if '?' in url else '?'}lang={language}"
 
 
 def open_invitation(

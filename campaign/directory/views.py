@@ -31,6 +31,7 @@ from campaign.core.urls import external_url
 from campaign.directory import csvport, invitations, queries, services
 from campaign.directory.forms import InviteForm, MergeForm
 from campaign.directory.models import Organization
+from campaign.i18n import multilingual
 from campaign.letters.models import Letter
 from campaign.review.csvio import MAX_BYTES, read_csv, stream_csv
 from campaign.signons.models import Level
@@ -225,6 +226,7 @@ def _invite_page(form, filters, choices, plan=None, letter=None, *, changed=Fals
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@multilingual
 def unsubscribe(token: str):
     """The one-click unsubscribe of an invitation: a page with a button (a POST)."""
     _, unsubscribe_signer = _signers()

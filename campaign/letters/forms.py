@@ -71,6 +71,28 @@ class LetterForm(FlaskForm):
         validators=[Optional()],
     )
     deadline_tz = SelectField("Time zone", choices=TIME_ZONES, default="America/New_York")
+    # the Spanish text beside the English one (campaign.letters.languages)
+    bilingual = BooleanField(
+        "Also in Spanish",
+        description="Signers read the letter in English or Spanish and sign the same letter "
+        "(one list, one count). Both texts must be written before the letter opens; an "
+        "edit of either text makes a new version of both.",
+    )
+    title_es = StringField("Spanish heading", validators=[Length(max=300)])
+    addressees_es = TextAreaField(
+        "Who it is addressed to, in Spanish",
+        description="Empty: the English ones.",
+        validators=[Length(max=5000)],
+    )
+    body_es = TextAreaField("Text in Spanish", validators=[Length(max=100_000)])
+    closing_es = StringField(
+        "Closing in Spanish", description="e.g. “Atentamente,”", validators=[Length(max=300)]
+    )
+    sender_es = StringField(
+        "Sender line in Spanish",
+        description="Empty: the English one.",
+        validators=[Length(max=300)],
+    )
     show_signatories = BooleanField("Show approved, listed signatories on the public page")
     auto_approve = BooleanField("Approve confirmed sign-ons automatically")
 

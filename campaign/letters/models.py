@@ -45,6 +45,14 @@ class Letter(Base):
     body: Mapped[str] = mapped_column(sa.Text, default="")
     closing: Mapped[str] = mapped_column(sa.String(300), default="")
     sender: Mapped[str] = mapped_column(sa.String(300), default="")
+    # the Spanish text beside the English one (campaign.letters.languages); ``bilingual``:
+    # the coordinator asked for both, so both must be written before the letter opens
+    bilingual: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    title_es: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    addressees_es: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    body_es: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    closing_es: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    sender_es: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     # the instant sign-on closes (UTC) and the zone the coordinator wrote it in
     deadline_at: Mapped[datetime]
     deadline_tz: Mapped[str] = mapped_column(sa.String(64))
@@ -121,6 +129,8 @@ class LetterVersion(Base):
     letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"))
     number: Mapped[int]
     body: Mapped[str] = mapped_column(sa.Text)
+    # the Spanish text of the same version ("" when the letter has none): one history
+    body_es: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     sha256: Mapped[str] = mapped_column(sa.String(64))
     # a material change: signers of earlier versions must re-confirm
     material: Mapped[bool] = mapped_column(default=False)
@@ -148,6 +158,7 @@ class PublicLetter:
     # an embargo in force (``letters.embargo``): its release instant and zone, else None
     embargo_release_at: datetime | None = None
     embargo_tz: str | None = None
+    title_es: str = ""  # the Spanish title, "" when the letter has none
 
     def accepts_signons(self, now: datetime | None = None) -> bool:
         """See ``Letter.accepts_signons``."""

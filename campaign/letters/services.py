@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -41,6 +42,63 @@ def deadline_instant(day: date, at: time | None, tz: str) -> datetime:
     return datetime.combine(day, at, tzinfo=zone).astimezone(ZoneInfo("UTC"))
 
 
+@dataclass(frozen=True)
+class SpanishText:
+    """A letter's Spanish text beside the English one; ``bilingual``: the coordinator asked
+    for both languages, so both must be written before the letter opens."""
+
+    bilingual: bool = False
+    title: str = ""
+    addressees: str = ""
+    body: str = ""
+    closing: str = ""
+    sender: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("title", "addressees", "body", "closing", "sender"):
+            object.__setattr__(self, name, (getattr(self, name) or "").strip())
+
+    @classmethod
+    def of(cls, letter: Letter) -> SpanishText:
+        """The letter's Spanish text as stored."""
+        return cls(
+            letter.bilingual,
+            letter.title_es,
+            letter.addressees_es,
+            letter.body_es,
+            letter.closing_es,
+            letter.sender_es,
+        )
+
+    def columns(self) -> dict[str, object]:
+        """The letter's columns for it."""
+        return {
+            "bilingual": self.bilingual,
+            "title_es": self.title,
+            "addressees_es": self.addressees,
+            "body_es": self.body,
+            "closing_es": self.closing,
+            "sender_es": self.sender,
+        }
+
+    def check_complete(self) -> None:
+        """Refuse a letter asked for in both languages whose Spanish text is missing."""
+        if not self.bilingual:
+            return
+        if not self.title:
+            raise DomainError(
+                "The letter is set to be in English and Spanish: write its Spanish title "
+                "before it opens (or untick “Also in Spanish”).",
+                field="title_es",
+            )
+        if not self.body:
+            raise DomainError(
+                "The letter is set to be in English and Spanish: write its Spanish text "
+                "before it opens (or untick “Also in Spanish”).",
+                field="body_es",
+            )
+
+
 def body_sha256(body: str) -> str:
     """The hash recorded with a version of the text."""
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
@@ -70,11 +128,14 @@ def versions(session: Session, letter: Letter) -> list[LetterVersion]:
 def _add_version(
     session: Session, letter: Letter, number: int, *, material: bool, actor: User | None
 ) -> LetterVersion:
+    # one version holds both texts: the hash covers the Spanish one when there is one
+    both = letter.body if not letter.body_es else f"{letter.body}\n\n---es---\n\n{letter.body_es}"
     version = LetterVersion(
         letter_id=letter.id,
         number=number,
         body=letter.body,
-        sha256=body_sha256(letter.body),
+        body_es=letter.body_es,
+        sha256=body_sha256(both),
         material=material,
         created_by_id=actor.id if actor else None,
     )
@@ -111,9 +172,12 @@ def create_letter(
     slug: str | None = None,
     show_signatories: bool = False,
     auto_approve: bool = False,
+    spanish: SpanishText | None = None,
 ) -> Letter:
-    """Create a draft letter and its first version."""
+    """Create a draft letter and its first version (with its Spanish text, if given)."""
     check_links(body)
+    spanish = spanish or SpanishText()
+    check_links(spanish.body)
     wanted = slugify(slug or title)
     if slug and session.scalar(sa.select(Letter.id).where(Letter.slug == wanted)):
         raise Conflict("Another letter already uses this address.", field="slug")
@@ -130,6 +194,7 @@ def create_letter(
         show_signatories=show_signatories,
         auto_approve=auto_approve,
         created_by_id=actor.id if actor else None,
+        **spanish.columns(),
     )
     session.add(letter)
     session.flush()
@@ -154,13 +219,20 @@ def update_letter(
     auto_approve: bool,
     material: bool,
     actor: User,
+    spanish: SpanishText | None = None,
 ) -> LetterVersion | None:
-    """Save edits; a changed body makes a new version (returned), None otherwise."""
+    """Save edits; a changed body, in either language, makes a new version of both
+    (returned), None otherwise. ``spanish`` None leaves the Spanish text as it is."""
     check_links(body)
     if letter.status == LetterStatus.SENT:
         raise DomainError("A sent letter can no longer be edited.")
+    if spanish is None:
+        spanish = SpanishText.of(letter)
+    check_links(spanish.body)
+    if letter.status != LetterStatus.DRAFT:
+        spanish.check_complete()  # an open letter in both languages keeps both
     new_body = body.strip()
-    body_changed = new_body != letter.body
+    body_changed = new_body != letter.body or spanish.body != letter.body_es
     if body_changed and letter.status not in EDITABLE_BODY:
         raise DomainError(
             "The text can be edited only while the letter is a draft or open.", field="body"
@@ -175,6 +247,7 @@ def update_letter(
         "deadline_tz": deadline_tz,
         "show_signatories": show_signatories,
         "auto_approve": auto_approve,
+        **{k: v for k, v in spanish.columns().items() if k != "body_es"},
     }
     for name, value in fields.items():
         if getattr(letter, name) != value:
@@ -183,6 +256,7 @@ def update_letter(
     version = None
     if body_changed:
         letter.body = new_body
+        letter.body_es = spanish.body
         number = current_version(session, letter).number + 1
         version = _add_version(session, letter, number, material=material, actor=actor)
         changes["version"] = number
@@ -200,6 +274,8 @@ def change_status(
     """Move a letter along draft → open → closed → sent (closed may reopen)."""
     if new not in TRANSITIONS[letter.status]:
         raise DomainError(f"A {letter.status.value} letter cannot become {new.value}.")
+    if new == LetterStatus.OPEN:
+        SpanishText.of(letter).check_complete()
     if new == LetterStatus.OPEN and (now or utcnow()) >= letter.deadline_at:
         raise DomainError("The deadline has passed: move it to a later date before opening.")
     old = letter.status

@@ -20,6 +20,7 @@ from campaign.letters.forms import LetterForm, StatusForm
 from campaign.letters.models import Letter, LetterStatus
 from campaign.letters.services import (
     TRANSITIONS,
+    SpanishText,
     change_status,
     create_letter,
     latest_material_number,
@@ -98,6 +99,14 @@ def _letter_fields(form: LetterForm) -> dict:
         "deadline_tz": form.deadline_tz.data,
         "show_signatories": form.show_signatories.data,
         "auto_approve": form.auto_approve.data,
+        "spanish": SpanishText(
+            bilingual=form.bilingual.data,
+            title=form.title_es.data or "",
+            addressees=form.addressees_es.data or "",
+            body=form.body_es.data or "",
+            closing=form.closing_es.data or "",
+            sender=form.sender_es.data or "",
+        ),
     }
 
 

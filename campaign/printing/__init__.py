@@ -3,7 +3,7 @@
 The public API::
 
     LetterSnapshot, Signatory, Withdrawal   # the frozen input (snapshot.py)
-    render_pdf(snapshot, *, static_dir, upload_store, lang="en") -> bytes   # tagged (PDF/UA-1)
+    render_pdf(snapshot, *, static_dir, upload_store, lang=None) -> bytes   # tagged (PDF/UA-1)
     render_docx(snapshot, *, upload_store) -> bytes
     snapshot_fingerprint(snapshot) -> str   # sha256 of the canonical JSON
     render_cache_key(snapshot, kind) -> str # the fingerprint + the renderer's own files
@@ -44,7 +44,7 @@ def render_pdf(
     *,
     static_dir: Path | str,
     upload_store: UploadStore | None,
-    lang: str = "en",
+    lang: str | None = None,
 ) -> bytes:
     """The letter and its signatory list as PDF bytes (see campaign.printing.pdf)."""
     from campaign.printing.pdf import render_pdf as _render

@@ -16,12 +16,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from campaign.i18n import gettext
 from campaign.printing.grouping import Entry, Group
 
 PROBE_ID = "list-probe"
 PAGE_ID = "list-page-{}"
 PAGE_END_ID = "list-page-{}-end"
-CONTINUED = " (continued)"
+CONTINUED = " (continued)"  # in English; continued() in the letter's language
+
+
+def continued() -> str:
+    """ " (continued)" after a heading, in the language the letter is printed in."""
+    return " " + gettext("(continued)")
+
+
 # Room left unused at the foot of each column (CSS px): a line with a fallback font
 # (CJK, Arabic) can sit a little taller than the others.
 SLACK = 4.0
@@ -123,7 +131,7 @@ def _lead(items: list[_Item], groups: tuple[Group, ...], start: int, frame: Fram
     heading = groups[items[start].group].heading
     if not heading:
         return None
-    text = heading + CONTINUED
+    text = heading + continued()
     return _Item(Cell(text, heading=True), frame.measure_heading(text), items[start].group)
 
 

@@ -7,15 +7,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from campaign.core.names import sort_key
-from campaign.core.states import STATES, state_name
+from campaign.core.states import STATES, display_name
+from campaign.i18n import gettext as _
+from campaign.i18n import lazy_gettext as _l
+from campaign.i18n import ngettext
 from campaign.printing.snapshot import LetterSnapshot, Signatory
 
-LEVEL_HEADINGS = {"national": "National", "state": "State", "local": "Local"}
+# headings in the language the list is made in (a public page's, a PDF's force_locale)
+LEVEL_HEADINGS = {"national": _l("National"), "state": _l("State"), "local": _l("Local")}
 # After the name of an organization marked as verified (a letter's option), explained by
 # ``SignatoryList.verified_note`` under the list.
 VERIFIED_MARK = "✓"
 # State and local organizations whose state is missing or unknown come last.
-NO_STATE_HEADING = "Other"
+NO_STATE_HEADING = _l("Other")
+_NATIONAL, _OTHER = "national", "other"  # bucket keys beside the state codes
 _LEADING_PUNCT = re.compile(r"^[\W_]+")
 
 
@@ -44,6 +49,10 @@ class SignatoryList:
     organizations: int  # N: every counted signatory, listed or not
     states: int  # M: distinct states and territories among them
     unlisted: int  # counted but not printed by name
+    # set for a list printed in two languages (campaign.printing.languages); otherwise the
+    # lines below are written in the language current when they are read
+    fixed_counts: str = ""
+    fixed_note: str = ""
     verified: int = 0  # listed and marked as verified
 
     @property
@@ -59,35 +68,47 @@ class SignatoryList:
     @property
     def counts_line(self) -> str:
         """The counts without "Signed by": N organizations from M states and territories."""
-        return count_phrase(self.organizations, self.states)
+        return self.fixed_counts or count_phrase(self.organizations, self.states)
 
     @property
     def unlisted_note(self) -> str:
         """A line saying how many signed without being named ("" when none)."""
         if not self.unlisted:
             return ""
-        if self.unlisted == 1:
-            return "1 further organization signed and asked not to be listed."
-        return f"{self.unlisted:,} further organizations signed and asked not to be listed."
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
+        if self.fixed_note:
+            return self.fixed_note
+        return ngettext(
+            "%(count)s further organization signed and asked not to be listed.",
+            "%(count)s further organizations signed and asked not to be listed.",
+            self.unlisted,
+            count=format(self.unlisted, ","),
+        )
 
 
 def count_phrase(organizations: int, states: int) -> str:
     """E.g. 12 organizations from 3 states and territories (singular forms where they belong)."""
-    orgs = _plural(organizations, "organization", "organizations")
+    orgs = ngettext(
+        "%(count)s organization",
+        "%(count)s organizations",
+        organizations,
+        count=format(organizations, ","),
+    )
     if not states:
         return orgs
-    return f"{orgs} from {_plural(states, 'state or territory', 'states and territories')}"
+    places = ngettext(
+        "%(count)s state or territory",
+        "%(count)s states and territories",
+        states,
+        count=format(states, ","),
+    )
+    return _("%(organizations)s from %(states)s", organizations=orgs, states=places)
 
 
 def signed_by_heading(organizations: int, states: int) -> str:
     """The heading above the list: "Signed by N organizations from M states and territories"."""
     if organizations == 0:
-        return "No organizations have signed yet"
-    return f"Signed by {count_phrase(organizations, states)}"
+        return _("No organizations have signed yet")
+    return _("Signed by %(counts)s", counts=count_phrase(organizations, states))
 
 
 def count_states(signatories: Iterable[Signatory]) -> int:
@@ -129,32 +150,40 @@ def group_signatories(
     "alpha": one list. Within a group A–Z ignoring a leading "The", case and accents.
     """
     listed = _sorted(s for s in signatories if s.listed)
+    # keyed by level or state code; headings (and the states' order) in the current language
     buckets: dict[str, list[Signatory]] = {}
+    headings: dict[str, str] = {}
     order: list[str]
     if grouping == "alpha":
         buckets[""] = listed
+        headings[""] = ""
         order = [""] if listed else []
     elif grouping == "level":
         for s in listed:
-            buckets.setdefault(LEVEL_HEADINGS[s.level], []).append(s)
-        order = [h for h in LEVEL_HEADINGS.values() if h in buckets]
+            buckets.setdefault(s.level, []).append(s)
+        headings = {level: str(heading) for level, heading in LEVEL_HEADINGS.items()}
+        order = [level for level in LEVEL_HEADINGS if level in buckets]
     elif grouping == "state":
         for s in listed:
             if s.level == "national":
-                heading = LEVEL_HEADINGS["national"]
+                key = _NATIONAL
             else:
-                heading = state_name(s.state) or NO_STATE_HEADING
-            buckets.setdefault(heading, []).append(s)
+                code = (s.state or "").upper()
+                key = code if code in STATES else _OTHER
+            buckets.setdefault(key, []).append(s)
+        headings = {key: display_name(key) for key in buckets if key in STATES}
+        headings[_NATIONAL] = str(LEVEL_HEADINGS["national"])
+        headings[_OTHER] = str(NO_STATE_HEADING)
         states = sorted(
-            (h for h in buckets if h not in (LEVEL_HEADINGS["national"], NO_STATE_HEADING)),
-            key=sort_key,
+            (k for k in buckets if k not in (_NATIONAL, _OTHER)),
+            key=lambda k: sort_key(headings[k]),
         )
-        order = [LEVEL_HEADINGS["national"], *states, NO_STATE_HEADING]
-        order = [h for h in order if h in buckets]
+        order = [k for k in (_NATIONAL, *states, _OTHER) if k in buckets]
     else:
         raise ValueError(f"Unknown grouping {grouping!r}.")
     return tuple(
-        Group(h, tuple(_entry(s, grouping, show_places) for s in buckets[h])) for h in order
+        Group(headings[k], tuple(_entry(s, grouping, show_places) for s in buckets[k]))
+        for k in order
     )
 
 

@@ -18,12 +18,16 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from babel import dates as babel_dates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from campaign.config import ROOT
+from campaign.i18n import force_locale, gettext, install_gettext, language, ngettext
 from campaign.printing.columns import PlanError, layout_matches, plan_pages, read_frame
 from campaign.printing.fetcher import RestrictedURLFetcher, upload_url
-from campaign.printing.grouping import Entry, Group, group_signatories, name_key, printed_list
+from campaign.printing.grouping import Entry, Group, group_signatories, name_key
+from campaign.printing.languages import list_in_languages, words_language
 from campaign.printing.markup import body_html
 from campaign.printing.snapshot import LetterSnapshot
 from campaign.uploads.store import UploadStore
@@ -36,8 +40,26 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 
 def long_date(value: date) -> str:
-    """The date as printed in a letter, e.g. May 18, 2026."""
+    """The date as printed in a letter, e.g. May 18, 2026 (18 de mayo de 2026 in Spanish)."""
+    if language() != "en":
+        return babel_dates.format_date(value, format="long", locale=language())
     return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
+
+
+def _css_string(text: str) -> str:
+    # a CSS string that cannot end the <style> element it sits in
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
+
+
+def page_numbers() -> Markup:
+    """The CSS ``content`` of the footer's "Page 1 of 2" in the current language."""
+    label = gettext("Page %(page)s of %(pages)s", page="\x00", pages="\x01")
+    before, rest = label.split("\x00", 1)
+    middle, after = rest.split("\x01", 1)
+    return Markup(  # noqa: S704 (CSS inside <style>: escaped by _css_string, not as HTML)
+        f"{_css_string(before)} counter(page) {_css_string(middle)} counter(pages) "
+        f"{_css_string(after)}"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +74,8 @@ def _jinja() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["long_date"] = long_date
+    # the page's own words follow force_locale (render_pdf: the letter's language)
+    install_gettext(env)
     # Markdown written in the app (a demand's rationale) prints as a letter body does.
     env.filters["body_html"] = body_html
     return env
@@ -104,7 +128,7 @@ def _logo(sha256: str | None, store: UploadStore | None) -> str | None:
 
 def _context(snapshot: LetterSnapshot, upload_store: UploadStore | None, lang: str) -> dict:
     """What the template needs besides the list's layout."""
-    signatories = printed_list(snapshot)
+    signatories = list_in_languages(snapshot)
     logos = []
     if snapshot.include_logo_page:
         for s in sorted(
@@ -117,7 +141,12 @@ def _context(snapshot: LetterSnapshot, upload_store: UploadStore | None, lang: s
     return {
         "lang": lang,
         "letter": snapshot,
+        "page_numbers": page_numbers(),
         "body": body_html(snapshot.body_markdown) if not snapshot.list_only else "",
+        "second": snapshot.second_text if not snapshot.list_only else None,
+        "second_body": body_html(snapshot.second_text.body_markdown)
+        if snapshot.second_text and not snapshot.list_only
+        else "",
         "withdrawals": withdrawal_lines(snapshot),
         "letterhead_logo": _logo(snapshot.logo_sha256, upload_store),
         "signatories": signatories,
@@ -149,17 +178,26 @@ def withdrawal_lines(snapshot: LetterSnapshot) -> WithdrawalLines | None:
             continue
         entry = group_signatories([w.signatory], "alpha")[0].entries[0]
         where = f", {entry.place}" if entry.place else ""
-        named.append(f"{entry.name}{where} (withdrew {long_date(w.withdrawn_on)})")
+        withdrew = gettext("(withdrew %(date)s)", date=long_date(w.withdrawn_on))
+        named.append(f"{entry.name}{where} {withdrew}")
     unlisted = len(snapshot.withdrawals) - len(named)
     note = ""
-    if unlisted:
-        also = "also " if named else ""
-        note = (
-            f"1 organization that had asked not to be listed has {also}withdrawn."
-            if unlisted == 1
-            else f"{unlisted:,} organizations that had asked not to be listed have {also}withdrawn."
+    if unlisted and named:
+        note = ngettext(
+            "%(count)s organization that had asked not to be listed has also withdrawn.",
+            "%(count)s organizations that had asked not to be listed have also withdrawn.",
+            unlisted,
+            count=format(unlisted, ","),
         )
-    return WithdrawalLines(snapshot.withdrawals_heading or "Withdrawn", tuple(named), note)
+    elif unlisted:
+        note = ngettext(
+            "%(count)s organization that had asked not to be listed has withdrawn.",
+            "%(count)s organizations that had asked not to be listed have withdrawn.",
+            unlisted,
+            count=format(unlisted, ","),
+        )
+    heading = snapshot.withdrawals_heading or gettext("Withdrawn")
+    return WithdrawalLines(heading, tuple(named), note)
 
 
 def print_html(template: str, **context: object) -> str:
@@ -173,11 +211,13 @@ def _template_html(context: dict, **layout) -> str:
 
 
 def render_html(
-    snapshot: LetterSnapshot, *, upload_store: UploadStore | None = None, lang: str = "en"
+    snapshot: LetterSnapshot, *, upload_store: UploadStore | None = None, lang: str | None = None
 ) -> str:
     """The letter as print HTML with the list in CSS columns (the fallback layout)."""
-    context = _context(snapshot, upload_store, lang)
-    return _template_html(context, boxes=chunk_groups(context["signatories"].groups))
+    lang = lang or words_language(snapshot)
+    with force_locale(words_language(snapshot)):
+        context = _context(snapshot, upload_store, lang)
+        return _template_html(context, boxes=chunk_groups(context["signatories"].groups))
 
 
 _local = threading.local()
@@ -237,10 +277,18 @@ def render_pdf(
     *,
     static_dir: Path | str,
     upload_store: UploadStore | None,
-    lang: str = "en",
+    lang: str | None = None,
 ) -> bytes:
-    """The letter and its signatory list as a tagged PDF; ``lang`` is the language it
-    declares (``en``, or ``es`` when the letter prints in Spanish)."""
+    """The letter and its signatory list as a tagged PDF, in the snapshot's language(s);
+    ``lang`` is the language it declares (default: the snapshot's, ``en`` for both)."""
+    lang = lang or words_language(snapshot)
+    with force_locale(words_language(snapshot)):
+        return _render_pdf(snapshot, static_dir=static_dir, upload_store=upload_store, lang=lang)
+
+
+def _render_pdf(
+    snapshot: LetterSnapshot, *, static_dir: Path | str, upload_store: UploadStore | None, lang: str
+) -> bytes:
     context = _context(snapshot, upload_store, lang)
     static_root = Path(static_dir).resolve()
     fetcher = RestrictedURLFetcher(static_root, upload_store)

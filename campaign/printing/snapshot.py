@@ -88,6 +88,30 @@ class Withdrawal:
 
 
 @dataclass(frozen=True)
+class SecondText:
+    """The letter's Spanish text, printed after the English one when both are chosen."""
+
+    title: str
+    addressees: str
+    body_markdown: str
+    closing: str
+    sender: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "title": self.title,
+            "addressees": self.addressees,
+            "body_markdown": self.body_markdown,
+            "closing": self.closing,
+            "sender": self.sender,
+        }
+
+
+PRINT_LANGUAGES = ("en", "es", "both")
+
+
+@dataclass(frozen=True)
 class LetterSnapshot:
     """Everything printed in a delivered letter (or an addendum of late signatories)."""
 
@@ -118,6 +142,11 @@ class LetterSnapshot:
     # options chose another.
     letterhead: str = ""
     contact: str = ""
+    # The language of the words the app prints (dates, "Page 1 of 2", the list's headings
+    # and counts): "en", "es", or "both", the text above in English followed by
+    # ``second_text`` in Spanish, then one list with both languages' headings.
+    language: str = "en"
+    second_text: SecondText | None = None
 
     @property
     def letterhead_name(self) -> str:
@@ -125,6 +154,8 @@ class LetterSnapshot:
         return self.letterhead or self.sender
 
     def __post_init__(self) -> None:
+        if self.language not in PRINT_LANGUAGES:
+            raise ValueError(f"Unknown language {self.language!r}.")
         if self.grouping not in GROUPINGS:
             raise ValueError(f"Unknown grouping {self.grouping!r}.")
         if self.columns not in COLUMNS:
@@ -167,6 +198,8 @@ class LetterSnapshot:
             # likewise only when set: older frozen snapshots keep their fingerprint
             **({"letterhead": self.letterhead} if self.letterhead else {}),
             **({"contact": self.contact} if self.contact else {}),
+            **({"language": self.language} if self.language != "en" else {}),
+            **({"second_text": self.second_text.to_dict()} if self.second_text else {}),
         }
 
     @classmethod
@@ -193,6 +226,8 @@ class LetterSnapshot:
             withdrawals_heading=data.get("withdrawals_heading", ""),
             letterhead=data.get("letterhead", ""),
             contact=data.get("contact", ""),
+            language=data.get("language", "en"),
+            second_text=SecondText(**data["second_text"]) if data.get("second_text") else None,
         )
 
     def to_json(self) -> str:

@@ -33,6 +33,9 @@ from campaign.core.errors import Conflict, DomainError
 from campaign.db import utcnow
 from campaign.demands.models import Demand, DemandStatus
 from campaign.demands.services import TRANSITIONS, transition_demand
+from campaign.i18n import force_locale
+from campaign.i18n import gettext as _
+from campaign.letters.languages import title_in
 from campaign.letters.models import Letter, LetterStatus
 from campaign.mail.services import enqueue_template
 from campaign.responses.models import (
@@ -344,8 +347,13 @@ def keep_informed_addresses(session: Session, letter: Letter) -> list[str]:
 
     Addresses are compared without regard to case; the first spelling is used.
     """
-    rows = session.scalars(
-        sa.select(SignOn.signer_email)
+    return list(keep_informed_recipients(session, letter))
+
+
+def keep_informed_recipients(session: Session, letter: Letter) -> dict[str, str]:
+    """``keep_informed_addresses`` with the language each signed in (its first sign-on's)."""
+    rows = session.execute(
+        sa.select(SignOn.signer_email, SignOn.language)
         .where(
             SignOn.letter_id == letter.id,
             SignOn.keep_informed.is_(True),
@@ -353,35 +361,38 @@ def keep_informed_addresses(session: Session, letter: Letter) -> list[str]:
         )
         .order_by(SignOn.id)
     )
-    seen: dict[str, str] = {}
-    for email in rows:
-        seen.setdefault(email.strip().casefold(), email.strip())
-    return list(seen.values())
+    seen: dict[str, tuple[str, str]] = {}
+    for email, language in rows:
+        seen.setdefault(email.strip().casefold(), (email.strip(), language))
+    return dict(seen.values())
 
 
 def notify_signers(session: Session, response: Response, letter: Letter) -> int:
     """Email the approved response's summary to the letter's keep-informed signers."""
-    addresses = keep_informed_addresses(session, letter)
+    addresses = keep_informed_recipients(session, letter)
     agency = session.get(Agency, response.agency_id) if response.agency_id else None
     summary = response.summary
     if len(summary) > SUMMARY_IN_EMAIL:
         summary = summary[: SUMMARY_IN_EMAIL - 1].rstrip() + "…"
     coalition = coalition_of(session, letter.campaign_id)
     who = response.source_text(agency.name if agency is not None else None)
-    for address in addresses:
-        enqueue_template(
-            session,
-            to=address,
-            subject=f"A response to “{letter.title}”",
-            template="response_notice",
-            kind="response_notice",
-            **coalition.mail_identity(),
-            coalition=coalition,
-            letter=letter,
-            response=response,
-            who=who,
-            summary=summary,
-        )
+    for address, language in addresses.items():
+        title = title_in(letter, language)
+        with force_locale(language):  # the signer's, not the approving coordinator's
+            enqueue_template(
+                session,
+                to=address,
+                subject=_("A response to “%(title)s”", title=title),
+                template="response_notice",
+                kind="response_notice",
+                **coalition.mail_identity(),
+                coalition=coalition,
+                letter=letter,
+                title=title,
+                response=response,
+                who=who,
+                summary=summary,
+            )
     if addresses:
         audit(session, None, "response.notify", "response", response.id, recipients=len(addresses))
     return len(addresses)

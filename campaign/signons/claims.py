@@ -20,6 +20,7 @@ from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.core.errors import DomainError
 from campaign.db import utcnow
+from campaign.i18n import gettext as _
 from campaign.letters.models import Letter, PublicLetter
 from campaign.signons import notify
 from campaign.signons.models import COUNTED, ClaimDecision, SignOn, SignOnClaim, SignOnStatus
@@ -38,11 +39,11 @@ def confirm_claim(
     """The second signer confirmed their address: record them, tell the sign-on's signer."""
     now = now or utcnow()
     if not letter.takes_confirmations:
-        raise DomainError("This letter can no longer be confirmed.")
+        raise DomainError(_("This letter can no longer be confirmed."))
     if claim.confirmed_at is not None:
-        raise DomainError("This sign-on cannot be confirmed.")
+        raise DomainError(_("This sign-on cannot be confirmed."))
     if token_expired(claim.token_expires_at, now):
-        raise DomainError("This link has expired.")
+        raise DomainError(_("This link has expired."))
     claim.confirmed_at = now
     if claim.added_by_signer:  # the signer named them: nothing for coordinators to decide
         claim.decision, claim.decided_at = ClaimDecision.KEPT, now
@@ -75,9 +76,9 @@ def resend_claim(
     it opened nothing any more)."""
     now = now or utcnow()
     if not letter.takes_confirmations:
-        raise DomainError("This letter can no longer be confirmed.")
+        raise DomainError(_("This letter can no longer be confirmed."))
     if claim.confirmed_at is not None:
-        raise DomainError("This sign-on needs no confirmation.")
+        raise DomainError(_("This sign-on needs no confirmation."))
     token = secrets.token_urlsafe(32)
     claim.token_hash = notify.hash_token(token)
     claim.token_expires_at = now + notify.TOKEN_LIFETIME

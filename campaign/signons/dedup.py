@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from campaign.core.errors import DomainError
 from campaign.core.names import org_key
 from campaign.core.states import STATES
+from campaign.i18n import gettext as _
 from campaign.signons.fuzzy import probable_duplicate
 from campaign.signons.models import Level, SignOn
 from campaign.signons.signals import signons_counted
@@ -34,15 +35,15 @@ def normalise_identity(org_name: str, level: str, state: str) -> Identity:
     try:
         level_ = Level(level)
     except ValueError:
-        raise DomainError("Choose national, state or local.", field="level")
+        raise DomainError(_("Choose national, state or local."), field="level")
     state = (state or "").strip().upper()
     if level_ == Level.NATIONAL:
         state = ""
     elif state not in STATES:
-        raise DomainError("Choose the state for a state or local organization.", field="state")
+        raise DomainError(_("Choose the state for a state or local organization."), field="state")
     key = org_key(org_name)
     if not key:
-        raise DomainError("Enter the organization's name.", field="org_name")
+        raise DomainError(_("Enter the organization's name."), field="org_name")
     return Identity(level_, state, key)
 
 

@@ -18,8 +18,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 from campaign.core.forms import parse_id
-from campaign.core.states import STATE_CHOICES, STATES
-from campaign.signons.models import AUTHORITY_LABELS, Level
+from campaign.core.states import STATES, state_choices
+from campaign.i18n import gettext as _
+from campaign.i18n import language
+from campaign.i18n import lazy_gettext as _l
+from campaign.signons.models import AUTHORITY_LABELS, Authority, Level
 
 if TYPE_CHECKING:
     from campaign.signons.signing import SignOnInput
@@ -32,6 +35,17 @@ def _strip(value: str | None) -> str | None:
 
 
 STRIP = (_strip,)
+
+# WTForms' own messages would come from its catalogue, in its words: these are ours
+# the labels of campaign.signons.models.AUTHORITY_LABELS, in the page's language
+AUTHORITY_CHOICES = {
+    Authority.EXECUTIVE: _l("Executive director or equivalent"),
+    Authority.BOARD: _l("A decision of the board"),
+    Authority.DESIGNATED: _l("Designated by the organization's leadership"),
+    Authority.OTHER: _l("Other"),
+}
+TOO_LONG = _l("Field cannot be longer than %(max)d characters.")
+LEVEL_LABELS = {Level.NATIONAL: _l("National"), Level.STATE: _l("State"), Level.LOCAL: _l("Local")}
 
 
 def _website(value: str | None) -> str | None:
@@ -54,102 +68,126 @@ class SignOnForm(FlaskForm):
     version_id = HiddenField(filters=STRIP)
     # Each message says what to do, and reads the same in the error summary and by the field.
     org_name = StringField(
-        "Organization name",
+        _l("Organization name"),
         filters=STRIP,
-        validators=[DataRequired(message="Enter your organization's name."), Length(max=300)],
+        validators=[
+            DataRequired(message=_l("Enter your organization's name.")),
+            Length(max=300, message=TOO_LONG),
+        ],
     )
     level = RadioField(
-        "Level",
+        _l("Level"),
         filters=STRIP,
-        choices=[(level.value, level.label) for level in Level],
-        validators=[InputRequired(message="Choose national, state or local.")],
+        choices=[(level.value, LEVEL_LABELS[level]) for level in Level],
+        validators=[InputRequired(message=_l("Choose national, state or local."))],
     )
     state = SelectField(
-        "State",
-        description="Required for state and local organizations.",
-        choices=[("", "—"), *STATE_CHOICES],
+        _l("State"),
+        description=_l("Required for state and local organizations."),
+        choices=[],  # per form, translated (__init__)
         filters=STRIP,
         # checked against a set by validate_state: WTForms would walk all 56 choices
         validate_choice=False,
         # no Optional(): it would end the checks before validate_state, and "choose the
         # state" would come only once every other mistake was fixed
-        validators=[Length(max=2)],
+        validators=[Length(max=2, message=TOO_LONG)],
     )
-    city = StringField("City", filters=STRIP, validators=[Optional(), Length(max=120)])
+    city = StringField(
+        _l("City"), filters=STRIP, validators=[Optional(), Length(max=120, message=TOO_LONG)]
+    )
     website = StringField(
-        "Website (optional)",
+        _l("Website (optional)"),
         filters=[_website],
         validators=[
             Optional(),
-            Length(max=300),
-            Regexp(r"^https?://[^\s/$.?#][^\s]*$", message="Enter a web address."),
+            Length(max=300, message=TOO_LONG),
+            Regexp(r"^https?://[^\s/$.?#][^\s]*$", message=_l("Enter a web address.")),
         ],
     )
     signer_name = StringField(
-        "Your name",
+        _l("Your name"),
         filters=STRIP,
-        validators=[DataRequired(message="Enter your name."), Length(max=200)],
+        validators=[
+            DataRequired(message=_l("Enter your name.")),
+            Length(max=200, message=TOO_LONG),
+        ],
     )
     signer_title = StringField(
-        "Your title",
+        _l("Your title"),
         filters=STRIP,
-        validators=[DataRequired(message="Enter your title."), Length(max=200)],
+        validators=[
+            DataRequired(message=_l("Enter your title.")),
+            Length(max=200, message=TOO_LONG),
+        ],
     )
     signer_email = StringField(
-        "Your email",
+        _l("Your email"),
         filters=STRIP,
-        description="We send a confirmation link to this address.",
+        description=_l("We send a confirmation link to this address."),
         validators=[
-            DataRequired(message="Enter your email address."),
-            Length(max=254),
-            Email(message="Enter an email address like name@example.org."),
+            DataRequired(message=_l("Enter your email address.")),
+            Length(max=254, message=TOO_LONG),
+            Email(message=_l("Enter an email address like name@example.org.")),
         ],
     )
     authorized = BooleanField(
-        "I am authorized to sign on behalf of this organization",
-        validators=[DataRequired(message="You must be authorized to sign for the organization.")],
+        _l("I am authorized to sign on behalf of this organization"),
+        validators=[
+            DataRequired(message=_l("You must be authorized to sign for the organization."))
+        ],
     )
     authority = RadioField(
-        "On what authority do you sign?",
-        choices=[(a.value, label) for a, label in AUTHORITY_LABELS.items()],
+        _l("On what authority do you sign?"),
+        choices=[(a.value, AUTHORITY_CHOICES[a]) for a in AUTHORITY_LABELS],
         filters=STRIP,
-        validators=[InputRequired(message="Say on what authority you sign.")],
+        validators=[InputRequired(message=_l("Say on what authority you sign."))],
     )
     authority_other = StringField(
-        "What authority?",
-        description="Required when you chose “Other”.",
+        _l("What authority?"),
+        description=_l("Required when you chose “Other”."),
         filters=STRIP,
         validators=[Length(max=200)],
     )
     listing = RadioField(
-        "How to show your organization",
+        _l("How to show your organization"),
         choices=[
-            ("list", "List our organization by name"),
-            ("count", "Count us but do not list our name"),
+            ("list", _l("List our organization by name")),
+            ("count", _l("Count us but do not list our name")),
         ],
         default="list",
         filters=STRIP,
-        validators=[InputRequired(message="Choose whether we may list your organization by name.")],
+        validators=[
+            InputRequired(message=_l("Choose whether we may list your organization by name."))
+        ],
     )
     comment = TextAreaField(
-        "Comment (optional)", filters=STRIP, validators=[Optional(), Length(max=2000)]
+        _l("Comment (optional)"),
+        filters=STRIP,
+        validators=[Optional(), Length(max=2000, message=TOO_LONG)],
     )
-    logo = FileField("Logo (optional)", description="PNG or JPEG, up to 1 MB.")
-    keep_informed = BooleanField("Email me when the agencies respond")
+    logo = FileField(_l("Logo (optional)"), description=_l("PNG or JPEG, up to 1 MB."))
+    keep_informed = BooleanField(_l("Email me when the agencies respond"))
     # The honeypot: hidden by CSS, left empty by people, filled by bots.
     nickname = StringField(
-        "Leave this field empty", filters=STRIP, validators=[Optional(), Length(max=200)]
+        _l("Leave this field empty"),
+        filters=STRIP,
+        validators=[Optional(), Length(max=200, message=TOO_LONG)],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the states in the page's language, in its alphabetical order
+        self.state.choices = [("", "—"), *state_choices()]
 
     def validate_state(self, field):
         if field.data and field.data not in STATES:
-            raise ValidationError("Choose a state from the list.")
+            raise ValidationError(_("Choose a state from the list."))
         if self.level.data in (Level.STATE.value, Level.LOCAL.value) and not field.data:
-            raise ValidationError("Choose the state for a state or local organization.")
+            raise ValidationError(_("Choose the state for a state or local organization."))
 
     def validate_authority_other(self, field):
         if self.authority.data == "other" and not field.data:
-            raise ValidationError("Say on what authority you sign.")
+            raise ValidationError(_("Say on what authority you sign."))
 
     def validate_version_id(self, field):
         if parse_id(field.data) is None:
@@ -164,7 +202,7 @@ class SignOnForm(FlaskForm):
             return
         if not data:
             # a file was chosen but holds nothing: signing without it would lose it silently
-            raise ValidationError("The file is empty.")
+            raise ValidationError(_("The file is empty."))
         try:
             check_logo(data)
         except DomainError as err:
@@ -190,6 +228,7 @@ class SignOnForm(FlaskForm):
             comment=self.comment.data or "",
             keep_informed=self.keep_informed.data,
             logo=self.logo_bytes(),
+            language=language(),
         )
 
     def logo_bytes(self) -> bytes | None:

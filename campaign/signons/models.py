@@ -188,6 +188,8 @@ class SignOn(Base):
     verification: Mapped[Verified | None] = mapped_column(str_enum(Verified, 30))
     verified_at: Mapped[datetime | None]
     listed: Mapped[bool] = mapped_column(default=True)
+    # the language the signer signed in ("en", "es"): every email to them is written in it
+    language: Mapped[str] = mapped_column(sa.String(5), default="en", server_default="en")
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     logo_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     logo_kind: Mapped[str | None] = mapped_column(sa.String(10))
@@ -311,6 +313,8 @@ class SignOnClaim(Base):
     signer_title: Mapped[str] = mapped_column(sa.String(200), default="")
     signer_email: Mapped[str] = mapped_column(sa.String(254))
     listed: Mapped[bool] = mapped_column(default=True)
+    # the language the signer signed in ("en", "es"): every email to them is written in it
+    language: Mapped[str] = mapped_column(sa.String(5), default="en", server_default="en")
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     token_expires_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

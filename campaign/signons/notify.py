@@ -10,6 +10,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from campaign.campaigns.coalition import Coalition, coalition_of
+from campaign.i18n import force_locale
+from campaign.i18n import lazy_gettext as _l
+from campaign.letters.languages import title_in
 from campaign.letters.models import Letter, PublicLetter
 from campaign.mail import services as outbox
 from campaign.signons.models import SignOn, SignOnClaim, SignOnLink
@@ -25,16 +28,17 @@ REMIND_EVERY = timedelta(days=1)
 # confirmed yet), cut to this length.
 ORG_NAME_IN_MAIL = 120
 
+# in the signer's language, as the rest of the email (``message``)
 SUBJECTS = {
-    "signon_confirm": "Please confirm your sign-on",
-    "signon_pending_again": "Please confirm your sign-on",
-    "signon_already_confirmed": "Your organization has already signed",
-    "signon_already_other": "Your organization is already on record",
-    "signon_reconfirm": "The letter changed: please re-confirm your sign-on",
-    "signon_second_signer": "Someone else also signed for your organization",
-    "signon_confirmed": "Your sign-on is confirmed",
-    "signon_manage_link": "Your link to manage your sign-on",
-    "signon_contact_added": "Please confirm your address",
+    "signon_confirm": _l("Please confirm your sign-on"),
+    "signon_pending_again": _l("Please confirm your sign-on"),
+    "signon_already_confirmed": _l("Your organization has already signed"),
+    "signon_already_other": _l("Your organization is already on record"),
+    "signon_reconfirm": _l("The letter changed: please re-confirm your sign-on"),
+    "signon_second_signer": _l("Someone else also signed for your organization"),
+    "signon_confirmed": _l("Your sign-on is confirmed"),
+    "signon_manage_link": _l("Your link to manage your sign-on"),
+    "signon_contact_added": _l("Please confirm your address"),
 }
 
 
@@ -115,20 +119,26 @@ def message(
     to: str | None = None,
     **context: object,
 ) -> Message:
-    """Render one of the signer emails (no database access: it can be done before writing)."""
-    body = outbox.render_email(
-        template,
-        signon=signon,
-        letter=letter,
-        link=link,
-        lifetime_days=TOKEN_LIFETIME.days,
-        org_name=name_in_mail(signon.org_name),
-        coalition=coalition,
-        **context,
-    )
+    """Render one of the signer emails in the signer's language (no database access: it
+    can be done before writing)."""
+    language = getattr(signon, "language", None) or "en"
+    title = title_in(letter, language)
+    with force_locale(language):
+        body = outbox.render_email(
+            template,
+            signon=signon,
+            letter=letter,
+            title=title,
+            link=link,
+            lifetime_days=TOKEN_LIFETIME.days,
+            org_name=name_in_mail(signon.org_name),
+            coalition=coalition,
+            **context,
+        )
+        subject = f"{SUBJECTS[template]}: {title}"
     return Message(
         to=to or signon.signer_email,
-        subject=f"{SUBJECTS[template]}: {letter.title}",
+        subject=subject,
         body=body,
         kind=f"signon.{kind}",
         coalition=coalition,

@@ -15,6 +15,7 @@ from campaign.audit.services import record
 from campaign.auth.models import User
 from campaign.core.errors import DomainError
 from campaign.db import utcnow
+from campaign.i18n import gettext as _
 from campaign.letters.models import Letter, LetterVersion
 from campaign.letters.services import latest_material_number
 from campaign.signons import consent, notify
@@ -100,12 +101,12 @@ def confirm_signon(
     """
     now = now or utcnow()
     if not letter.takes_confirmations:
-        raise DomainError("This letter can no longer be confirmed.")
+        raise DomainError(_("This letter can no longer be confirmed."))
     reconfirm = needs_reconfirm(session, signon, letter)
     if signon.status != SignOnStatus.PENDING and not reconfirm:
-        raise DomainError("This sign-on cannot be confirmed.")
+        raise DomainError(_("This sign-on cannot be confirmed."))
     if token_expired(expires_at or signon.token_expires_at, now):
-        raise DomainError("This link has expired.")
+        raise DomainError(_("This link has expired."))
     shown = shown_version(session, letter, version_id)
     recorded = session.get(LetterVersion, signon.version_id)
     if recorded is None or shown.number > recorded.number:
@@ -163,10 +164,10 @@ def resend_link(
     """Send one more link (7 days) to the address that signed; earlier ones still work."""
     now = now or utcnow()
     if not letter.takes_confirmations:
-        raise DomainError("This letter can no longer be confirmed.")
+        raise DomainError(_("This letter can no longer be confirmed."))
     reconfirm = needs_reconfirm(session, signon, letter)
     if signon.status != SignOnStatus.PENDING and not reconfirm:
-        raise DomainError("This sign-on needs no confirmation.")
+        raise DomainError(_("This sign-on needs no confirmation."))
     token = notify.issue_link(session, signon, now)
     template = "signon_reconfirm" if reconfirm else "signon_pending_again"
     notify.mail(session, signon, letter, template, "confirm", link_for(signon, token))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from campaign.campaigns.coalition import coalition_of
 from campaign.core.errors import DomainError
 from campaign.db import reads, utcnow
+from campaign.i18n import gettext as _
 from campaign.letters.embargo import EmbargoNotice, LetterEmbargo, notice_for
 from campaign.letters.models import Letter, LetterVersion, PublicLetter
 from campaign.letters.services import current_version
@@ -55,6 +56,7 @@ class SignOnInput:
     authority_other: str = ""
     keep_informed: bool = False
     logo: bytes | None = None
+    language: str = "en"  # the page's: every email to this signer is written in it
 
 
 @dataclass
@@ -80,10 +82,12 @@ class Prepared:
 def check_logo(data: bytes) -> str:
     """The kind of an acceptable logo (PNG or JPEG, ≤ 1 MB, checked by content)."""
     if len(data) > LOGO_MAX_BYTES:
-        raise DomainError("The logo is larger than 1 MB.", field="logo")
+        raise DomainError(_("The logo is larger than 1 MB."), field="logo")
     kind = sniff(data)
     if kind not in LOGO_KINDS:
-        raise DomainError(f"The logo must be a {describe(LOGO_KINDS)} image.", field="logo")
+        raise DomainError(
+            _("The logo must be a %(kinds)s image.", kinds=describe(LOGO_KINDS)), field="logo"
+        )
     return kind
 
 
@@ -117,6 +121,7 @@ _LETTER_WITH_VERSION = (
         _LETTERS.c.campaign_id,
         _EMBARGOES.c.release_at,
         _EMBARGOES.c.release_tz,
+        _LETTERS.c.title_es,
         _VERSIONS.c.id.label("version_id"),
     )
     .select_from(
@@ -186,11 +191,11 @@ def prepare(
     """
     now = now or utcnow()
     if not letter.accepts_signons(now):
-        raise DomainError("This letter no longer accepts sign-ons.")
+        raise DomainError(_("This letter no longer accepts sign-ons."))
     ident = normalise_identity(data.org_name, data.level, data.state)
     if not data.authorized:
         raise DomainError(
-            "You must be authorized to sign for the organization.", field="authorized"
+            _("You must be authorized to sign for the organization."), field="authorized"
         )
     authority = _authority(data.authority, data.authority_other)
     if data.logo:
@@ -218,6 +223,7 @@ def prepare(
         listed=data.listed,
         comment=data.comment.strip(),
         keep_informed=data.keep_informed,
+        language=data.language,
         status=SignOnStatus.PENDING,
         created_at=now,
         # set here, not by the column's default: PostgreSQL's one-statement INSERT
@@ -276,7 +282,7 @@ def record(
     if new_id is None:  # the organization is on the letter already
         existing = find(session, letter.id, ident.state, ident.key)
         if existing is None:
-            raise DomainError("Please try again.")
+            raise DomainError(_("Please try again."))
         return _already_signed(session, letter, existing, prepared, link_for, now)
     if prepared.logo:
         # Saved only now, so a refused or duplicate sign-on leaves no orphan file.
@@ -312,6 +318,7 @@ def _already_signed(
             signer_title=prepared.signon.signer_title,
             signer_email=prepared.email,
             listed=prepared.signon.listed,
+            language=prepared.signon.language,
             # the token of the email rendered for a new sign-on: the very same email
             token_hash=prepared.signon.token_hash,
             token_expires_at=prepared.signon.token_expires_at,

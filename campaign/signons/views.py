@@ -25,7 +25,10 @@ from campaign.core.urls import external_url
 from campaign.delivery.addenda import first_delivery
 from campaign.delivery.public import public_list
 from campaign.extensions import limiter
+from campaign.i18n import gettext as _
+from campaign.i18n import language, multilingual
 from campaign.letters.embargo import EmbargoNotice, notice_for
+from campaign.letters.languages import text_in
 from campaign.letters.models import Letter, LetterStatus, PublicLetter
 from campaign.letters.services import current_version
 from campaign.signons import claims, dedup, services, signing
@@ -33,7 +36,8 @@ from campaign.signons.forms import ConfirmForm, SignOnForm
 from campaign.signons.models import SignOn, SignOnStatus
 from campaign.uploads.store import store_for
 
-bp = Blueprint("signons", __name__)
+# every page here is a signer's: in the visitor's language (campaign.i18n)
+bp = multilingual(Blueprint("signons", __name__))
 
 
 def _signon_limit() -> str:
@@ -77,7 +81,10 @@ def link_for(letter: Letter | PublicLetter):
     API)."""
 
     def link(signon: SignOn, token: str) -> str:
-        return external_url("signons.confirm", slug=letter.slug, token=token)
+        # a Spanish signer's link opens the page in Spanish, whatever their browser says
+        language = getattr(signon, "language", None) or "en"
+        extra = {"lang": language} if language != "en" else {}
+        return external_url("signons.confirm", slug=letter.slug, token=token, **extra)
 
     return link
 
@@ -96,14 +103,16 @@ def public_context(letter: Letter, form: SignOnForm | None = None) -> dict:
     embargo = embargo_notice(letter.id)
     # under embargo nothing is counted or listed: not even the count leaves the database
     listing = public_list(db.session, letter) if embargo is None else None
+    text = text_in(letter, version, language())  # the signer's language, when it has it
     return {
         "letter": letter,
+        "text": text,
         "version": version,
         "delivered_on": delivered,
         "addressed_to": ", ".join(
             line.strip() for line in letter.addressees.splitlines() if line.strip()
         ),
-        "body_html": render_markdown(version.body),
+        "body_html": render_markdown(text.body),
         # "organizations on the letter", counted as the PDF counts them
         "count": listing.organizations if listing is not None else None,
         "signatories": listing if listing is not None and letter.show_signatories else None,
@@ -147,7 +156,7 @@ def _sign(slug: str):
         return _form_again(letter, form, 400)
     if not ratelimit.allow("SIGNON_MAIL_LIMIT", "signons.mail", prepared.email.casefold()):
         form.signer_email.errors.append(
-            "Too many sign-on emails went to this address today. Please try again tomorrow."
+            _("Too many sign-on emails went to this address today. Please try again tomorrow.")
         )
         return _form_again(letter, form, 429)
     try:
@@ -256,7 +265,9 @@ def confirm(slug: str, token: str):
         signon=claim or signon,  # a second signer sees what they typed, nothing else
         state=state,
         form=form,
-        body_html=render_markdown(version.body) if state == "reconfirm" else None,
+        body_html=render_markdown(text_in(letter, version, language()).body)
+        if state == "reconfirm"
+        else None,
         resend_form=ActionForm(),
         # its own signer (not a second one) may manage a sign-on from here (campaign.manage)
         manageable=state == "done" and claim is None and not link.expired,
@@ -301,7 +312,7 @@ def _confirm(slug: str, token: str):
         flash(err.message, "danger")
     else:
         db.session.commit()
-        flash("Thank you: your sign-on is confirmed.", "success")
+        flash(_("Thank you: your sign-on is confirmed."), "success")
     return redirect(url_for("signons.confirm", slug=letter.slug, token=token))
 
 

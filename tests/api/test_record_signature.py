@@ -166,3 +166,15 @@ def test_the_daily_mail_limit_of_an_address_holds(app, session, api_as):
         assert response.json["errors"][0]["field"] == "person.email_addresses"
     finally:
         app.config["SIGNON_MAIL_LIMIT"] = "10 per day"
+
+
+def test_a_form_message_reaches_the_json_as_plain_text(session, api_as):
+    """The public form's lazily translated messages were HTML-escaped into the JSON."""
+    letter_id = make_letter(session).id
+    response = api_as("member").post(
+        f"/api/v1/petitions/{letter_id}/signatures", json=body(**{"coalition:organization": "   "})
+    )
+    assert response.status_code == 422
+    assert {"field": "coalition:organization", "message": "Enter your organization's name."} in (
+        response.json["errors"]
+    )
