@@ -42,6 +42,7 @@ def fill_valid(page, *, email: str) -> None:
     page.locator("#signer_title").fill("Directora")
     page.locator("#signer_email").fill(email)
     page.locator("#authorized").check()
+    page.locator("input[name=authority]").first.check()  # executive director or equivalent
 
 
 def submit(page) -> None:
