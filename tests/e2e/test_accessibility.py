@@ -42,6 +42,7 @@ def fill_valid(page, *, email: str) -> None:
     page.locator("#signer_title").fill("Directora")
     page.locator("#signer_email").fill(email)
     page.locator("#authorized").check()
+    page.locator("input[name=authority]").first.check()  # executive director or equivalent
 
 
 def submit(page) -> None:
@@ -164,10 +165,50 @@ def stop_collecting(page, srv) -> None:
     page.wait_for_load_state()
 
 
+def embargo(page, srv, *, cancel: bool = False) -> None:
+    """As the coordinator: put the letter under embargo until a press launch, or lift it."""
+    letter = f"{srv.url}/campaigns/end-287g/letters/{letter_id(srv)}"
+    if cancel:
+        page.goto(letter)
+        page.get_by_role("button", name=re.compile("^Cancel the embargo")).click()
+        page.wait_for_load_state()
+        return
+    page.goto(f"{letter}/embargo")
+    page.get_by_label("Release date").fill((utcnow() + timedelta(days=30)).date().isoformat())
+    page.get_by_label("Time", exact=True).fill("10:00")
+    page.get_by_role("button", name="Embargo", exact=True).click()
+    page.wait_for_load_state()
+
+
 def test_every_public_page_in_every_state_and_language(site, browser, mailbox):
     audit = Audit()
     sign = f"{site.url}/sign/{LETTER_SLUG}"
     links = {}
+    # under embargo first: no count, no list, the release date told (issue 20)
+    with context(browser) as ctx:
+        staff = ctx.new_page()
+        log_in(staff, site.url, COORDINATOR)
+        embargo(staff, site)
+    for lang in LANGS:
+        with context(browser, lang) as ctx:
+            page = ctx.new_page()
+            page.goto(sign)
+            assert page.locator("meta[name=robots][content*=noindex]").count() == 1
+            audit.check(page, f"sign · embargoed · empty form · {lang}")
+            submit(page)
+            audit.check(page, f"sign · embargoed · required fields missing · {lang}")
+            page.goto(sign)
+            fill_valid(page, email=f"embargoed-{lang}@example.org")
+            submit(page)
+            page.wait_for_url(re.compile(r".*/thanks$"))
+            audit.check(page, f"thanks · embargoed · {lang}")
+    with context(browser) as ctx:
+        staff = ctx.new_page()
+        log_in(staff, site.url, COORDINATOR)
+        embargo(staff, site, cancel=True)
+    assert execute(site, "SELECT count(*) FROM letter_embargoes e JOIN letters l ON "
+                   "l.id = e.letter_id WHERE l.slug = :s AND e.cancelled_at IS NULL",
+                   s=LETTER_SLUG)[0][0] == 0  # fmt: skip
     for lang in LANGS:
         with context(browser, lang) as ctx:
             links[lang] = open_letter_states(audit, ctx.new_page(), site, mailbox, lang)

@@ -70,6 +70,7 @@ def signer_steps(site, browser, mailbox, lang: str, phone: bool) -> None:
         page.locator("#signer_title").fill("Coordinadora")
         page.locator("#signer_email").fill(email)
         page.locator("#authorized").check()
+        page.locator("input[name=authority]").first.check()  # executive director or equivalent
         page.locator("input[name=listing]").first.check()
         before = len(mailbox.messages)
         form.locator("button[type=submit]").click()

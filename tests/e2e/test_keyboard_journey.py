@@ -155,6 +155,8 @@ def test_sign_confirm_approve_and_print_with_the_keyboard_alone(site, browser, m
         keys.type_into("signer_email", email)
         keys.to_id("authorized")
         keys.press("Space")
+        keys.tab_to(lambda s: s["name"] == "authority")  # issue 20: on what authority
+        keys.press("Space")
         keys.tab_to(lambda s: s["name"] == "listing")
         keys.press("Space")
         before = len(mailbox.messages)
