@@ -36,6 +36,7 @@ def test_a_signer_switches_to_spanish_signs_and_confirms(server, mailbox, new_pa
     signer.get_by_label("Su cargo").fill("Directora")
     signer.get_by_label("Su correo electrónico").fill("ana.es@example.org")
     signer.get_by_label("Tengo autorización para firmar en nombre de esta organización").check()
+    signer.get_by_label("Director(a) ejecutivo(a) o equivalente").check()  # on what authority
     before = len(mailbox.messages)
     signer.get_by_role("button", name="Firmar la carta").click()
     signer.wait_for_url(re.compile(r".*/thanks$"))
