@@ -135,9 +135,7 @@ def _work(loop: bool, interval: float) -> None:
             click.echo(f"Renders: {done} done, {broken} failed.")
         embargoes = run_embargoes(factory, static_dir=app.static_folder, store=store)
         if embargoes.reminded or embargoes.released or not loop:
-            click.echo(
-                f"Embargoes: {embargoes.released} released, {embargoes.reminded} reminders."
-            )
+            click.echo(f"Embargoes: {embargoes.released} released, {embargoes.reminded} reminders.")
         _manage_digests(factory, loop)
         followed = _follow_ups(app, factory, loop)
         if followed:
